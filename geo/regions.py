@@ -213,6 +213,8 @@ def _index() -> _Index:
         if r["kind"] in ("시", "행정시") and len(r["name_ko"]) > 2:
             names.add(r["name_ko"][:-1])  # 수원시 → 수원 (2-letter stems like 광주 stay 시도 names)
             names.add(r["name_en"].removesuffix("-si"))
+        if r["kind"] == "특별자치시":  # 세종: the 시도 is its own single local unit
+            names |= _sido_variants(r["sido_code"])
         for n in names:
             add_with_prefixes(n, code, r["sido_code"])
     # 일반구: "수원시장안구", "부천시 원미구", "덕양구", "고양시 덕양구"
