@@ -1,0 +1,578 @@
+"""Programs ↔ 2024 regions ↔ polygons: placement, aggregates, and reconciliation.
+
+Why the care: amounts in the sources cover different spans (a 2024 국비 amount, a 3-year
+국비 total, a 5-year project total) and some projects are shared by several 시도. So:
+
+- every metric names one column and one span (``METRICS``); an aggregate never adds a
+  lifetime total to a one-year amount;
+- a project with a ``whole`` row and ``share`` rows is counted once: each share counts where
+  it is, and only the remainder of the whole (whole − given shares) counts at the whole's
+  own location (a 권역, or "multi-region, split not published");
+- a ``national`` record belongs to no region: it is in the national total as "not regional",
+  never smeared over regions.
+
+``reconcile`` compares the records with the official aggregates in data/official_totals.csv
+and says how much of each official figure the records itemize.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from geo import regions
+from geo.programs import ANNUAL_COLUMNS, BUDGET_COLUMNS, FIELDS_EN, LIFE_COLUMNS, load_programs
+
+OFFICIAL_FILE = Path(__file__).resolve().parent.parent / "data" / "official_totals.csv"
+LEVELS = ("sido", "sigungu", "region_group")
+_FINE = {"site", "emd_centroid", "sigungu"}  # placed at a 시군구
+_SIDO_OK = _FINE | {"sido"}
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One explicit measure: which column, which span, and how to label it."""
+
+    key: str
+    column: str | None  # None = count records
+    year: int | None  # annual amounts: the budget year; None for lifetime totals and counts
+    label_ko: str
+    label_en: str
+    span: str  # what the number covers, for legends and tooltips
+
+
+def _annual(year: int, part: str) -> Metric:
+    ko = {"total": "총액", "national": "국비", "local": "지방비"}[part]
+    return Metric(
+        f"budget_{year}_{part}",
+        f"annual_{part}",
+        year,
+        f"{year}년 {ko} (억원)",
+        f"{year} {part} budget (억원)",
+        f"the {year} budget year only",
+    )
+
+
+METRICS: dict[str, Metric] = {
+    "budget_2024_national": _annual(2024, "national"),
+    "budget_2024_total": _annual(2024, "total"),
+    "budget_2024_local": _annual(2024, "local"),
+    "life_total": Metric(
+        "life_total",
+        "life_total",
+        None,
+        "사업기간 총액 (발표 기준, 억원)",
+        "Announced total over the program's life (억원)",
+        "each program's own announced period (e.g. 2023–2025); periods differ",
+    ),
+    "life_national": Metric(
+        "life_national",
+        "life_national",
+        None,
+        "사업기간 국비 총액 (억원)",
+        "Announced national funding over the program's life (억원)",
+        "each program's own announced period; periods differ",
+    ),
+    "life_local": Metric(
+        "life_local",
+        "life_local",
+        None,
+        "사업기간 지방비 총액 (억원)",
+        "Announced local funding over the program's life (억원)",
+        "each program's own announced period; periods differ",
+    ),
+    "records": Metric("records", None, None, "기록 수", "Number of records", "all years"),
+}
+
+
+def get_metric(key: str) -> Metric:
+    """A metric by key; 'budget_<year>_<total|national|local>' works for any year."""
+    if key in METRICS:
+        return METRICS[key]
+    parts = key.split("_")
+    if (
+        len(parts) == 3
+        and parts[0] == "budget"
+        and parts[1].isdigit()
+        and parts[2] in ("total", "national", "local")
+    ):
+        return _annual(int(parts[1]), parts[2])
+    raise KeyError(f"unknown metric {key!r}; known: {', '.join(METRICS)} or budget_<year>_<part>")
+
+
+# --------------------------------------------------------------------------- attaching
+
+
+def _emd_points(records: pd.DataFrame) -> pd.DataFrame:
+    """Centroid of the named 읍면동 polygon(s) for emd_centroid rows without coordinates.
+
+    Several 읍면동 joined by '·' (e.g. 우동·재송동) give the centroid of their union. The
+    centroid is computed in EPSG:5179 (metres); if it falls outside the polygons (a bay,
+    a horseshoe-shaped 면) the polygon's representative point is used and the note says so.
+    """
+    out = pd.DataFrame(
+        {"lat": math.nan, "lon": math.nan, "emd_code": "", "placement_note": ""}, index=records.index
+    )
+    want = records[
+        (records["location_precision"] == "emd_centroid")
+        & records["lat"].isna()
+        & (records["sigungu_code"] != "")
+    ]
+    if want.empty:
+        return out
+    import geopandas as gpd
+    import shapely
+
+    from geo import boundaries
+
+    emd = boundaries.load_layer("emd")
+    emd_m = emd.to_crs(5179)
+    for idx, r in want.iterrows():
+        names = [n.strip() for n in str(r["emd"]).replace(",", "·").split("·") if n.strip()]
+        hit = emd_m[(emd_m["sigungu_code"] == r["sigungu_code"]) & emd_m["name_ko"].isin(names)]
+        found = set(hit["name_ko"])
+        if not found:
+            out.at[idx, "placement_note"] = (
+                f"읍면동 {r['emd']!r} not found in {r['sigungu_code']}; not placed"
+            )
+            continue
+        geom = shapely.union_all(hit.geometry.values)
+        pt = geom.centroid
+        note = "centroid of " + "·".join(sorted(found))
+        if not geom.contains(pt):
+            pt = geom.representative_point()
+            note = "representative point (centroid falls outside) of " + "·".join(sorted(found))
+        missing = [n for n in names if n not in found]
+        if missing:
+            note += f"; not found: {'·'.join(missing)}"
+        ll = gpd.GeoSeries([pt], crs=5179).to_crs(4326).iloc[0]
+        out.at[idx, "lat"] = round(ll.y, 6)
+        out.at[idx, "lon"] = round(ll.x, 6)
+        out.at[idx, "emd_code"] = ",".join(sorted(hit["code"].astype(str)))
+        out.at[idx, "placement_note"] = note
+    return out
+
+
+def _group_of(r: pd.Series) -> str:
+    if r["sido_code"] and r["location_precision"] in _SIDO_OK:
+        return regions.region_group_of(r["sido_code"])
+    groups = [g.strip() for g in str(r["region_group"]).split("|") if g.strip()]
+    if r["location_precision"] == "region_group" and len(groups) == 1 and groups[0] in regions.REGION_GROUPS:
+        return groups[0]
+    return ""
+
+
+def attach(records: pd.DataFrame) -> pd.DataFrame:
+    """Add 2024 codes, placement and de-duplicated ('effective') amounts to loaded records.
+
+    Columns added: ``placed_by`` (code | point | emd_centroid | none), ``sigungu_code``/
+    ``sido_code`` filled from a point when the row names none, ``lat``/``lon`` for
+    emd_centroid rows, ``emd_code``, ``placement_note``, ``at_sigungu``/``at_sido``/
+    ``at_region_group`` (the code the record counts under at each level, '' if above it),
+    ``not_regional`` and ``eff_<budget column>`` (amounts with shares taken out of wholes).
+    """
+    if "eff_life_total" in records.columns:
+        return records
+    df = records.copy()
+    df["placed_by"] = "code"
+    # Rows with a point but no named 시군구: point-in-polygon.
+    from geo.programs import _point_sigungu
+
+    need = (df["sigungu_code"] == "") & df["lat"].notna() & df["lon"].notna()
+    if need.any():
+        codes = _point_sigungu(df.loc[need, "lat"], df.loc[need, "lon"])
+        df.loc[need, "sigungu_code"] = codes
+        df.loc[need & (df["sido_code"] == ""), "sido_code"] = codes.str[:2]
+        df.loc[need, "placed_by"] = "point"
+    pts = _emd_points(df)
+    got = pts["lat"].notna()
+    df.loc[got, "lat"] = pts.loc[got, "lat"]
+    df.loc[got, "lon"] = pts.loc[got, "lon"]
+    df.loc[got, "placed_by"] = "emd_centroid"
+    df["emd_code"] = pts["emd_code"]
+    df["placement_note"] = pts["placement_note"]
+    df.loc[(df["sido_code"] == "") & (df["placed_by"] == "code"), "placed_by"] = "none"
+
+    prec = df["location_precision"]
+    df["at_sigungu"] = df["sigungu_code"].where(prec.isin(_FINE), "")
+    df["at_sido"] = df["sido_code"].where(prec.isin(_SIDO_OK), "")
+    df["at_region_group"] = df.apply(_group_of, axis=1) if len(df) else ""
+    df["not_regional"] = prec == "national"
+
+    # Effective amounts: a whole with shares keeps only what its shares do not account for.
+    for col in BUDGET_COLUMNS:
+        eff = df[col].copy()
+        shares = df[df["record_role"] == "share"]
+        share_sum = shares.groupby("project_id")[col].sum(min_count=1)
+        is_whole = df["record_role"] == "whole"
+        has_share = df["project_id"].isin(shares["project_id"]) & is_whole
+        rem = df.loc[has_share, col] - df.loc[has_share, "project_id"].map(share_sum).fillna(0)
+        eff.loc[has_share] = rem.clip(lower=0)
+        df[f"eff_{col}"] = eff
+    return df
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the app's widgets select; None means 'any'."""
+
+    region_group: str | None = None
+    sido_code: str | None = None
+    sigungu_code: str | None = None
+    specialty: str | None = None
+    field: str | None = None
+    program_type: str | None = None
+    year: int | None = None
+
+
+def active_in(records: pd.DataFrame, year: int) -> pd.Series:
+    """Records running in ``year``: their amount year, their period, or (no end) their year."""
+    start = pd.to_numeric(records["period_start"].astype(str).str[:4], errors="coerce")
+    end = pd.to_numeric(records["period_end"].astype(str).str[:4], errors="coerce")
+    in_period = start.notna() & end.notna() & (start <= year) & (end >= year)
+    by_year = end.isna() & (records["year"] == year)
+    by_amount = records["annual_year"] == year
+    return (in_period | by_year.fillna(False) | by_amount.fillna(False)).astype(bool)
+
+
+def apply_filters(records: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Records matching every set filter. Region filters keep only records placed in the region."""
+    df = attach(records)
+    keep = pd.Series(True, index=df.index)
+    f = filters
+    if f.region_group:
+        if f.region_group in regions.SUPER_GROUPS:
+            in_sido = df["at_sido"].isin(regions.sido_codes_in_group(f.region_group))
+        else:
+            in_sido = df["at_region_group"] == f.region_group
+        named = df["region_group"].str.split("|").map(lambda gs: f.region_group in [g.strip() for g in gs])
+        keep &= in_sido | named
+    if f.sido_code:
+        keep &= df["at_sido"] == f.sido_code
+    if f.sigungu_code:
+        keep &= df["at_sigungu"] == f.sigungu_code
+    if f.specialty:
+        keep &= df["specialty"] == f.specialty
+    if f.field:
+        keep &= df["field"] == f.field
+    if f.program_type:
+        keep &= df["program_type"] == f.program_type
+    if f.year is not None:
+        keep &= active_in(df, f.year)
+    return df[keep]
+
+
+# --------------------------------------------------------------------------- aggregates
+
+
+def _values(df: pd.DataFrame, metric: Metric) -> pd.Series:
+    """Per-record value of a metric (NaN where the record has no amount on that span)."""
+    if metric.column is None:
+        return pd.Series(1.0, index=df.index)
+    v = df[f"eff_{metric.column}"].astype(float)
+    if metric.year is not None:
+        v = v.where(df["annual_year"] == metric.year)
+    return v
+
+
+def _names(s: pd.Series) -> str:
+    return " · ".join(dict.fromkeys(str(x) for x in s if str(x).strip()))
+
+
+def _region_name(level: str, code: str, lang: str) -> str:
+    if level == "region_group":
+        return code if lang == "ko" else regions.REGION_GROUPS_EN.get(code, code)
+    return regions.name(code, lang)
+
+
+def aggregate(records: pd.DataFrame, level: str, metric: str | Metric, by: str | None = None) -> pd.DataFrame:
+    """Per-region totals of one metric at 'sido', 'sigungu' or 'region_group'.
+
+    Columns: code, name_ko, name_en, value (NaN when no record there has an amount on the
+    metric's span), n_records (records placed there), n_with_value, programs_ko, programs_en
+    (for tooltips; raw text, escape when rendering), span, and ``by`` (field, program_type,
+    specialty, annual_year or year) when given. Records above the level (a 시도-wide share in a
+    시군구 map, a multi-region remainder, a national program) are not in any row: see
+    ``breakdown`` for them.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
+    m = metric if isinstance(metric, Metric) else get_metric(metric)
+    df = attach(records)
+    col = f"at_{level}"
+    df = df[df[col] != ""].copy()
+    df["_v"] = _values(df, m)
+    keys = ["code"] + ([by] if by else [])
+    df["code"] = df[col]
+    if df.empty:
+        return pd.DataFrame(
+            columns=[
+                *keys,
+                "name_ko",
+                "name_en",
+                "value",
+                "n_records",
+                "n_with_value",
+                "programs_ko",
+                "programs_en",
+                "span",
+            ]
+        )
+    g = df.groupby(keys, dropna=False, sort=True)
+    out = g.agg(
+        value=("_v", lambda s: s.sum(min_count=1)),
+        n_records=("id", "size"),
+        n_with_value=("_v", "count"),
+        programs_ko=("name_ko", _names),
+        programs_en=("name_en", _names),
+    ).reset_index()
+    if m.column is None:
+        out["value"] = out["n_records"].astype(float)
+    out.insert(1 if not by else 2, "name_ko", [_region_name(level, c, "ko") for c in out["code"]])
+    out.insert(2 if not by else 3, "name_en", [_region_name(level, c, "en") for c in out["code"]])
+    out["span"] = m.span
+    return out
+
+
+def breakdown(records: pd.DataFrame, level: str, metric: str | Metric) -> pd.DataFrame:
+    """Where the national total of a metric sits relative to a map level.
+
+    Rows: placed (in a region of that level), above_level (placed, but coarser than the level:
+    e.g. a 시도-wide share on a 시군구 map), unallocated (multi-region remainders whose split is
+    not published), not_regional (national programs), total. The parts add up to the total.
+    """
+    m = metric if isinstance(metric, Metric) else get_metric(metric)
+    df = attach(records).copy()
+    df["_v"] = _values(df, m)
+    placed = df[f"at_{level}"] != ""
+    national = df["not_regional"]
+    regional_somewhere = (df["at_sido"] != "") | (df["at_region_group"] != "")
+    cats = {
+        "placed": placed,
+        "above_level": ~placed & regional_somewhere & ~national,
+        "unallocated": ~placed & ~regional_somewhere & ~national,
+        "not_regional": national,
+    }
+    rows = []
+    for cat, mask in cats.items():
+        sub = df[mask]
+        rows.append(
+            {
+                "category": cat,
+                "value": sub["_v"].sum(min_count=1) if m.column else float(len(sub)),
+                "n_records": len(sub),
+                "n_with_value": int(sub["_v"].notna().sum()),
+                "programs_ko": _names(sub.loc[sub["_v"].notna() | (m.column is None), "name_ko"]),
+            }
+        )
+    total = df["_v"].sum(min_count=1) if m.column else float(len(df))
+    rows.append(
+        {
+            "category": "total",
+            "value": total,
+            "n_records": len(df),
+            "n_with_value": int(df["_v"].notna().sum()),
+            "programs_ko": "",
+        }
+    )
+    out = pd.DataFrame(rows)
+    out["span"] = m.span
+    return out
+
+
+def total(records: pd.DataFrame, metric: str | Metric, **where: object) -> float:
+    """National total of a metric (each project once), optionally for matching column values."""
+    m = metric if isinstance(metric, Metric) else get_metric(metric)
+    df = attach(records)
+    for k, v in where.items():
+        df = df[df[k] == v]
+    v = _values(df, m)
+    return float(v.sum()) if m.column else float(len(df))
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+
+def load_official(path: str | Path = OFFICIAL_FILE) -> pd.DataFrame:
+    """The official aggregates (one row per figure, with its source)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    df["value"] = pd.to_numeric(df["value"])
+    return df
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.1f}".removesuffix(".0") if not math.isnan(x) else "—"
+
+
+def _sv_items(df: pd.DataFrame, y0: int, y1: int) -> pd.DataFrame:
+    """Smart Village tasks/sites (not the program-year totals) with year in [y0, y1]."""
+    sv = df[(df["program_type"] == "smart_village") & (df["location_precision"] != "multi_region")]
+    return sv[(sv["year"] >= y0) & (sv["year"] <= y1)]
+
+
+def reconcile(records: pd.DataFrame, official: pd.DataFrame | None = None) -> pd.DataFrame:
+    """For each official figure: the official value, the records' sum, the gap and the coverage.
+
+    ``complete`` is True when the records itemize the figure fully (gap 0). Figures the records
+    cannot add up to (targets, percentages of unknown parts) have records = NaN and a coverage
+    sentence saying why.
+    """
+    off = load_official() if official is None else official
+    df = attach(records)
+    sv24 = _sv_items(df, 2024, 2024)
+    rows = []
+    for o in off.to_dict("records"):
+        oid, val = o["id"], float(o["value"])
+        rec, cov = math.nan, ""
+        if oid in ("TOTAL_2024_BUDGET", "TOTAL_2023_BUDGET"):
+            y = 2024 if "2024" in oid else 2023
+            rec = total(df, f"budget_{y}_national")
+            n = int(
+                df.loc[(df["record_role"] == "whole") & (df["annual_year"] == y), "annual_national"]
+                .notna()
+                .sum()
+            )
+            cov = f"{y} 국비: {_fmt(rec)} of {_fmt(val)}억 itemized in {n} program records"
+        elif oid == "TOTAL_2024_PROGRAMS":
+            w = df[
+                (df["record_role"] == "whole") & (df["annual_year"] == 2024) & df["annual_national"].notna()
+            ]
+            rec = float(len(w))
+            cov = f"{len(w)} of {int(val)} programs itemized with a 2024 amount"
+        elif oid.startswith("FIELD_2024_"):
+            fld = o["note"].split("=", 1)[1]
+            rec = total(df, "budget_2024_national", field=fld)
+            unknown = total(df[df["field"] == ""], "budget_2024_national")
+            cov = (
+                f"{FIELDS_EN.get(fld, fld)} ({fld}): {_fmt(rec)} of {_fmt(val)}억 itemized; "
+                f"{_fmt(unknown)}억 of itemized 2024 국비 has no field in the sources"
+            )
+        elif oid == "SV_2024_BUDGET":
+            rec = total(df, "budget_2024_national", program_type="smart_village")
+            cov = "Smart Village 2024 budget as one national line; per-task budgets not published"
+        elif oid == "SV_2024_TASKS":
+            rec = float(len(sv24))
+            cov = f"Smart Village 2024: {len(sv24)} of {int(val)} tasks itemized"
+        elif oid == "SV_2024_LGS":
+            lg = sv24["sigungu_code"].where(sv24["sigungu_code"] != "", sv24["sido_code"])
+            sido_only = sorted({regions.name(c) for c in sv24.loc[sv24["sigungu_code"] == "", "sido_code"]})
+            rec = float(lg.nunique())
+            cov = (
+                f"Smart Village 2024: {lg.nunique()} of {int(val)} local governments named; "
+                f"{len(sido_only)} ({', '.join(sido_only)}) counted only at 시도 level"
+            )
+        elif oid.startswith("SV_2024_TASKS_"):
+            n = int((sv24["sido_code"] == o["scope"]).sum())
+            rec = float(n)
+            cov = f"Smart Village 2024 in {regions.name(o['scope'])}: {n} of {int(val)} tasks itemized"
+        elif oid.startswith("SV_") and oid.endswith(("_TASKS", "_LGS", "_BUDGET")):
+            y0, y1 = (
+                (int(x) for x in (o["year"].split("-") * 2)[:2])
+                if "-" in o["year"]
+                else (int(o["year"]), int(o["year"]))
+            )
+            items = _sv_items(df, y0, y1)
+            if oid.endswith("_TASKS"):
+                rec, what = float(len(items)), "tasks/sites"
+            elif oid.endswith("_LGS"):
+                rec, what = float(items["sigungu_code"].nunique()), "local governments"
+            else:
+                rec = float(items["annual_total"].sum()) + float(items["annual_national"].sum())
+                what = "억 (sum of per-site amounts in those years)"
+            cov = f"Smart Village {o['year']}: {_fmt(rec)} of {_fmt(val)} {what} itemized"
+        elif oid == "BOTTOM_UP_2024_SHARE":
+            bu = df[df["bottom_up"].fillna(False).astype(bool)]
+            amt = total(bu, "budget_2024_national")
+            tot = float(off.loc[off["id"] == "TOTAL_2024_BUDGET", "value"].iloc[0])
+            rec = round(100 * amt / tot, 1)
+            cov = (
+                f"records flagged bottom-up: {_fmt(amt)}억 = {rec}% of {_fmt(tot)}억 "
+                f"(official {val}% ≈ {_fmt(tot * val / 100)}억); others not flagged in the sources"
+            )
+        elif oid == "TARGET_2030_DISTRICTS":
+            n = int(
+                (df["program_type"] == "innovation_district").sum()
+                - (
+                    (df["program_type"] == "innovation_district")
+                    & (df["location_precision"] == "multi_region")
+                ).sum()
+            )
+            rec = float(n)
+            cov = f"{n} districts selected (2023–2024) of the {int(val)}+ targeted by 2030"
+        elif o["kind"] == "target":
+            cov = "target; not a sum of records"
+        elif oid.startswith("NEW_2024_"):
+            cov = "not itemized: the sources do not say which records are among the 16 new programs"
+        else:
+            cov = "not reconcilable from program records"
+        gap = val - rec if not math.isnan(rec) else math.nan
+        rows.append(
+            {
+                "id": oid,
+                "metric_ko": o["metric_ko"],
+                "metric_en": o["metric_en"],
+                "year": o["year"],
+                "official": val,
+                "unit": o["unit"],
+                "records": rec,
+                "gap": gap,
+                "complete": (not math.isnan(gap)) and abs(gap) < 1e-9 and o["kind"] != "share",
+                "coverage": cov,
+                "derived": o["derived"] == "true",
+                "source_url": o["source_url"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def format_reconcile(table: pd.DataFrame) -> str:
+    """Plain-text report: one line per official figure, then its coverage sentence."""
+    lines = []
+    for r in table.to_dict("records"):
+        head = (
+            f"{r['id']:<26} {r['metric_ko']} ({r['year']}): official {_fmt(r['official'])} {r['unit']}"
+            f"{' (derived)' if r['derived'] else ''}; records {_fmt(r['records'])}; gap {_fmt(r['gap'])}"
+            f"{'; complete' if r['complete'] else ''}"
+        )
+        lines += [head, f"    {r['coverage']}", f"    source: {r['source_url']}"]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _cli_reconcile(args: argparse.Namespace) -> int:
+    load = load_programs(args.file)
+    if load.errors:
+        print(load.report())
+    table = reconcile(load.records, load_official(args.official))
+    print(format_reconcile(table))
+    return 1 if load.errors else 0
+
+
+def register_cli(sub: argparse._SubParsersAction) -> None:
+    """`python -m geo reconcile`: official figures vs the records, with gaps and coverage."""
+    from geo.programs import DATA_FILE
+
+    p = sub.add_parser("reconcile", help="compare the records with the official totals")
+    p.add_argument(
+        "file", nargs="?", default=str(DATA_FILE), help="programs CSV (default: data/programs.csv)"
+    )
+    p.add_argument("--official", default=str(OFFICIAL_FILE), help="official totals CSV")
+    p.set_defaults(func=_cli_reconcile)
+
+
+__all__ = [
+    "ANNUAL_COLUMNS", "LIFE_COLUMNS", "METRICS", "Filters", "Metric", "aggregate", "apply_filters", "attach",
+    "breakdown", "get_metric", "load_official", "reconcile", "total",
+]  # fmt: skip

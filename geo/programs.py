@@ -1,0 +1,948 @@
+"""The programs table: its schema, loading (UTF-8, UTF-8 with BOM, CP949) and validation.
+
+Officials edit ``data/programs.csv`` in Excel, which in Korea often saves CP949. A file with a
+few bad rows must still load: every problem is reported at once (file, spreadsheet row,
+column, value, what was expected), bad rows are rejected and good rows kept. The checks are
+declared as pandera schemas (one for errors, one for warnings), not hand-written if-chains.
+
+Row numbers are what a spreadsheet shows: the header is row 1, the first data row is row 2.
+Text is kept raw (no HTML escaping here): the map escapes it when it renders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from geo import regions
+
+# --------------------------------------------------------------------------- vocabulary
+
+COLUMNS: tuple[str, ...] = (
+    "id", "project_id", "record_role", "year", "name_ko", "name_en", "program_type", "field",
+    "specialty", "region_group", "sido", "sigungu", "emd", "site_name", "lat", "lon",
+    "location_precision", "annual_year", "annual_total", "annual_national", "annual_local",
+    "life_total", "life_national", "life_local", "period_start", "period_end", "bottom_up",
+    "lead_org", "source_url", "source_ref", "source_date", "note",
+)  # fmt: skip
+REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name_ko", "location_precision", "source_url", "source_date")
+ANNUAL_COLUMNS = ("annual_total", "annual_national", "annual_local")
+LIFE_COLUMNS = ("life_total", "life_national", "life_local")
+BUDGET_COLUMNS: tuple[str, ...] = ANNUAL_COLUMNS + LIFE_COLUMNS
+FIELDS: tuple[str, ...] = ("거점 조성", "신기술 융합·확산", "지역사회 포용", "디지털 인재 양성")
+FIELDS_EN: dict[str, str] = {
+    "거점 조성": "Hubs",
+    "신기술 융합·확산": "New-technology convergence",
+    "지역사회 포용": "Community inclusion",
+    "디지털 인재 양성": "Digital talent",
+}
+PROGRAM_TYPES: tuple[str, ...] = (
+    "innovation_district", "ai_convergence", "smart_village", "blockchain_cluster", "metaverse_hub",
+    "digital_twin", "digital_talent", "national_program", "other",
+)  # fmt: skip
+# From finest to coarsest. A record is placed at this precision (see data/README.md).
+PRECISIONS: tuple[str, ...] = (
+    "site", "emd_centroid", "sigungu", "sido", "region_group", "multi_region", "national",
+)  # fmt: skip
+ROLES = ("whole", "share")
+TRUE_WORDS = {"true", "yes", "y", "1", "예", "o"}
+FALSE_WORDS = {"false", "no", "n", "0", "아니오", "x"}
+# lon/lat box around South Korea incl. 독도 and 마라도 (same as geo.boundaries.KOREA_BOUNDS)
+LON_MIN, LAT_MIN, LON_MAX, LAT_MAX = 124.5, 33.0, 132.0, 38.7
+
+ENCODINGS = ("utf-8-sig", "utf-8", "cp949")
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "programs.csv"
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in one cell (or the header, row 1; or the whole file, row None)."""
+
+    severity: str  # "error" (row rejected) or "warning" (row kept)
+    file: str
+    row: int | None
+    column: str | None
+    value: str
+    expected: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f", row {self.row}" if self.row is not None else "")
+        where += f", column {self.column}" if self.column else ""
+        return f"{self.severity.upper()}: {where}: {self.message}"
+
+
+@dataclass
+class ProgramLoad:
+    """The accepted records, every issue found, and the encoding the file was read with."""
+
+    records: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    encoding: str | None = None
+    file: str = ""
+    n_rows: int = 0  # data rows read (blank lines not counted)
+    rejected_rows: list[int] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when no row was rejected and the file itself was readable."""
+        return not self.errors
+
+    def report(self) -> str:
+        """Human-readable report, one line per issue, for the CLI and the app."""
+        head = (
+            f"{self.file}: read as {self.encoding or 'unknown encoding'}; {self.n_rows} data rows, "
+            f"{len(self.records)} accepted, {len(self.rejected_rows)} rejected; "
+            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+        )
+        return "\n".join([head, *(str(i) for i in self.issues)])
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+
+def _num(text: str) -> float | None:
+    """A number in 억원: '63', '93.5', '1,039' (thousands commas allowed); '' → None."""
+    t = str(text).strip().replace(",", "")
+    if not t:
+        return None
+    v = float(t)
+    if math.isnan(v) or math.isinf(v):
+        raise ValueError(text)
+    return v
+
+
+def _is_num(text: str) -> bool:
+    try:
+        _num(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _nonneg(text: str) -> bool:
+    try:
+        v = _num(text)
+    except ValueError:
+        return True  # reported by the numeric check
+    return v is None or v >= 0
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+def _date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last day a 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' covers; None if empty or bad."""
+    m = _DATE.match(str(text).strip())
+    if not m:
+        return None
+    y, mo, d = m.group(1), m.group(2), m.group(3)
+    try:
+        if d:
+            start = pd.Timestamp(f"{y}-{mo}-{d}")
+            return start, start
+        if mo:
+            start = pd.Timestamp(f"{y}-{mo}-01")
+            return start, start + pd.offsets.MonthEnd(0)
+        return pd.Timestamp(f"{y}-01-01"), pd.Timestamp(f"{y}-12-31")
+    except ValueError:
+        return None
+
+
+def _is_date(text: str) -> bool:
+    return str(text).strip() == "" or _date_bounds(text) is not None
+
+
+def _is_year(text: str) -> bool:
+    t = str(text).strip()
+    return t == "" or (t.isdigit() and 1990 <= int(t) <= 2100)
+
+
+def _bool(text: str) -> bool | None:
+    t = str(text).strip().lower()
+    if t in TRUE_WORDS:
+        return True
+    if t in FALSE_WORDS:
+        return False
+    return None
+
+
+# --------------------------------------------------------------------------- region context
+
+
+def _resolve_sido(text: str) -> tuple[str, str, list[str]]:
+    """(code, note, suggestions): code '' when unresolved, suggestions then say what is close."""
+    if not str(text).strip():
+        return "", "", []
+    try:
+        r = regions.resolve(text, level="sido")
+        return r.code, r.note, []
+    except regions.UnknownRegionError as exc:
+        return "", "", exc.suggestions or regions.suggest(text)
+
+
+def _resolve_sigungu(text: str, sido_text: str) -> tuple[str, str, list[str]]:
+    if not str(text).strip():
+        return "", "", []
+    sido_code = _resolve_sido(sido_text)[0] if str(sido_text).strip() else ""
+    try:
+        r = regions.resolve(text, sido=sido_code or None, level="sigungu")
+        return r.code, r.note, []
+    except regions.UnknownRegionError as exc:
+        sugg = list(exc.suggestions)
+        if sido_code and not isinstance(exc, regions.AmbiguousRegionError):
+            # "구미식" alone is too short to match "경상북도 구미시": ask with the 시도 in front.
+            near = regions.suggest(f"{regions.name(sido_code)} {text}")
+            sugg = [n for n in near if n != regions.name(sido_code)] + [n for n in sugg if n not in near]
+        return "", "", sugg[:5] or regions.suggest(text)
+
+
+def _point_sigungu(lat: pd.Series, lon: pd.Series) -> pd.Series:
+    """2024 시군구 code under each point ('' outside every polygon; NaN rows skipped)."""
+    out = pd.Series("", index=lat.index, dtype=object)
+    ok = lat.notna() & lon.notna()
+    if not ok.any():
+        return out
+    import geopandas as gpd  # heavy: only when a row has coordinates
+
+    from geo import boundaries
+
+    layer = boundaries.load_layer("sigungu")[["code", "geometry"]]
+    pts = gpd.GeoDataFrame(index=lat.index[ok], geometry=gpd.points_from_xy(lon[ok], lat[ok]), crs=4326)
+    hit = gpd.sjoin(pts, layer, how="left", predicate="within")
+    hit = hit[~hit.index.duplicated(keep="first")]
+    out.loc[hit.index] = hit["code"].fillna("").astype(str)
+    return out
+
+
+def _context(df: pd.DataFrame) -> pd.DataFrame:
+    """Derived columns the checks need (resolved codes, parsed points), prefixed with '_'."""
+    ctx = pd.DataFrame(index=df.index)
+    sido = [_resolve_sido(v) for v in df["sido"]]
+    sgg = [_resolve_sigungu(v, s) for v, s in zip(df["sigungu"], df["sido"], strict=True)]
+    ctx["_sido_code"] = [c for c, _, _ in sido]
+    ctx["_sido_note"] = [n for _, n, _ in sido]
+    ctx["_sido_sugg"] = [s for _, _, s in sido]
+    ctx["_sgg_code"] = [c for c, _, _ in sgg]
+    ctx["_sgg_note"] = [n for _, n, _ in sgg]
+    ctx["_sgg_sugg"] = [s for _, _, s in sgg]
+
+    def num_or_nan(v: str) -> float:
+        try:
+            x = _num(v)
+        except ValueError:
+            return math.nan
+        return math.nan if x is None else x
+
+    ctx["_lat"] = df["lat"].map(num_or_nan).astype(float)
+    ctx["_lon"] = df["lon"].map(num_or_nan).astype(float)
+    inside = ctx["_lat"].between(LAT_MIN, LAT_MAX) & ctx["_lon"].between(LON_MIN, LON_MAX)
+    ctx["_pt_sgg"] = _point_sigungu(ctx["_lat"].where(inside), ctx["_lon"].where(inside))
+    return ctx
+
+
+# --------------------------------------------------------------------------- the schemas
+#
+# Each check carries a unique ``error`` text (pandera reports it in failure_cases["check"]);
+# _RULES maps that text to the column to blame and what was expected.
+
+
+@dataclass(frozen=True)
+class _Rule:
+    column: str
+    expected: str
+    problem: str
+    detail: Callable[[pd.Series], str] | None = None  # row (data + context) → extra message text
+
+
+_RULES: dict[str, _Rule] = {}
+
+
+def _elem(col: str, fn: Callable[[str], bool], expected: str, problem: str) -> pa.Check:
+    key = f"{col}: {problem}"
+    _RULES[key] = _Rule(col, expected, problem)
+    return pa.Check(lambda v: fn(str(v)), element_wise=True, error=key)
+
+
+def _wide(
+    key: str,
+    col: str,
+    fn: Callable[[pd.DataFrame], pd.Series],
+    expected: str,
+    problem: str,
+    detail: Callable[[pd.Series], str] | None = None,
+) -> pa.Check:
+    _RULES[key] = _Rule(col, expected, problem, detail)
+    return pa.Check(fn, error=key)
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    return s.astype(str).str.strip() == ""
+
+
+def _sugg(names: list[str]) -> str:
+    return f"; closest valid names: {', '.join(names)}" if names else ""
+
+
+def _point_detail(r: pd.Series) -> str:
+    named = r["_sgg_code"] or r["_sido_code"]
+    where = regions.name(r["_pt_sgg"]) if r["_pt_sgg"] else "no 시군구"
+    return f"the point lies in {where}, not in the named {regions.name(named)}"
+
+
+def _point_in_named(d: pd.DataFrame) -> pd.Series:
+    named = d["_sgg_code"].where(d["_sgg_code"] != "", d["_sido_code"])
+    has = (d["_pt_sgg"] != "") & (named != "")
+    same = pd.Series(
+        [p.startswith(n) if len(n) == 2 else p == n for p, n in zip(d["_pt_sgg"], named, strict=True)],
+        index=d.index,
+    )
+    return ~has | same
+
+
+def _latlon_pair(d: pd.DataFrame) -> pd.Series:
+    return _blank(d["lat"]) == _blank(d["lon"])
+
+
+def _swapped(d: pd.DataFrame) -> pd.Series:
+    lat, lon = d["_lat"], d["_lon"]
+    return ~(lat.between(LON_MIN, LON_MAX) & lon.between(LAT_MIN, LAT_MAX))
+
+
+def _outside(d: pd.DataFrame) -> pd.Series:
+    lat, lon = d["_lat"], d["_lon"]
+    none = lat.isna() | lon.isna()
+    inside = lat.between(LAT_MIN, LAT_MAX) & lon.between(LON_MIN, LON_MAX)
+    return none | inside | ~_swapped(d)  # swapped points get the swap message only
+
+
+def _no_polygon(d: pd.DataFrame) -> pd.Series:
+    inside = d["_lat"].between(LAT_MIN, LAT_MAX) & d["_lon"].between(LON_MIN, LON_MAX)
+    return ~inside | (d["_pt_sgg"] != "")
+
+
+def _period_order(d: pd.DataFrame) -> pd.Series:
+    out = []
+    for s, e in zip(d["period_start"], d["period_end"], strict=True):
+        bs, be = _date_bounds(s), _date_bounds(e)
+        out.append(bs is None or be is None or be[1] >= bs[0])
+    return pd.Series(out, index=d.index)
+
+
+def _needs(precision: str, cols: tuple[str, ...]) -> Callable[[pd.DataFrame], pd.Series]:
+    def check(d: pd.DataFrame) -> pd.Series:
+        has = pd.Series(True, index=d.index)
+        for c in cols:
+            has &= ~_blank(d[c])
+        return (d["location_precision"].str.strip() != precision) | has
+
+    return check
+
+
+def _national_has_no_region(d: pd.DataFrame) -> pd.Series:
+    return (d["location_precision"].str.strip() != "national") | (_blank(d["sido"]) & _blank(d["sigungu"]))
+
+
+def _annual_year_given(d: pd.DataFrame) -> pd.Series:
+    any_amount = pd.Series(False, index=d.index)
+    for c in ANNUAL_COLUMNS:
+        any_amount |= ~_blank(d[c])
+    return ~any_amount | ~_blank(d["annual_year"])
+
+
+def _parts_within_total(prefix: str) -> Callable[[pd.DataFrame], pd.Series]:
+    def check(d: pd.DataFrame) -> pd.Series:
+        out = []
+        for t, n, loc in zip(
+            d[f"{prefix}_total"], d[f"{prefix}_national"], d[f"{prefix}_local"], strict=True
+        ):
+            try:
+                tv, nv, lv = _num(t), _num(n), _num(loc)
+            except ValueError:
+                out.append(True)
+                continue
+            out.append(tv is None or (nv or 0) + (lv or 0) <= tv + 1e-9)
+        return pd.Series(out, index=d.index)
+
+    return check
+
+
+def _region_group_ok(v: str) -> bool:
+    names = [p.strip() for p in str(v).split("|") if p.strip()]
+    return all(p in regions.REGION_GROUPS or p in regions.SUPER_GROUPS for p in names)
+
+
+def _group_matches_sido(d: pd.DataFrame) -> pd.Series:
+    out = []
+    for g, code in zip(d["region_group"], d["_sido_code"], strict=True):
+        groups = [p.strip() for p in str(g).split("|") if p.strip()]
+        if not groups or not code or not _region_group_ok(g):
+            out.append(True)
+            continue
+        out.append(any(code in regions.sido_codes_in_group(x) for x in groups))
+    return pd.Series(out, index=d.index)
+
+
+def _build_schemas() -> tuple[pa.DataFrameSchema, pa.DataFrameSchema]:
+    s = pa.Column  # every raw column is text; the checks parse it
+    cols: dict[str, pa.Column] = {c: s(str) for c in COLUMNS}
+    for c in REQUIRED_COLUMNS:
+        cols[c] = s(str, [_elem(c, lambda v: v.strip() != "", "a value (required)", "empty")])
+    cols["id"] = s(
+        str,
+        [
+            _elem("id", lambda v: v.strip() != "", "a value (required)", "empty"),
+            _elem("id", lambda v: not re.search(r"\s", v.strip()), "an id without spaces", "contains spaces"),
+        ],
+        unique=True,
+        report_duplicates="exclude_first",
+    )
+    _RULES["field_uniqueness"] = _Rule("id", "a unique id", "duplicate id (an earlier row has it)")
+    cols["record_role"] = s(
+        str,
+        [
+            _elem(
+                "record_role",
+                lambda v: v.strip() in ("", *ROLES),
+                "whole or share (empty = whole)",
+                "unknown role",
+            )
+        ],
+    )
+    for c in ("year", "annual_year"):
+        cols[c] = s(str, [_elem(c, _is_year, "a year such as 2024 (1990–2100)", "not a year")])
+    cols["field"] = s(
+        str,
+        [
+            _elem(
+                "field",
+                lambda v: v.strip() in ("", *FIELDS),
+                "one of " + ", ".join(FIELDS) + " (or empty)",
+                "unknown field",
+            )
+        ],
+    )
+    cols["region_group"] = s(
+        str,
+        [
+            _elem(
+                "region_group",
+                _region_group_ok,
+                "권역: "
+                + ", ".join((*regions.REGION_GROUPS, *regions.SUPER_GROUPS))
+                + " (several separated by |)",
+                "unknown 권역",
+            )
+        ],
+    )
+    cols["location_precision"] = s(str, [
+        _elem("location_precision", lambda v: v.strip() != "", "a value (required)", "empty"),
+        _elem("location_precision", lambda v: v.strip() in ("", *PRECISIONS),
+              "one of " + ", ".join(PRECISIONS), "unknown precision"),
+    ])  # fmt: skip
+    for c in BUDGET_COLUMNS:
+        cols[c] = s(str, [
+            _elem(c, _is_num, "a number in 억원 without unit (e.g. 63 or 93.5)", "not a number"),
+            _elem(c, _nonneg, "an amount of 0 or more", "negative budget"),
+        ])  # fmt: skip
+    for c in ("lat", "lon"):
+        cols[c] = s(str, [_elem(c, _is_num, "a decimal degree number (WGS84)", "not a number")])
+    for c in ("period_start", "period_end", "source_date"):
+        cols[c] = s(str, [_elem(c, _is_date, "a date: YYYY, YYYY-MM or YYYY-MM-DD", "not a date")])
+    cols["source_url"] = s(str, [
+        _elem("source_url", lambda v: v.strip() != "", "a value (required)", "empty"),
+        _elem("source_url", lambda v: v.strip() == "" or re.match(r"^https?://\S+$", v.strip()) is not None,
+              "an http(s) address", "not a web address"),
+    ])  # fmt: skip
+    cols["bottom_up"] = s(
+        str,
+        [
+            _elem(
+                "bottom_up",
+                lambda v: v.strip() == "" or _bool(v) is not None,
+                "true or false (or empty)",
+                "not true/false",
+            )
+        ],
+    )
+
+    errors = pa.DataFrameSchema(
+        cols,
+        checks=[
+            _wide(
+                "sido: unknown",
+                "sido",
+                lambda d: _blank(d["sido"]) | (d["_sido_code"] != ""),
+                "a 2024 시도 name, alias or code",
+                "unknown 시도",
+                lambda r: _sugg(r["_sido_sugg"]),
+            ),
+            _wide(
+                "sigungu: unknown",
+                "sigungu",
+                lambda d: _blank(d["sigungu"]) | (d["_sgg_code"] != ""),
+                "a 2024 시군구 name, alias or code (add the 시도 when the name is shared)",
+                "unknown 시군구",
+                lambda r: _sugg(r["_sgg_sugg"]),
+            ),
+            _wide(
+                "sigungu: other sido",
+                "sigungu",
+                lambda d: (
+                    (d["_sgg_code"] == "")
+                    | (d["_sido_code"] == "")
+                    | (d["_sgg_code"].str[:2] == d["_sido_code"])
+                ),
+                "a 시군구 inside the row's 시도",
+                "시군구 not in the named 시도",
+                lambda r: f"; {regions.name(r['_sgg_code'])} is not in {regions.name(r['_sido_code'])}",
+            ),
+            _wide("lat: pair", "lat", _latlon_pair, "both lat and lon, or neither", "only one coordinate"),
+            _wide(
+                "lat: swapped",
+                "lat",
+                _swapped,
+                "lat 33–38.7 and lon 124.5–132",
+                "lat/lon look swapped",
+                lambda r: f"; lat {r['lat']} and lon {r['lon']}",
+            ),
+            _wide(
+                "lat: outside",
+                "lat",
+                _outside,
+                "a point in South Korea (lat 33–38.7, lon 124.5–132)",
+                "point outside South Korea",
+                lambda r: f"; lat {r['lat']}, lon {r['lon']}",
+            ),
+            _wide(
+                "period_end: order",
+                "period_end",
+                _period_order,
+                "period_end on or after period_start",
+                "period ends before it starts",
+                lambda r: f"; starts {r['period_start']}",
+            ),
+            _wide(
+                "annual_year: missing",
+                "annual_year",
+                _annual_year_given,
+                "the year the annual_* amounts cover",
+                "annual amount without its year",
+            ),
+            _wide(
+                "lat: site",
+                "lat",
+                _needs("site", ("lat", "lon")),
+                "lat and lon for precision 'site'",
+                "site without coordinates",
+            ),
+            _wide(
+                "emd: emd_centroid",
+                "emd",
+                _needs("emd_centroid", ("emd", "sigungu")),
+                "emd and sigungu for precision 'emd_centroid'",
+                "emd_centroid without 읍면동 and 시군구",
+            ),
+            _wide(
+                "sigungu: precision",
+                "sigungu",
+                _needs("sigungu", ("sigungu",)),
+                "a sigungu for precision 'sigungu'",
+                "precision sigungu without 시군구",
+            ),
+            _wide(
+                "sido: precision",
+                "sido",
+                _needs("sido", ("sido",)),
+                "a sido for precision 'sido'",
+                "precision sido without 시도",
+            ),
+            _wide(
+                "region_group: precision",
+                "region_group",
+                _needs("region_group", ("region_group",)),
+                "a 권역 for precision 'region_group'",
+                "precision region_group without 권역",
+            ),
+            _wide(
+                "sido: national",
+                "sido",
+                _national_has_no_region,
+                "no 시도/시군구 for precision 'national'",
+                "national record names a region",
+            ),
+        ],
+    )
+
+    warnings = pa.DataFrameSchema(
+        {
+            "program_type": s(
+                str,
+                [
+                    _elem(
+                        "program_type",
+                        lambda v: v.strip() in ("", *PROGRAM_TYPES),
+                        "one of " + ", ".join(PROGRAM_TYPES),
+                        "unknown program_type",
+                    )
+                ],
+            ),
+        },
+        checks=[
+            _wide(
+                "lat: other sigungu",
+                "lat",
+                _point_in_named,
+                "a point inside the named region",
+                "point in a different 시군구",
+                lambda r: "; " + _point_detail(r),
+            ),
+            _wide(
+                "lat: no polygon",
+                "lat",
+                _no_polygon,
+                "a point on land inside a 시군구",
+                "point not inside any 시군구 (sea or outside South Korea?)",
+            ),
+            _wide(
+                "annual_total: parts",
+                "annual_total",
+                _parts_within_total("annual"),
+                "annual_national + annual_local ≤ annual_total",
+                "parts exceed the total",
+            ),
+            _wide(
+                "life_total: parts",
+                "life_total",
+                _parts_within_total("life"),
+                "life_national + life_local ≤ life_total",
+                "parts exceed the total",
+            ),
+            _wide(
+                "sido: alias",
+                "sido",
+                lambda d: d["_sido_note"] == "",
+                "the 2024 name",
+                "older name or alias resolved",
+                lambda r: f"; read as {regions.name(r['_sido_code'])} ({r['_sido_note']})",
+            ),
+            _wide(
+                "sigungu: alias",
+                "sigungu",
+                lambda d: d["_sgg_note"] == "",
+                "the 2024 name",
+                "older name or alias resolved",
+                lambda r: f"; read as {regions.name(r['_sgg_code'])} ({r['_sgg_note']})",
+            ),
+            _wide(
+                "region_group: sido",
+                "region_group",
+                _group_matches_sido,
+                "the 권역 of the row's 시도",
+                "권역 does not contain the 시도",
+            ),
+        ],
+    )
+    return errors, warnings
+
+
+ERROR_SCHEMA, WARNING_SCHEMA = _build_schemas()
+
+
+def _header_schema() -> pa.DataFrameSchema:
+    """Columns only: reports missing and extra columns (pandera's strict mode)."""
+    return pa.DataFrameSchema(
+        {c: pa.Column(str, required=c in REQUIRED_COLUMNS) for c in COLUMNS}, strict=True
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding that read it: UTF-8 with BOM, UTF-8, then CP949 (Korean Excel)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return data.decode("cp949"), "cp949"
+
+
+def _read_bytes(source: str | Path | bytes | IO[Any], name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, bytes | bytearray):
+        return bytes(source), name or "<bytes>"
+    if isinstance(source, str | Path):
+        p = Path(source)
+        return p.read_bytes(), name or str(p)
+    data = source.read()
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return data, name or str(getattr(source, "name", "<upload>"))
+
+
+def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (spreadsheet row number, cells) for every non-blank row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
+    out: list[tuple[int, list[str]]] = []
+    for n, cells in enumerate(reader, start=1):
+        if n == 1:
+            header = [c.strip() for c in cells]
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        out.append((n, cells))
+    return header, out
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_programs(
+    source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str | None = None
+) -> ProgramLoad:
+    """Read and validate a programs CSV; return the good rows and every problem found.
+
+    ``source`` is a path, raw bytes (e.g. a Streamlit upload) or a file-like object; ``name``
+    is what the report calls the file.
+    """
+    data, fname = _read_bytes(source, name)
+    empty = pd.DataFrame(columns=list(COLUMNS))
+    try:
+        text, encoding = _decode(data)
+    except UnicodeDecodeError as exc:
+        msg = f"cannot be read as UTF-8 or CP949 (byte {exc.start})"
+        issue = Issue("error", fname, None, None, "", "UTF-8, UTF-8 with BOM or CP949 text", msg)
+        return ProgramLoad(empty, [issue], None, fname)
+
+    issues: list[Issue] = []
+    header, rows = _rows(text)
+    if not header or not any(header):
+        issue = Issue("error", fname, 1, None, "", "a header row with the column names", "file has no header")
+        return ProgramLoad(empty, [issue], encoding, fname)
+
+    # Header: duplicates, then missing/extra columns via pandera's strict mode.
+    seen: set[str] = set()
+    for h in header:
+        if h in seen:
+            issues.append(Issue("error", fname, 1, h, h, "each column once", f"column {h!r} appears twice"))
+        seen.add(h)
+    missing_required: list[str] = []
+    try:
+        _header_schema().validate(pd.DataFrame(columns=list(dict.fromkeys(header)), dtype=str), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        for fc in exc.failure_cases.to_dict("records"):
+            col = str(fc["failure_case"])
+            if fc["check"] == "column_in_schema":
+                issues.append(
+                    Issue(
+                        "warning",
+                        fname,
+                        1,
+                        col,
+                        col,
+                        "one of the documented columns (data/README.md)",
+                        f"extra column {col!r} ignored",
+                    )
+                )
+            elif fc["check"] == "column_in_dataframe":
+                missing_required.append(col)
+                issues.append(
+                    Issue(
+                        "error",
+                        fname,
+                        1,
+                        col,
+                        "",
+                        f"a column named {col!r}",
+                        f"missing required column {col!r}: every row is rejected",
+                    )
+                )
+    for col in COLUMNS:
+        if col not in header and col not in REQUIRED_COLUMNS:
+            issues.append(
+                Issue(
+                    "warning",
+                    fname,
+                    1,
+                    col,
+                    "",
+                    f"a column named {col!r}",
+                    f"missing optional column {col!r}: read as empty",
+                )
+            )
+
+    # Cells → a text DataFrame indexed by spreadsheet row number.
+    recs: list[dict[str, str]] = []
+    index: list[int] = []
+    bad_shape: set[int] = set()
+    for n, cells in rows:
+        if len(cells) > len(header):
+            extra = [c for c in cells[len(header) :] if c.strip()]
+            if extra:
+                bad_shape.add(n)
+                issues.append(
+                    Issue(
+                        "error",
+                        fname,
+                        n,
+                        None,
+                        ",".join(extra),
+                        f"{len(header)} cells like the header",
+                        f"row has {len(cells)} cells but the header has {len(header)}",
+                    )
+                )
+        rec = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h in COLUMNS}
+        recs.append({c: rec.get(c, "") for c in COLUMNS})
+        index.append(n)
+    df = pd.DataFrame(recs, index=pd.Index(index, name="row"), columns=list(COLUMNS), dtype=object).fillna("")
+    df = df.astype(str)
+    if df.empty:
+        return ProgramLoad(_typed(df, pd.DataFrame(index=df.index)), issues, encoding, fname, 0, [])
+
+    ctx = _context(df)
+    full = pd.concat([df, ctx], axis=1)
+    rejected: set[int] = set(bad_shape)
+    if missing_required:
+        rejected |= set(df.index)
+    for severity, schema in (("error", ERROR_SCHEMA), ("warning", WARNING_SCHEMA)):
+        for issue in _schema_issues(schema, full, fname, severity, skip_columns=set(missing_required)):
+            issues.append(issue)
+            if severity == "error" and issue.row is not None:
+                rejected.add(issue.row)
+
+    good = df.drop(index=sorted(rejected & set(df.index)))
+    issues.extend(_cross_row_issues(good, fname))
+    issues.sort(key=lambda i: (i.row or 0, 0 if i.severity == "error" else 1, i.column or ""))
+    records = _typed(good, ctx.loc[good.index])
+    return ProgramLoad(records, issues, encoding, fname, len(df), sorted(rejected & set(df.index)))
+
+
+def _schema_issues(
+    schema: pa.DataFrameSchema, full: pd.DataFrame, fname: str, severity: str, skip_columns: set[str]
+) -> list[Issue]:
+    """Run one schema lazily and turn its failure cases into one Issue per (row, check)."""
+    try:
+        schema.validate(full, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+    out: list[Issue] = []
+    seen: set[tuple[int, str]] = set()
+    for rec in fc.to_dict("records"):
+        key = str(rec["check"])
+        rule = _RULES.get(key)
+        idx = rec["index"]
+        if rule is None or idx is None or (isinstance(idx, float) and math.isnan(idx)):
+            continue
+        row = int(idx)
+        if (row, key) in seen or rule.column in skip_columns:
+            continue
+        seen.add((row, key))
+        r = full.loc[row]
+        value = str(r[rule.column])
+        detail = rule.detail(r) if rule.detail else ""
+        msg = f"{rule.problem}: {value!r}{detail}; expected {rule.expected}"
+        out.append(Issue(severity, fname, row, rule.column, value, rule.expected, msg))
+    return out
+
+
+def _cross_row_issues(good: pd.DataFrame, fname: str) -> list[Issue]:
+    """Warnings that need several rows: shares without their whole, shares above the whole."""
+    out: list[Issue] = []
+    role = good["record_role"].str.strip().replace("", "whole")
+    pid = good["project_id"].str.strip().where(good["project_id"].str.strip() != "", good["id"].str.strip())
+    wholes = {p: n for p, n, r in zip(pid, good.index, role, strict=True) if r == "whole"}
+    for n, p, r in zip(good.index, pid, role, strict=True):
+        if r == "share" and p not in wholes:
+            out.append(
+                Issue(
+                    "warning",
+                    fname,
+                    n,
+                    "project_id",
+                    p,
+                    "the id of a 'whole' row",
+                    f"share of project {p!r}, which has no whole row: its amounts count on their own",
+                )
+            )
+    for col in BUDGET_COLUMNS:
+        vals = good[col].map(lambda v: _num(v) if _is_num(v) else None)
+        for p, wrow in wholes.items():
+            w = vals.get(wrow)
+            parts = vals[(pid == p) & (role == "share")].dropna()
+            if w is not None and not pd.isna(w) and len(parts) and parts.sum() > w + 1e-9:
+                out.append(
+                    Issue(
+                        "warning",
+                        fname,
+                        wrow,
+                        col,
+                        str(good.at[wrow, col]),
+                        f"at least the sum of its shares ({parts.sum():g})",
+                        f"shares of {p!r} add up to {parts.sum():g}, more than the whole's {w:g}",
+                    )
+                )
+    return out
+
+
+def _typed(df: pd.DataFrame, ctx: pd.DataFrame) -> pd.DataFrame:
+    """Accepted rows with real types: numbers as floats (NaN = not published), codes resolved."""
+    out = df.copy()
+    for c in (*BUDGET_COLUMNS, "lat", "lon"):
+        out[c] = [(_num(v) if _is_num(v) else None) for v in df[c]]
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    for c in ("year", "annual_year"):
+        out[c] = pd.array([int(v) if str(v).strip() else None for v in df[c]], dtype="Int64")
+    out["bottom_up"] = pd.array([_bool(v) for v in df["bottom_up"]], dtype="boolean")
+    out["record_role"] = df["record_role"].str.strip().replace("", "whole")
+    out["project_id"] = (
+        df["project_id"].str.strip().where(df["project_id"].str.strip() != "", df["id"].str.strip())
+    )
+    for c in ("id", "location_precision", "field", "program_type", "specialty", "region_group"):
+        out[c] = df[c].str.strip()
+    out["sido_code"] = ctx["_sido_code"] if "_sido_code" in ctx else ""
+    out["sigungu_code"] = ctx["_sgg_code"] if "_sgg_code" in ctx else ""
+    if "_sgg_code" in ctx:  # a 시군구 without a 시도 still gives the 시도
+        out["sido_code"] = out["sido_code"].where(out["sido_code"] != "", out["sigungu_code"].str[:2])
+    out.index.name = "row"
+    return out
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _cli_validate(args: argparse.Namespace) -> int:
+    result = load_programs(args.file)
+    print(result.report())
+    return 1 if result.errors else 0
+
+
+def register_cli(sub: argparse._SubParsersAction) -> None:
+    """`python -m geo validate FILE.csv`: print every problem; exit 1 when a row is rejected."""
+    p = sub.add_parser("validate", help="validate a programs CSV (UTF-8, UTF-8-BOM or CP949)")
+    p.add_argument("file", nargs="?", default=str(DATA_FILE), help="CSV file (default: data/programs.csv)")
+    p.set_defaults(func=_cli_validate)
