@@ -78,16 +78,21 @@ def _bundle(level: str) -> gpd.GeoDataFrame:
 
 
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
-    """Keep only the polygon parts (make_valid can leave lines or points behind)."""
+    """Keep only the polygon parts (make_valid and clean can leave lines or points behind).
+
+    Polygons pass through untouched: re-noding them (e.g. by a union) would move vertices
+    that a neighbour shares and break the coverage.
+    """
     out = []
     for g in geoms:
         if g is None or g.is_empty:
             out.append(shapely.MultiPolygon())
-            continue
-        parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
-        out.append(
-            shapely.union_all(parts) if len(parts) > 1 else (parts[0] if parts else shapely.MultiPolygon())
-        )
+        elif g.geom_type in ("Polygon", "MultiPolygon"):
+            out.append(g)
+        else:
+            pieces = (q for p in shapely.get_parts(g) for q in shapely.get_parts(p))
+            parts = [q for q in pieces if q.geom_type == "Polygon"]
+            out.append(shapely.MultiPolygon(parts) if len(parts) != 1 else parts[0])
     return np.array(out, dtype=object)
 
 

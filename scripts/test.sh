@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install what the tests need (apt: chromium, fonts-noto-cjk; pip: requirements-dev.txt)
+# and run the whole suite: lint, unit, app and real-browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup_system.sh
+python3 -m pip install -q -r requirements-dev.txt
+python3 -m geo prepare-static
+python3 -m ruff check .
+python3 -m ruff format --check .
+python3 -m pytest "$@"
