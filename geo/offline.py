@@ -1,0 +1,165 @@
+"""Leaflet and Leaflet.markercluster from PyPI packages, so the map never calls a CDN.
+
+The files come from ``xstatic-leaflet`` (Leaflet 1.9.3, the version folium 0.20 uses) and
+``xstatic-leaflet-markercluster``. Two ways to deliver them:
+
+- *served*: :func:`ensure_static_assets` copies them into the app's ``static/vendor/``
+  folder (gitignored, so it is rebuilt at app start and in tests); Streamlit's static
+  serving answers them at ``/app/static/vendor/...``. :data:`JS_LINKS` / :data:`CSS_LINKS`
+  are the ``(name, url)`` pairs for folium's ``default_js`` / ``default_css``.
+- *inline*: :func:`inline_assets` swaps those ``<script src>`` / ``<link href>`` tags in a
+  rendered page for the file contents (CSS images as ``data:`` URIs), for a standalone
+  HTML file that works from disk with no network.
+
+One deliberate change to the vendored code: Leaflet's default attribution prefix is a
+link to leafletjs.com (plus an inline flag). On an offline network that link goes
+nowhere, and it would be the only ``https://`` reference in an exported file, so both
+copies carry the plain text ``Leaflet`` instead (:data:`ATTRIBUTION_PREFIX`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import xstatic.pkg.leaflet as _xs_leaflet
+import xstatic.pkg.leaflet_markercluster as _xs_cluster
+
+REPO = Path(__file__).resolve().parent.parent
+STATIC_DIR = REPO / "static"
+"""Streamlit serves ``<app dir>/static/<path>`` at ``/app/static/<path>``."""
+URL_PREFIX = "/app/static/vendor"
+ATTRIBUTION_PREFIX = "Leaflet"
+
+LEAFLET_VERSION = _xs_leaflet.VERSION
+CLUSTER_VERSION = _xs_cluster.VERSION
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One vendored file: where it comes from and where the app serves it."""
+
+    name: str  # folium link name; equal names de-duplicate in a page header
+    kind: str  # "js" | "css" | "img"
+    src: Path
+    rel: str  # path under static/vendor/ (and under URL_PREFIX)
+
+    @property
+    def url(self) -> str:
+        return f"{URL_PREFIX}/{self.rel}"
+
+
+_L = Path(_xs_leaflet.BASE_DIR)
+_C = Path(_xs_cluster.BASE_DIR)
+_LDIR = f"leaflet-{LEAFLET_VERSION}"
+_CDIR = f"leaflet.markercluster-{CLUSTER_VERSION}"
+
+ASSETS: tuple[Asset, ...] = (
+    Asset("leaflet", "js", _L / "leaflet.js", f"{_LDIR}/leaflet.js"),
+    Asset("markerclusterjs", "js", _C / "leaflet.markercluster.js", f"{_CDIR}/leaflet.markercluster.js"),
+    Asset("leaflet_css", "css", _L / "leaflet.css", f"{_LDIR}/leaflet.css"),
+    Asset("markerclustercss", "css", _C / "MarkerCluster.css", f"{_CDIR}/MarkerCluster.css"),
+    Asset(
+        "markerclusterdefaultcss",
+        "css",
+        _C / "MarkerCluster.Default.css",
+        f"{_CDIR}/MarkerCluster.Default.css",
+    ),
+    *(
+        Asset(f"leaflet_img_{p.stem}", "img", p, f"{_LDIR}/images/{p.name}")
+        for p in sorted((_L / "images").glob("*.png"))
+    ),
+)
+_BY_NAME = {a.name: a for a in ASSETS}
+
+JS_LINKS: list[tuple[str, str]] = [(a.name, a.url) for a in ASSETS if a.kind == "js"]
+CSS_LINKS: list[tuple[str, str]] = [(a.name, a.url) for a in ASSETS if a.kind == "css"]
+CLUSTER_JS_LINKS: list[tuple[str, str]] = [p for p in JS_LINKS if p[0] == "markerclusterjs"]
+CLUSTER_CSS_LINKS: list[tuple[str, str]] = [p for p in CSS_LINKS if p[0].startswith("markercluster")]
+
+_PREFIX_RE = re.compile(r"""prefix:'<a href="https://leafletjs\.com".*?"Leaflet</a>\"""")
+_SOURCEMAP_RE = re.compile(r"\n?//# sourceMappingURL=\S+\s*$")
+
+
+def asset(name: str) -> Asset:
+    return _BY_NAME[name]
+
+
+@cache
+def asset_bytes(name: str) -> bytes:
+    """The file as the app serves it (Leaflet's attribution link made plain text)."""
+    a = _BY_NAME[name]
+    data = a.src.read_bytes()
+    if a.name == "leaflet":
+        text, n = _PREFIX_RE.subn(f"prefix:{ATTRIBUTION_PREFIX!r}", data.decode("utf-8"))
+        if n != 1:  # a different Leaflet build: fail loudly rather than ship the link
+            raise RuntimeError("Leaflet attribution prefix not found; check geo/offline.py")
+        data = text.encode("utf-8")
+    return data
+
+
+def ensure_static_assets(static_dir: Path | str = STATIC_DIR) -> Path:
+    """Copy the vendored files under ``static_dir/vendor`` if missing or different.
+
+    Idempotent and cheap (compares bytes), so the app calls it at every start and tests
+    call it freely. Returns the vendor folder.
+    """
+    vendor = Path(static_dir) / "vendor"
+    for a in ASSETS:
+        dest = vendor / a.rel
+        data = asset_bytes(a.name)
+        if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_suffix(dest.suffix + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(dest)  # atomic: a concurrent reader never sees half a file
+    return vendor
+
+
+def _data_uri(name: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(asset_bytes(name)).decode("ascii")
+
+
+@cache
+def inline_text(name: str) -> str:
+    """File contents ready to sit inside a ``<script>`` or ``<style>`` element."""
+    a = _BY_NAME[name]
+    text = asset_bytes(name).decode("utf-8")
+    text = _SOURCEMAP_RE.sub("", text.replace("\r\n", "\n"))  # and no .map request from devtools
+    if a.kind == "css":
+        by_rel = {b.rel.rsplit("/", 1)[-1]: b.name for b in ASSETS if b.kind == "img"}
+
+        def repl(m: re.Match[str]) -> str:
+            target = m.group(1).strip("'\"")
+            img = by_rel.get(target.rsplit("/", 1)[-1])
+            return f"url({_data_uri(img)})" if img and not target.startswith("#") else m.group(0)
+
+        text = re.sub(r"url\(([^)]*)\)", repl, text)
+    # A literal "</script" or "</style" would end the element early.
+    return text.replace("</script", "<\\/script").replace("</style", "<\\/style")
+
+
+def inline_assets(html: str) -> str:
+    """Replace links to the vendored files in a rendered page with their contents."""
+    for a in ASSETS:
+        if a.kind == "js":
+            tag = re.compile(rf'<script\s+src="{re.escape(a.url)}"\s*>\s*</script>')
+            html = tag.sub(lambda _m, a=a: f"<script>/* {a.rel} */\n{inline_text(a.name)}\n</script>", html)
+        elif a.kind == "css":
+            tag = re.compile(rf'<link\s+rel="stylesheet"\s+href="{re.escape(a.url)}"\s*/?>')
+            html = tag.sub(lambda _m, a=a: f"<style>/* {a.rel} */\n{inline_text(a.name)}\n</style>", html)
+    return html
+
+
+def assets_digest() -> str:
+    """Short hash of everything served, e.g. to key a cache on the asset set."""
+    h = hashlib.sha256()
+    for a in ASSETS:
+        h.update(a.rel.encode())
+        h.update(asset_bytes(a.name))
+    return h.hexdigest()[:12]
