@@ -262,15 +262,11 @@ def build_boundaries(path: Path = GPKG) -> dict[str, gpd.GeoDataFrame]:
 def _check_layer(gdf: gpd.GeoDataFrame, level: str, source: Path) -> gpd.GeoDataFrame:
     missing = [c for c in COLUMNS[level] if c not in gdf.columns]
     if missing:
-        raise BoundaryFileError(
-            f"{source} (layer {level}): missing columns {missing}; expected {COLUMNS[level]}"
-        )
+        raise BoundaryFileError(f"{source} (layer {level}): missing columns {missing}; expected {COLUMNS[level]}")
     if gdf.crs is None or gdf.crs.to_epsg() != 4326:
         raise BoundaryFileError(f"{source} (layer {level}): CRS is {gdf.crs}; expected EPSG:4326")
     if level in EXPECTED_COUNTS and len(gdf) != EXPECTED_COUNTS[level]:
-        raise BoundaryFileError(
-            f"{source} (layer {level}): {len(gdf)} features; expected {EXPECTED_COUNTS[level]}"
-        )
+        raise BoundaryFileError(f"{source} (layer {level}): {len(gdf)} features; expected {EXPECTED_COUNTS[level]}")
     return gdf
 
 
@@ -406,9 +402,7 @@ def read_sgis(path: str | Path) -> tuple[str, gpd.GeoDataFrame]:
     level = next((lv for lv, (code, _) in SGIS_FIELDS.items() if code in raw.columns), None)
     if level is None:
         expected = ", ".join(code for code, _ in SGIS_FIELDS.values())
-        raise BoundaryFileError(
-            f"{path}: no code column; expected one of {expected} (columns: {list(raw.columns)})"
-        )
+        raise BoundaryFileError(f"{path}: no code column; expected one of {expected} (columns: {list(raw.columns)})")
     if raw.crs is None:
         raise BoundaryFileError(f"{path}: no coordinate system (.prj missing); expected EPSG:5179 (UTM-K)")
     gdf = raw.to_crs(4326)

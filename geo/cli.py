@@ -19,12 +19,25 @@ COMMAND_MODULES = (
 )
 
 
+def _prepare_static(args: argparse.Namespace) -> int:
+    from geo import offline
+
+    path = offline.ensure_static_assets()
+    print(f"Leaflet assets ready under {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geo",
         description="지방 디지털 혁신 지도 — data and map commands.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser(
+        "prepare-static",
+        help="copy Leaflet files from the xstatic packages into static/ (served by the app)",
+    )
+    p.set_defaults(func=_prepare_static)
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)

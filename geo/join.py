@@ -99,12 +99,7 @@ def get_metric(key: str) -> Metric:
     if key in METRICS:
         return METRICS[key]
     parts = key.split("_")
-    if (
-        len(parts) == 3
-        and parts[0] == "budget"
-        and parts[1].isdigit()
-        and parts[2] in ("total", "national", "local")
-    ):
+    if len(parts) == 3 and parts[0] == "budget" and parts[1].isdigit() and parts[2] in ("total", "national", "local"):
         return _annual(int(parts[1]), parts[2])
     raise KeyError(f"unknown metric {key!r}; known: {', '.join(METRICS)} or budget_<year>_<part>")
 
@@ -127,13 +122,9 @@ def _emd_points(records: pd.DataFrame) -> pd.DataFrame:
     centroid is computed in EPSG:5179 (metres); if it falls outside the polygons (a bay,
     a horseshoe-shaped 면) the polygon's representative point is used and the note says so.
     """
-    out = pd.DataFrame(
-        {"lat": math.nan, "lon": math.nan, "emd_code": "", "placement_note": ""}, index=records.index
-    )
+    out = pd.DataFrame({"lat": math.nan, "lon": math.nan, "emd_code": "", "placement_note": ""}, index=records.index)
     want = records[
-        (records["location_precision"] == "emd_centroid")
-        & records["lat"].isna()
-        & (records["sigungu_code"] != "")
+        (records["location_precision"] == "emd_centroid") & records["lat"].isna() & (records["sigungu_code"] != "")
     ]
     if want.empty:
         return out
@@ -145,9 +136,7 @@ def _emd_points(records: pd.DataFrame) -> pd.DataFrame:
         hit = emd_m[(emd_m["sigungu_code"] == r["sigungu_code"]) & emd_m["name_ko"].isin(names)]
         found = set(hit["name_ko"])
         if not found:
-            out.at[idx, "placement_note"] = (
-                f"읍면동 {r['emd']!r} not found in {r['sigungu_code']}; not placed"
-            )
+            out.at[idx, "placement_note"] = f"읍면동 {r['emd']!r} not found in {r['sigungu_code']}; not placed"
             continue
         geom = shapely.union_all(hit.geometry.values)
         pt = geom.centroid
@@ -214,12 +203,13 @@ def attach(records: pd.DataFrame) -> pd.DataFrame:
 
     # Effective amounts: a whole with shares keeps only what its shares do not account for.
     for col in BUDGET_COLUMNS:
+        df[col] = pd.to_numeric(df[col], errors="coerce")  # an empty load has text columns
         eff = df[col].copy()
         shares = df[df["record_role"] == "share"]
         share_sum = shares.groupby("project_id")[col].sum(min_count=1)
         is_whole = df["record_role"] == "whole"
         has_share = df["project_id"].isin(shares["project_id"]) & is_whole
-        rem = df.loc[has_share, col] - df.loc[has_share, "project_id"].map(share_sum).fillna(0)
+        rem = df.loc[has_share, col] - df.loc[has_share, "project_id"].map(share_sum).astype(float).fillna(0)
         eff.loc[has_share] = rem.clip(lower=0)
         df[f"eff_{col}"] = eff
     return df
@@ -443,16 +433,10 @@ def reconcile(records: pd.DataFrame, official: pd.DataFrame | None = None) -> pd
         if oid in ("TOTAL_2024_BUDGET", "TOTAL_2023_BUDGET"):
             y = 2024 if "2024" in oid else 2023
             rec = total(df, f"budget_{y}_national")
-            n = int(
-                df.loc[(df["record_role"] == "whole") & (df["annual_year"] == y), "annual_national"]
-                .notna()
-                .sum()
-            )
+            n = int(df.loc[(df["record_role"] == "whole") & (df["annual_year"] == y), "annual_national"].notna().sum())
             cov = f"{y} 국비: {_fmt(rec)} of {_fmt(val)}억 itemized in {n} program records"
         elif oid == "TOTAL_2024_PROGRAMS":
-            w = df[
-                (df["record_role"] == "whole") & (df["annual_year"] == 2024) & df["annual_national"].notna()
-            ]
+            w = df[(df["record_role"] == "whole") & (df["annual_year"] == 2024) & df["annual_national"].notna()]
             rec = float(len(w))
             cov = f"{len(w)} of {int(val)} programs itemized with a 2024 amount"
         elif oid.startswith("FIELD_2024_"):
@@ -508,10 +492,7 @@ def reconcile(records: pd.DataFrame, official: pd.DataFrame | None = None) -> pd
         elif oid == "TARGET_2030_DISTRICTS":
             n = int(
                 (df["program_type"] == "innovation_district").sum()
-                - (
-                    (df["program_type"] == "innovation_district")
-                    & (df["location_precision"] == "multi_region")
-                ).sum()
+                - ((df["program_type"] == "innovation_district") & (df["location_precision"] == "multi_region")).sum()
             )
             rec = float(n)
             cov = f"{n} districts selected (2023–2024) of the {int(val)}+ targeted by 2030"
@@ -571,9 +552,7 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     from geo.programs import DATA_FILE
 
     p = sub.add_parser("reconcile", help="compare the records with the official totals")
-    p.add_argument(
-        "file", nargs="?", default=str(DATA_FILE), help="programs CSV (default: data/programs.csv)"
-    )
+    p.add_argument("file", nargs="?", default=str(DATA_FILE), help="programs CSV (default: data/programs.csv)")
     p.add_argument("--official", default=str(OFFICIAL_FILE), help="official totals CSV")
     p.set_defaults(func=_cli_reconcile)
 

@@ -374,9 +374,7 @@ def _annual_year_given(d: pd.DataFrame) -> pd.Series:
 def _parts_within_total(prefix: str) -> Callable[[pd.DataFrame], pd.Series]:
     def check(d: pd.DataFrame) -> pd.Series:
         out = []
-        for t, n, loc in zip(
-            d[f"{prefix}_total"], d[f"{prefix}_national"], d[f"{prefix}_local"], strict=True
-        ):
+        for t, n, loc in zip(d[f"{prefix}_total"], d[f"{prefix}_national"], d[f"{prefix}_local"], strict=True):
             try:
                 tv, nv, lv = _num(t), _num(n), _num(loc)
             except ValueError:
@@ -449,9 +447,7 @@ def _build_schemas() -> tuple[pa.DataFrameSchema, pa.DataFrameSchema]:
             _elem(
                 "region_group",
                 _region_group_ok,
-                "권역: "
-                + ", ".join((*regions.REGION_GROUPS, *regions.SUPER_GROUPS))
-                + " (several separated by |)",
+                "권역: " + ", ".join((*regions.REGION_GROUPS, *regions.SUPER_GROUPS)) + " (several separated by |)",
                 "unknown 권역",
             )
         ],
@@ -510,9 +506,7 @@ def _build_schemas() -> tuple[pa.DataFrameSchema, pa.DataFrameSchema]:
                 "sigungu: other sido",
                 "sigungu",
                 lambda d: (
-                    (d["_sgg_code"] == "")
-                    | (d["_sido_code"] == "")
-                    | (d["_sgg_code"].str[:2] == d["_sido_code"])
+                    (d["_sgg_code"] == "") | (d["_sido_code"] == "") | (d["_sgg_code"].str[:2] == d["_sido_code"])
                 ),
                 "a 시군구 inside the row's 시도",
                 "시군구 not in the named 시도",
@@ -672,9 +666,7 @@ ERROR_SCHEMA, WARNING_SCHEMA = _build_schemas()
 
 def _header_schema() -> pa.DataFrameSchema:
     """Columns only: reports missing and extra columns (pandera's strict mode)."""
-    return pa.DataFrameSchema(
-        {c: pa.Column(str, required=c in REQUIRED_COLUMNS) for c in COLUMNS}, strict=True
-    )
+    return pa.DataFrameSchema({c: pa.Column(str, required=c in REQUIRED_COLUMNS) for c in COLUMNS}, strict=True)
 
 
 # --------------------------------------------------------------------------- reading
@@ -721,9 +713,7 @@ def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
 # --------------------------------------------------------------------------- loading
 
 
-def load_programs(
-    source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str | None = None
-) -> ProgramLoad:
+def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str | None = None) -> ProgramLoad:
     """Read and validate a programs CSV; return the good rows and every problem found.
 
     ``source`` is a path, raw bytes (e.g. a Streamlit upload) or a file-like object; ``name``
@@ -919,9 +909,7 @@ def _typed(df: pd.DataFrame, ctx: pd.DataFrame) -> pd.DataFrame:
         out[c] = pd.array([int(v) if str(v).strip() else None for v in df[c]], dtype="Int64")
     out["bottom_up"] = pd.array([_bool(v) for v in df["bottom_up"]], dtype="boolean")
     out["record_role"] = df["record_role"].str.strip().replace("", "whole")
-    out["project_id"] = (
-        df["project_id"].str.strip().where(df["project_id"].str.strip() != "", df["id"].str.strip())
-    )
+    out["project_id"] = df["project_id"].str.strip().where(df["project_id"].str.strip() != "", df["id"].str.strip())
     for c in ("id", "location_precision", "field", "program_type", "specialty", "region_group"):
         out[c] = df[c].str.strip()
     out["sido_code"] = ctx["_sido_code"] if "_sido_code" in ctx else ""

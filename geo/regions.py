@@ -241,9 +241,7 @@ def _index() -> _Index:
     for p, _ in prefixes["47"]:
         _add(sgg, p + "군위군", "27720", _change_note(gunwi))
 
-    display = sorted(
-        set(SIDO["name_ko"]) | set(SIDO["name_en"]) | set(SIGUNGU["full_ko"]) | set(SIGUNGU["full_en"])
-    )
+    display = sorted(set(SIDO["name_ko"]) | set(SIDO["name_en"]) | set(SIGUNGU["full_ko"]) | set(SIGUNGU["full_en"]))
     return _Index(sido, sgg, display)
 
 

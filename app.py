@@ -1,0 +1,548 @@
+"""지방 디지털 혁신 지도 — the Streamlit page: widgets, layout, caching and wiring only.
+
+Everything that computes lives in geo/ (see ../shared/design.md). Run: streamlit run app.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import export, i18n, join, maps, offline, programs, regions, view
+from geo.i18n import t
+from geo.view import ViewState
+
+log = logging.getLogger("app")
+UPLOAD_LIMIT_MB = 5
+WIDGETS = {  # ViewState field → widget key
+    "lang": "w_lang",
+    "level": "w_level",
+    "metric": "w_metric",
+    "scheme": "w_scheme",
+    "region_group": "w_group",
+    "sido_code": "w_sido",
+    "sigungu_code": "w_sgg",
+    "specialty": "w_spec",
+    "field": "w_field",
+    "program_type": "w_type",
+    "year": "w_year",
+    "briefing": "w_brief",
+    "emd": "w_emd",
+}
+
+st.set_page_config(page_title="지방 디지털 혁신 지도", page_icon=None, layout="wide")
+
+
+# --------------------------------------------------------------------------- data (cached)
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets() -> None:
+    offline.ensure_static_assets()
+
+
+@st.cache_resource(show_spinner=False)
+def bundled_load() -> programs.ProgramLoad:
+    """data/programs.csv, validated once per server process (read-only: never mutate)."""
+    return programs.load_programs(programs.DATA_FILE)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def attached(key: str, _raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]], pd.DataFrame]:
+    """Records with 2024 codes and placement, coverage lines and reconciliation, per data set ``key``."""
+    records = join.attach(_raw)
+    coverage = {lang: view.coverage_lines(records, lang) for lang in i18n.LANGS}
+    return records, coverage, join.reconcile(records)
+
+
+ALL = ""  # the "전체 / All" choice of a select box (None would show Streamlit's placeholder)
+
+
+def state_from_widgets() -> ViewState:
+    s = st.session_state
+    values = {name: s[key] for name, key in WIDGETS.items() if key in s}
+    values = {k: (None if v == ALL else v) for k, v in values.items()}
+    values = {k: v for k, v in values.items() if v is not None or k in OPTIONAL}
+    return view.consistent(ViewState(**values, selected=s.get("selected")))
+
+
+OPTIONAL = {"region_group", "sido_code", "sigungu_code", "specialty", "field", "program_type", "year"}
+
+
+def put_state(state: ViewState) -> None:
+    """Write a view into the widgets' keys (before they are drawn: presets, URL, first run)."""
+    for name, key in WIDGETS.items():
+        v = getattr(state, name)
+        st.session_state[key] = ALL if v is None else v
+    st.session_state["selected"] = state.selected
+
+
+def apply_preset(name: str) -> None:
+    put_state(view.preset(name, st.session_state.get("w_lang", "ko")))
+
+
+def clear_selection() -> None:
+    st.session_state["selected"] = None
+    st.session_state["w_emd"] = False
+
+
+# --------------------------------------------------------------------------- sidebar
+
+
+def sidebar(lang: str, fmt_none: str) -> None:
+    sb = st.sidebar
+    sb.radio(
+        t("language", lang),
+        i18n.LANGS,
+        key="w_lang",
+        format_func=lambda v: {"ko": "한국어", "en": "English"}[v],
+        horizontal=True,
+    )
+    sb.subheader(t("presets", lang))
+    cols = sb.columns(2)
+    for i, name in enumerate(view.PRESETS):
+        cols[i % 2].button(
+            t(f"preset_{name}", lang), key=f"preset_{name}", on_click=apply_preset, args=(name,),
+            width="stretch",
+        )  # fmt: skip
+    sb.button(t("preset_reset", lang), on_click=apply_preset_reset, width="stretch")
+
+    sb.subheader(t("filters", lang))
+    groups = [ALL, *regions.REGION_GROUPS, *regions.SUPER_GROUPS]
+    sb.selectbox(
+        t("region_group", lang),
+        groups,
+        key="w_group",
+        format_func=lambda g: fmt_none if g == ALL else (g if lang == "ko" else regions.REGION_GROUPS_EN.get(g, g)),
+    )
+    sido_opts = [ALL, *view.sido_options(st.session_state.get("w_group") or None)]
+    if st.session_state.get("w_sido") not in sido_opts:
+        st.session_state["w_sido"] = ALL
+    sb.selectbox(
+        t("sido", lang), sido_opts, key="w_sido",
+        format_func=lambda c: fmt_none if c == ALL else regions.name(c, lang),
+    )  # fmt: skip
+    sgg_opts = [
+        ALL,
+        *view.sigungu_options(st.session_state.get("w_sido") or None, st.session_state.get("w_group") or None),
+    ]
+    if st.session_state.get("w_sgg") not in sgg_opts:
+        st.session_state["w_sgg"] = ALL
+    sb.selectbox(
+        t("sigungu", lang), sgg_opts, key="w_sgg",
+        format_func=lambda c: fmt_none if c == ALL else regions.name(c, lang),
+    )  # fmt: skip
+    sb.selectbox(
+        t("specialty", lang), [ALL, *view.SPECIALTIES], key="w_spec",
+        format_func=lambda v: fmt_none if v == ALL else i18n.label(i18n.SPECIALTIES, v, lang),
+    )  # fmt: skip
+    sb.selectbox(
+        t("field", lang), [ALL, *programs.FIELDS], key="w_field",
+        format_func=lambda v: fmt_none if v == ALL else view.field_label(v, lang),
+    )  # fmt: skip
+    sb.selectbox(
+        t("program_type", lang), [ALL, *i18n.PROGRAM_TYPES], key="w_type",
+        format_func=lambda v: fmt_none if v == ALL else i18n.label(i18n.PROGRAM_TYPES, v, lang),
+    )  # fmt: skip
+    sb.selectbox(
+        t("year", lang), [ALL, *view.YEARS], key="w_year",
+        format_func=lambda v: fmt_none if v == ALL else str(v),
+    )  # fmt: skip
+
+    sb.subheader(t("map_settings", lang))
+    sb.radio(
+        t("level", lang),
+        view.LEVELS,
+        key="w_level",
+        format_func=lambda v: t(f"level_{v}", lang),
+        horizontal=True,
+    )
+    sb.selectbox(
+        t("metric", lang),
+        view.metric_keys(),
+        key="w_metric",
+        format_func=lambda m: view.metric_label(m, lang),
+    )
+    sb.radio(
+        t("scheme", lang),
+        view.SCHEMES,
+        key="w_scheme",
+        format_func=lambda v: t(f"scheme_{v}", lang),
+        horizontal=True,
+    )
+    sb.toggle(t("briefing", lang), key="w_brief")
+    upload_box(lang)
+
+
+def leave_briefing() -> None:
+    st.session_state["w_brief"] = False
+
+
+def apply_preset_reset() -> None:
+    put_state(ViewState(lang=st.session_state.get("w_lang", "ko")))
+
+
+def upload_box(lang: str) -> None:
+    sb = st.sidebar
+    sb.subheader(t("upload", lang))
+    up = sb.file_uploader(t("upload", lang), type=["csv"], help=t("upload_help", lang), label_visibility="collapsed")
+    sb.radio(
+        t("upload_mode", lang), ("add", "replace"), key="w_upload_mode", horizontal=True,
+        format_func=lambda v: t(f"upload_{v}", lang),
+    )  # fmt: skip
+    if up is not None:
+        data = up.getvalue()
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        if len(data) > UPLOAD_LIMIT_MB * 1024 * 1024:
+            sb.error(t("upload_too_big", lang, name=up.name, size=len(data) / 1e6, limit=UPLOAD_LIMIT_MB))
+        elif st.session_state.get("upload", {}).get("digest") != digest:
+            try:
+                result = programs.load_programs(data, name=up.name)
+            except Exception as exc:  # a file we cannot even parse: say so, keep the app running
+                log.exception("upload failed")
+                sb.error(f"{up.name}: {exc}")
+                result = None
+            if result is not None:
+                st.session_state["upload"] = {"digest": digest, "name": up.name, "load": result}
+    info = st.session_state.get("upload")
+    if info:
+        res: programs.ProgramLoad = info["load"]
+        n_rej = len(res.rejected_rows)
+        msg = t(
+            "upload_result", lang, name=info["name"], encoding=res.encoding,
+            n_ok=len(res.records), n_rej=n_rej, n_warn=len(res.warnings),
+        )  # fmt: skip
+        (sb.warning if res.issues else sb.success)(msg)
+        if res.issues:
+            issues = pd.DataFrame(
+                [
+                    {"severity": i.severity, "row": i.row, "column": i.column, "value": i.value,
+                     "expected": i.expected, "message": i.message}
+                    for i in res.issues
+                ]
+            )  # fmt: skip
+            sb.dataframe(issues, hide_index=True, width="stretch")
+        sb.button(t("upload_clear", lang), on_click=lambda: st.session_state.pop("upload", None))
+
+
+# --------------------------------------------------------------------------- main
+
+
+def current_records(lang: str) -> tuple[pd.DataFrame, dict[str, list[str]], pd.DataFrame, list[str]]:
+    """Bundled records (+ or replaced by the session's upload), attached; plus messages."""
+    messages: list[str] = []
+    try:
+        base = bundled_load()
+        if base.errors:
+            messages.append(t("data_error", lang, error=f"{len(base.errors)} rows rejected", fix=t("data_fix", lang)))
+        raw = base.records
+        key = "bundled"
+    except Exception as exc:
+        log.exception("bundled data failed")
+        messages.append(t("data_error", lang, error=str(exc), fix=t("data_fix", lang)))
+        raw = programs.load_programs(",".join(programs.COLUMNS).encode(), name="(none)").records
+        key = "empty"
+    up = st.session_state.get("upload")
+    if up and len(up["load"].records):
+        mode = st.session_state.get("w_upload_mode", "add")
+        raw, clash = view.merge_upload(raw, up["load"].records, mode)
+        if clash:
+            messages.append(t("upload_clash", lang, name=up["name"], ids=", ".join(clash[:10])))
+        key = f"upload-{mode}-{up['digest']}"
+    records, coverage, reconciliation = attached(key, raw)
+    return records, coverage, reconciliation, messages
+
+
+def kpi_row(v: view.View, lang: str) -> None:
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("kpi_budget", lang), v.kpis["budget"], help=v.kpis["budget_label"])
+    c1.caption(v.kpis["budget_label"])
+    c2.metric(t("kpi_records", lang), v.kpis["records"])
+    c3.metric(t("kpi_lgs", lang), v.kpis["lgs"])
+    for note in v.notes:
+        st.caption(note)
+    st.info(" · ".join(v.coverage), icon=None)
+
+
+def draw_map(v: view.View, state: ViewState, height: int, settings: maps.MapSettings) -> dict | None:
+    lang = state.lang
+    filters = state.filters()
+    try:
+        base = maps.base_map(state.level, lang, settings)
+        groups = maps.overlay_layers(
+            v.values,
+            v.records,
+            level=state.level,
+            metric=state.metric,
+            lang=lang,
+            filters=filters,
+            focus=maps.focus_codes(state.level, filters),
+            selected_sigungu=state.selected if state.emd and state.selected else None,
+            settings=settings,
+        )
+    except Exception as exc:
+        log.exception("map failed")
+        st.error(t("map_error", lang, error=exc))
+        return None
+    return st_folium(
+        base,
+        key="map",
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        feature_group_to_add=groups,
+        layer_control=maps.layer_control(),
+    )
+
+
+def handle_click(out: dict | None, state: ViewState) -> None:
+    """A click selects the region under it; the same click seen again on a rerun is ignored."""
+    click = (out or {}).get("last_clicked")
+    if not click or click == st.session_state.get("last_click"):
+        return
+    st.session_state["last_click"] = click
+    code = maps.region_at(state.level, click["lat"], click["lng"])
+    if code != st.session_state.get("selected"):
+        st.session_state["selected"] = code
+        st.session_state["w_emd"] = False
+        st.rerun()
+
+
+def region_panel(v: view.View, lang: str) -> None:
+    p = v.panel
+    if not p:
+        st.caption(t("click_hint", lang))
+        return
+    with st.container(border=True):
+        head, close = st.columns([5, 1])
+        total = p["total"]
+        head.subheader(f"{t('panel', lang)}: {p['name']}")
+        close.button(t("panel_close", lang), on_click=clear_selection)
+        if p["records"].empty:
+            st.write(t("panel_none", lang))
+        else:
+            st.write(f"{p['metric']}: **{view._fmt_eok(total)}**")
+            a, b = st.columns(2)
+            a.caption(t("panel_by_field", lang))
+            a.dataframe(p["by_field"], hide_index=True, width="stretch")
+            b.caption(t("panel_by_type", lang))
+            b.dataframe(p["by_type"], hide_index=True, width="stretch")
+            records_table(p["records"], lang, key="panel_table")
+        if p["is_sigungu"]:
+            st.toggle(t("panel_drill", lang), key="w_emd")
+
+
+def records_table(table: pd.DataFrame, lang: str, key: str) -> None:
+    cc = st.column_config
+    st.dataframe(
+        table,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "id": cc.TextColumn(t("col_id", lang)),
+            "name": cc.TextColumn(t("col_name", lang), width="large"),
+            "region": cc.TextColumn(t("col_region", lang)),
+            "type": cc.TextColumn(t("col_type", lang)),
+            "field": cc.TextColumn(t("col_field", lang)),
+            "year": cc.NumberColumn(t("col_year", lang), format="%d"),
+            "annual_year": cc.NumberColumn(t("col_annual_year", lang), format="%d"),
+            "annual": cc.NumberColumn(t("col_annual", lang), format="%,.1f"),
+            "life": cc.NumberColumn(t("col_life", lang), format="%,.1f"),
+            "period": cc.TextColumn(t("col_period", lang)),
+            "precision": cc.TextColumn(t("col_precision", lang)),
+            "source": cc.LinkColumn(t("col_source", lang)),
+        },
+    )
+
+
+def charts(v: view.View, lang: str) -> None:
+    st.subheader(t("charts", lang))
+    a, b, c = st.columns(3)
+    with a:
+        st.caption(t("chart_field", lang))
+        chart = (
+            alt.Chart(v.by_field)
+            .mark_bar()
+            .encode(
+                y=alt.Y("field:N", title=None, sort=None),
+                x=alt.X("value:Q", title=t("eok", lang)),
+                color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom")),
+                yOffset="kind:N",
+                tooltip=["field", "kind", alt.Tooltip("value:Q", format=",.1f")],
+            )
+        )
+        st.altair_chart(chart, width="stretch")
+    with b:
+        st.caption(f"{t('chart_region', lang)} — {view.metric_label(v.state.metric, lang)}")
+        if v.by_region.empty:
+            st.write("—")
+        else:
+            chart = (
+                alt.Chart(v.by_region)
+                .mark_bar()
+                .encode(
+                    y=alt.Y("region:N", title=None, sort="-x"),
+                    x=alt.X("value:Q", title=None),
+                    color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom")),
+                    tooltip=["region", "kind", alt.Tooltip("value:Q", format=",.1f")],
+                )
+            )
+            st.altair_chart(chart, width="stretch")
+    with c:
+        st.caption(t("chart_year", lang))
+        long = v.by_year.melt("year", var_name="series", value_name="value").dropna()
+        names = {"budget": f"{t('col_annual', lang)}", "records": t("kpi_records", lang)}
+        long["series"] = long["series"].map(names)
+        chart = (
+            alt.Chart(long)
+            .mark_bar()
+            .encode(
+                x=alt.X("year:O", title=None),
+                y=alt.Y("value:Q", title=None),
+                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+                xOffset="series:N",
+                tooltip=["year", "series", "value"],
+            )
+        )
+        st.altair_chart(chart, width="stretch")
+
+
+def exports(v: view.View, state: ViewState, records: pd.DataFrame, reconciliation: pd.DataFrame) -> None:
+    lang = state.lang
+    st.subheader(t("exports", lang))
+    c1, c2, c3, c4 = st.columns(4)
+    stem = "kdim_" + "_".join(f"{k}-{x}" for k, x in sorted(view.to_query(state).items()) if k not in ("lang",))
+    stem = stem.strip("_")[:80] or "kdim"
+    c1.download_button(
+        t("export_csv", lang),
+        export.records_csv(v.table),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key="dl_csv",
+    )
+    html_map = export_html(state, v)
+    c2.download_button(t("export_html", lang), html_map, file_name=f"{stem}.html", mime="text/html", key="dl_html")
+    if c3.button(t("export_prepare", lang), key="prep_sheet"):
+        st.session_state["sheet"] = briefing_sheet(state, records, reconciliation)
+    sheet = st.session_state.get("sheet")
+    if sheet and sheet["state"] == state:
+        c3.download_button(t("export_png", lang), sheet["png"], file_name=f"{stem}.png", mime="image/png", key="dl_png")
+        c4.download_button(
+            t("export_pdf", lang), sheet["pdf"], file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf"
+        )
+
+
+def export_html(state: ViewState, v: view.View) -> bytes:
+    filters = state.filters()
+    m = maps.build_map(
+        v.values,
+        v.records,
+        level=state.level,
+        metric=state.metric,
+        lang=state.lang,
+        filters=filters,
+        focus=maps.focus_codes(state.level, filters),
+        settings=maps.MapSettings.projector(height="100vh", scheme=state.scheme),
+    )
+    title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=filters)
+    return export.standalone_html(m, lang=state.lang, title=title).encode("utf-8")
+
+
+def briefing_sheet(state: ViewState, records: pd.DataFrame, reconciliation: pd.DataFrame) -> dict:
+    """PNG and PDF one-page sheets of the view (rendered on request: a few seconds)."""
+    from geo import briefing
+
+    kwargs = {
+        "filters": state.filters(),
+        "level": state.level,
+        "metric": state.metric,
+        "lang": state.lang,
+        "settings": maps.MapSettings(scheme=state.scheme),
+        "reconciliation": reconciliation,
+    }
+    return {
+        "state": state,
+        "png": briefing.briefing_png(records, **kwargs),
+        "pdf": briefing.briefing_pdf(records, **kwargs),
+    }
+
+
+BRIEFING_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
+.block-container { padding: 0.8rem 1.2rem 0.4rem 1.2rem !important; max-width: 100% !important; }
+.kdim-brief-title { font-size: 2.6rem; font-weight: 700; line-height: 1.2; margin: 0; }
+.kdim-brief-filter { font-size: 1.4rem; margin: 0.2rem 0 0.4rem 0; }
+.kdim-brief-source { font-size: 1.0rem; color: #333; }
+@media print {
+  .stButton, [data-testid="stDecoration"] { display: none !important; }
+  .block-container { padding: 0 !important; }
+}
+</style>
+"""
+
+
+def main() -> None:
+    static_assets()
+    if "init" not in st.session_state:
+        state, ignored = view.from_query(st.query_params.to_dict())
+        put_state(state)
+        st.session_state["init"] = True
+        st.session_state["ignored"] = ignored
+    lang = st.session_state.get("w_lang", "ko")
+    # The sidebar is always drawn (hidden by CSS in briefing mode) so its widgets keep their state.
+    sidebar(lang, t("all", lang))
+    state = state_from_widgets()
+    briefing_mode = state.briefing
+    lang = state.lang
+    st.query_params.from_dict(view.to_query(state))
+
+    records, coverage, reconciliation, messages = current_records(lang)
+    v = view.compute(records, state, coverage=coverage[lang])
+    title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
+
+    if briefing_mode:
+        st.markdown(BRIEFING_CSS, unsafe_allow_html=True)
+        words = f"{t('filters', lang)}: {view.filter_words(state)}"
+        st.markdown(
+            f'<p class="kdim-brief-title">{html.escape(title)}</p>'
+            f'<p class="kdim-brief-filter">{html.escape(words)}</p>',
+            unsafe_allow_html=True,
+        )
+        kpi_row(v, lang)
+        out = draw_map(v, state, height=760, settings=maps.MapSettings.projector(scheme=state.scheme))
+        handle_click(out, state)
+        st.markdown(f'<p class="kdim-brief-source">{html.escape(t("source_line", lang))}</p>', unsafe_allow_html=True)
+        st.button(t("briefing_exit", lang), key="exit_brief", on_click=leave_briefing)
+        return
+
+    st.title(t("app_title", lang))
+    st.caption(t("app_subtitle", lang))
+    for msg in messages:
+        st.error(msg)
+    if st.session_state.get("ignored"):
+        st.warning(t("query_warning", lang, items=", ".join(st.session_state["ignored"])))
+    up = st.session_state.get("upload")
+    if up:
+        st.caption(t("upload_active", lang, name=up["name"]))
+    st.markdown(f"**{title}** — {view.filter_words(state)}")
+    kpi_row(v, lang)
+    out = draw_map(v, state, height=640, settings=maps.MapSettings(scheme=state.scheme))
+    handle_click(out, state)
+    region_panel(v, lang)
+    charts(v, lang)
+    st.subheader(t("table", lang))
+    records_table(v.table, lang, key="records_table")
+    exports(v, state, records, reconciliation)
+    st.caption(t("source_line", lang))
+
+
+main()

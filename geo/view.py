@@ -1,0 +1,463 @@
+"""The current view: filters, level, metric, language and selection, and what follows from them.
+
+The app's widgets, its URL (``st.query_params``), the briefing presets and the exports all
+speak this one ``ViewState``; ``compute`` turns it into the figures, chart tables and record
+table that every part of the page shows, so they cannot disagree. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo import i18n, regions
+from geo.join import METRICS, Filters, aggregate, apply_filters, breakdown, get_metric, reconcile
+from geo.programs import FIELDS, FIELDS_EN, PROGRAM_TYPES
+
+LEVELS = ("sido", "sigungu")
+SCHEMES = ("natural_breaks", "quantiles")
+MAP_METRICS = ("life_total", "life_national", "budget_2024_national", "budget_2024_total", "records")
+SPECIALTIES = ("manufacturing", "agriculture", "healthcare", "disaster_safety")
+YEARS = tuple(range(2019, 2028))
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything that defines what the page shows; frozen so it can key caches."""
+
+    lang: str = "ko"
+    level: str = "sido"
+    metric: str = "life_total"
+    scheme: str = "natural_breaks"
+    region_group: str | None = None
+    sido_code: str | None = None
+    sigungu_code: str | None = None
+    specialty: str | None = None
+    field: str | None = None
+    program_type: str | None = None
+    year: int | None = None
+    selected: str | None = None  # a clicked 시도 or 시군구 code
+    emd: bool = False  # draw the 읍면동 of the selected 시군구
+    briefing: bool = False
+
+    def filters(self) -> Filters:
+        return Filters(
+            region_group=self.region_group,
+            sido_code=self.sido_code,
+            sigungu_code=self.sigungu_code,
+            specialty=self.specialty,
+            field=self.field,
+            program_type=self.program_type,
+            year=self.year,
+        )
+
+    def replace(self, **changes: object) -> ViewState:
+        return dataclasses.replace(self, **changes)
+
+
+# Short, stable URL keys: a link pasted in a chat stays readable.
+QUERY_KEYS = {
+    "lang": "lang",
+    "level": "level",
+    "metric": "metric",
+    "scheme": "scheme",
+    "region_group": "group",
+    "sido_code": "sido",
+    "sigungu_code": "sgg",
+    "specialty": "spec",
+    "field": "field",
+    "program_type": "type",
+    "year": "year",
+    "selected": "sel",
+    "emd": "emd",
+    "briefing": "brief",
+}
+
+PRESETS: dict[str, ViewState] = {
+    "districts": ViewState(level="sigungu", metric="life_total", program_type="innovation_district"),
+    "ai": ViewState(level="sido", metric="life_total", program_type="ai_convergence"),
+    "sv2024": ViewState(level="sigungu", metric="records", program_type="smart_village", year=2024),
+    "budget": ViewState(level="sido", metric="budget_2024_national", year=2024),
+}
+
+
+def _valid_region_group(v: str) -> bool:
+    return v in regions.REGION_GROUPS or v in regions.SUPER_GROUPS
+
+
+def _check(name: str, value: str) -> object:
+    """Parse one URL value; raise ValueError with what was expected."""
+    if name == "lang" and value in i18n.LANGS:
+        return value
+    if name == "level" and value in LEVELS:
+        return value
+    if name == "metric":
+        get_metric(value)  # raises KeyError on an unknown metric
+        return value
+    if name == "scheme" and value in SCHEMES:
+        return value
+    if name == "region_group" and _valid_region_group(value):
+        return value
+    if name == "sido_code":
+        return regions.resolve(value, level="sido").code
+    if name in ("sigungu_code",):
+        return regions.resolve(value, level="sigungu").code
+    if name == "selected":
+        return regions.resolve(value).code
+    if name == "specialty" and value in SPECIALTIES + tuple(i18n.SPECIALTIES):
+        return value
+    if name == "field" and value in FIELDS:
+        return value
+    if name == "program_type" and value in PROGRAM_TYPES:
+        return value
+    if name == "year" and value.isdigit() and int(value) in YEARS:
+        return int(value)
+    if name in ("briefing", "emd") and value in ("0", "1"):
+        return value == "1"
+    raise ValueError(f"{QUERY_KEYS[name]}={value!r}")
+
+
+def from_query(params: Mapping[str, str]) -> tuple[ViewState, list[str]]:
+    """A view from URL parameters; values that do not parse are ignored and listed."""
+    changes: dict[str, object] = {}
+    ignored: list[str] = []
+    for name, key in QUERY_KEYS.items():
+        raw = params.get(key)
+        if raw is None or raw == "":
+            continue
+        try:
+            changes[name] = _check(name, str(raw))
+        except (ValueError, KeyError):
+            ignored.append(f"{key}={raw}")
+    return consistent(ViewState(**changes)), ignored
+
+
+def to_query(state: ViewState) -> dict[str, str]:
+    """URL parameters of a view; defaults are left out so links stay short."""
+    default = ViewState()
+    out = {}
+    for name, key in QUERY_KEYS.items():
+        v = getattr(state, name)
+        if v == getattr(default, name) or v is None:
+            continue
+        out[key] = ("1" if v else "0") if isinstance(v, bool) else str(v)
+    return out
+
+
+def consistent(state: ViewState) -> ViewState:
+    """Drop region filters that contradict each other (a 시군구 outside the chosen 시도…)."""
+    s = state
+    if s.sido_code and s.region_group:
+        if s.sido_code not in regions.sido_codes_in_group(s.region_group):
+            s = s.replace(sido_code=None, sigungu_code=None)
+    if s.sigungu_code:
+        sgg_sido = regions.sido_of(s.sigungu_code)
+        if (s.sido_code and sgg_sido != s.sido_code) or (
+            s.region_group and sgg_sido not in regions.sido_codes_in_group(s.region_group)
+        ):
+            s = s.replace(sigungu_code=None)
+    if s.emd and not (s.selected and len(s.selected) == 5):
+        s = s.replace(emd=False)
+    return s
+
+
+def preset(name: str, lang: str) -> ViewState:
+    """A briefing scene in the current language."""
+    return PRESETS[name].replace(lang=lang)
+
+
+# --------------------------------------------------------------------------- options
+
+
+def sido_options(region_group: str | None) -> list[str]:
+    """시도 codes for the 시도 box, limited to the chosen 권역 (cascading)."""
+    if region_group:
+        return regions.sido_codes_in_group(region_group)
+    return regions.SIDO["sido_code"].tolist()
+
+
+def sigungu_options(sido_code: str | None, region_group: str | None) -> list[str]:
+    sgg = regions.SIGUNGU
+    if sido_code:
+        return sgg.loc[sgg["sido_code"] == sido_code, "sigungu_code"].tolist()
+    if region_group:
+        return sgg.loc[sgg["sido_code"].isin(regions.sido_codes_in_group(region_group)), "sigungu_code"].tolist()
+    return sgg["sigungu_code"].tolist()
+
+
+def metric_label(metric: str, lang: str) -> str:
+    m = get_metric(metric)
+    return m.label_ko if lang == "ko" else m.label_en
+
+
+def field_label(value: str, lang: str) -> str:
+    return value if lang == "ko" else FIELDS_EN.get(value, value)
+
+
+# --------------------------------------------------------------------------- computed view
+
+
+@dataclass
+class View:
+    """What the page shows for a state."""
+
+    state: ViewState
+    records: pd.DataFrame  # filtered, attached records
+    values: pd.DataFrame  # per-code aggregate at the map level
+    kpis: dict[str, str]
+    coverage: list[str]
+    by_field: pd.DataFrame
+    by_region: pd.DataFrame
+    by_year: pd.DataFrame
+    table: pd.DataFrame
+    panel: dict[str, object] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _fmt_eok(v: float) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{v:,.1f}".removesuffix(".0")
+
+
+def coverage_lines(all_records: pd.DataFrame, lang: str) -> list[str]:
+    """The reconciliation lines the app shows under its figures (what keeps the map honest)."""
+    rec = reconcile(all_records)
+    keys = ["TOTAL_2024_BUDGET", "TOTAL_2024_PROGRAMS", "SV_2024_TASKS", "SV_2024_LGS"]
+    rows = rec.set_index("id").reindex([k for k in keys if k in set(rec["id"])])
+    out = []
+    for key, r in rows.iterrows():
+        text = str(r["coverage"])
+        if lang == "ko":
+            text = _coverage_ko(key, r, text)
+        out.append(text)
+    return out
+
+
+def _coverage_ko(key: str, r: pd.Series, text: str) -> str:
+    """Korean wording of the coverage lines that the app puts in front of officials."""
+    n, of = _fmt_eok(float(r["records"])), _fmt_eok(float(r["official"]))
+    if key == "TOTAL_2024_BUDGET":
+        return f"2024 국비: 공식 {of}억원 중 {n}억원이 기록으로 확인됨"
+    if key == "TOTAL_2024_PROGRAMS":
+        return f"2024 사업: 공식 {of}개 중 {n}개 사업의 금액이 기록됨"
+    if key == "SV_2024_TASKS":
+        return f"스마트빌리지 2024: 과제 {of}개 중 {n}개 명시"
+    if key == "SV_2024_LGS":
+        rest = text.split(";", 1)[1].strip() if ";" in text else ""
+        at_sido = rest.split(" ", 1)[0] if rest else ""
+        tail = f" (시도 단위로만 확인: {rest[rest.find('(') + 1 : rest.find(')')]})" if at_sido else ""
+        return f"스마트빌리지 2024: 지자체 {of}곳 중 {n}곳 확인{tail}"
+    return text
+
+
+def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | None = None) -> View:
+    """Filter, aggregate and tabulate the records for a view (all parts share this)."""
+    lang = state.lang
+    filtered = apply_filters(all_records, state.filters())
+    metric = get_metric(state.metric)
+    values = aggregate(filtered, state.level, metric)
+    bd = breakdown(filtered, state.level, metric).set_index("category")
+    total = bd.at["total", "value"]
+    unit = "" if metric.column is None else f" {i18n.t('eok', lang)}"
+    lgs = filtered.loc[filtered["at_sigungu"] != "", "at_sigungu"].nunique()
+    metric_text = metric.label_ko if lang == "ko" else metric.label_en
+    kpis = {
+        "budget": (_fmt_eok(total) + unit) if not pd.isna(total) else i18n.t("kpi_no_amount", lang),
+        "budget_label": metric_text,
+        "records": f"{len(filtered):,}",
+        "lgs": f"{lgs:,}",
+    }
+    notes = []
+    for cat in ("not_regional", "above_level", "unallocated"):
+        v = bd.at[cat, "value"]
+        if metric.column is not None and not pd.isna(v) and v > 0:
+            notes.append(f"{i18n.t(cat, lang)}: {_fmt_eok(v)}{unit}")
+    by_field = _by_field(all_records, filtered, lang)
+    by_region = _by_region(filtered, state, metric, lang)
+    by_year = _by_year(filtered, lang)
+    table = record_table(filtered, lang)
+    panel = region_panel(filtered, state) if state.selected else None
+    return View(
+        state=state,
+        records=filtered,
+        values=values,
+        kpis=kpis,
+        coverage=coverage if coverage is not None else coverage_lines(all_records, lang),
+        by_field=by_field,
+        by_region=by_region,
+        by_year=by_year,
+        table=table,
+        panel=panel,
+        notes=notes,
+    )
+
+
+def _by_field(all_records: pd.DataFrame, filtered: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """2024 budget by the four fields: the official figure beside what the records itemize."""
+    from geo.join import load_official
+
+    off = load_official()
+    rows = []
+    fmap = {"FIELD_2024_HUB": 0, "FIELD_2024_TECH": 1, "FIELD_2024_INCLUSION": 2, "FIELD_2024_TALENT": 3}
+    m = get_metric("budget_2024_national")
+    vals = filtered["eff_annual_national"].where(filtered["annual_year"] == m.year)
+    for key, i in fmap.items():
+        f = FIELDS[i]
+        hit = off[off["id"] == key]
+        if not hit.empty:
+            rows.append(
+                {
+                    "field": field_label(f, lang),
+                    "kind": i18n.t("official", lang),
+                    "value": hit["value"].iloc[0],
+                }
+            )
+        rows.append(
+            {
+                "field": field_label(f, lang),
+                "kind": i18n.t("itemized", lang),
+                "value": float(vals[filtered["field"] == f].sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _by_region(filtered: pd.DataFrame, state: ViewState, metric: object, lang: str) -> pd.DataFrame:
+    """The metric per 시도 and per 권역 (the chart beside the map; 시군구 bars would not fit)."""
+    agg = aggregate(filtered, "sido", metric)
+    grp = aggregate(filtered, "region_group", metric)
+    name = "name_ko" if lang == "ko" else "name_en"
+    out = pd.concat(
+        [
+            agg.assign(kind=i18n.t("sido", lang))[[name, "value", "kind"]],
+            grp.assign(kind=i18n.t("region_group", lang))[[name, "value", "kind"]],
+        ]
+    ).rename(columns={name: "region"})
+    return out.dropna(subset=["value"]).reset_index(drop=True)
+
+
+def _by_year(filtered: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Annual amounts by their budget year and record counts by start year."""
+    ann = filtered.dropna(subset=["annual_year"]).groupby("annual_year")["eff_annual_national"].sum(min_count=1)
+    cnt = filtered.groupby("year").size()
+    years = sorted(set(ann.index.dropna().astype(int)) | set(cnt.index.dropna().astype(int)))
+    return pd.DataFrame(
+        {
+            "year": years,
+            "budget": [float(ann.get(y, math.nan)) for y in years],
+            "records": [int(cnt.get(y, 0)) for y in years],
+        }
+    )
+
+
+def _region_text(r: pd.Series, lang: str) -> str:
+    if r["at_sigungu"]:
+        return regions.name(r["at_sigungu"], lang)
+    if r["at_sido"]:
+        return regions.name(r["at_sido"], lang)
+    if r["at_region_group"]:
+        g = r["at_region_group"]
+        return g if lang == "ko" else regions.REGION_GROUPS_EN.get(g, g)
+    if r["not_regional"]:
+        return i18n.t("not_regional", lang)
+    return i18n.t("unallocated", lang)
+
+
+def record_table(filtered: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The record table as shown and exported: one row per record, budgets with their span."""
+
+    def period(r: pd.Series) -> str:
+        a, b = str(r["period_start"] or ""), str(r["period_end"] or "")
+        return f"{a}–{b}" if a and b else a or b
+
+    def num(v: object) -> float:
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return math.nan
+
+    rows = []
+    for _, r in filtered.iterrows():
+        rows.append(
+            {
+                "id": r["id"],
+                "name": r["name_ko"] if lang == "ko" else r["name_en"],
+                "region": _region_text(r, lang),
+                "type": i18n.label(i18n.PROGRAM_TYPES, r["program_type"], lang),
+                "field": field_label(r["field"], lang) if r["field"] else "",
+                "year": int(r["year"]) if not pd.isna(r["year"]) else None,
+                "annual_year": int(r["annual_year"]) if not pd.isna(r["annual_year"]) else None,
+                "annual": num(r["annual_national"]) if pd.isna(num(r["annual_total"])) else num(r["annual_total"]),
+                "life": num(r["life_total"]) if not pd.isna(num(r["life_total"])) else num(r["life_national"]),
+                "period": period(r),
+                "precision": r["location_precision"],
+                "source": r["source_url"],
+            }
+        )
+    cols = ["id", "name", "region", "type", "field", "year", "annual_year", "annual", "life", "period"]
+    return pd.DataFrame(rows, columns=[*cols, "precision", "source"])
+
+
+def region_panel(filtered: pd.DataFrame, state: ViewState) -> dict[str, object]:
+    """What the clicked region's panel shows: its records, budget by field and by type."""
+    code = state.selected or ""
+    col = "at_sido" if len(code) == 2 else "at_sigungu"
+    here = filtered[filtered[col] == code]
+    metric = get_metric(state.metric)
+    lang = state.lang
+    vals = here[f"eff_{metric.column}"] if metric.column else pd.Series(1.0, index=here.index)
+    if metric.year is not None:
+        vals = vals.where(here["annual_year"] == metric.year)
+    by_field = (
+        pd.DataFrame({"k": here["field"].map(lambda f: field_label(f, lang) if f else "—"), "v": vals})
+        .groupby("k")["v"]
+        .sum(min_count=1)
+    )
+    by_type = (
+        pd.DataFrame({"k": here["program_type"].map(lambda x: i18n.label(i18n.PROGRAM_TYPES, x, lang)), "v": vals})
+        .groupby("k")["v"]
+        .sum(min_count=1)
+    )
+    return {
+        "code": code,
+        "name": regions.name(code, lang),
+        "metric": metric_label(state.metric, lang),
+        "total": vals.sum(min_count=1),
+        "by_field": by_field.reset_index().rename(columns={"k": i18n.t("col_field", lang), "v": "value"}),
+        "by_type": by_type.reset_index().rename(columns={"k": i18n.t("col_type", lang), "v": "value"}),
+        "records": record_table(here, lang),
+        "is_sigungu": len(code) == 5,
+    }
+
+
+def filter_words(state: ViewState) -> str:
+    """The current filter written out in words (briefing mode, exports)."""
+    from geo.maps import describe_filters
+
+    words = describe_filters(state.filters(), state.lang)
+    return " · ".join(words) if words else i18n.t("filter_words_none", state.lang)
+
+
+def merge_upload(bundled: pd.DataFrame, uploaded: pd.DataFrame, mode: str) -> tuple[pd.DataFrame, list[str]]:
+    """Records for a session with an upload: added to the bundled ones, or replacing them.
+
+    In "add" mode, uploaded rows whose id is already bundled are left out (and listed): an id
+    names one record, and silently keeping two would count it twice.
+    """
+    if mode == "replace":
+        return uploaded, []
+    if mode != "add":
+        raise ValueError(f"mode must be 'add' or 'replace', not {mode!r}")
+    clash = sorted(set(uploaded["id"]) & set(bundled["id"]))
+    kept = uploaded[~uploaded["id"].isin(clash)]
+    return pd.concat([bundled, kept], ignore_index=True), clash
+
+
+def metric_keys() -> list[str]:
+    """Metrics offered in the app (each names its span)."""
+    return [m for m in MAP_METRICS if m in METRICS]
