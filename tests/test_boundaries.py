@@ -236,9 +236,7 @@ def test_foreign_crs_named(tmp_path, sigungu):
     shp = tmp_path / "wrong_prj.shp"
     _write_sgis(sigungu.head(3), shp)  # coordinates in 5179 …
     shp.with_suffix(".prj").write_text(pyproj.CRS(4326).to_wkt("WKT1_ESRI"))  # … labelled WGS84
-    with pytest.raises(
-        BoundaryFileError, match=r"wrong_prj\.shp: coordinates fall outside South Korea.*EPSG:5179"
-    ):
+    with pytest.raises(BoundaryFileError, match=r"wrong_prj\.shp: coordinates fall outside South Korea.*EPSG:5179"):
         boundaries.read_sgis(shp)
     noprj = tmp_path / "noprj.shp"
     _write_sgis(sigungu.head(3), noprj)

@@ -106,9 +106,7 @@ def test_filters(recs):
     assert len(yn) == 6  # the whole and its five shares
     sv24 = apply_filters(recs, Filters(program_type="smart_village", year=2024))
     assert len(sv24) == 14  # the 2024 line and 13 named tasks
-    assert (
-        len(apply_filters(recs, Filters(field="거점 조성", year=2025))) == 4
-    )  # the districts running in 2025
+    assert len(apply_filters(recs, Filters(field="거점 조성", year=2025))) == 4  # the districts running in 2025
 
 
 def test_reconcile_real_data(recs):
@@ -125,9 +123,7 @@ def test_reconcile_real_data(recs):
     assert table.at["FIELD_2024_HUB", "records"] == 103
     assert table.at["FIELD_2024_TECH", "records"] == 100 + 93.5
     official = load_official().set_index("id")["value"]
-    assert (
-        sum(official[f] for f in table.index if f.startswith("FIELD_2024_")) == official["TOTAL_2024_BUDGET"]
-    )
+    assert sum(official[f] for f in table.index if f.startswith("FIELD_2024_")) == official["TOTAL_2024_BUDGET"]
     assert table.at["TOTAL_2024_BUDGET", "gap"] == 5770 - 1583.5
 
 

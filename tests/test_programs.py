@@ -44,9 +44,7 @@ def test_smart_village_2024_tasks_are_sigungu_or_sido(real):
     tasks = r[(r["project_id"] == "SV-2024") & (r["record_role"] == "share")]
     assert len(tasks) == 13
     assert set(tasks["location_precision"]) == {"sigungu", "sido"}
-    assert set(tasks.loc[tasks["location_precision"] == "sido", "sido_code"]) == {
-        "28"
-    }  # 인천, no 시군구 given
+    assert set(tasks.loc[tasks["location_precision"] == "sido", "sido_code"]) == {"28"}  # 인천, no 시군구 given
 
 
 def test_codes_are_2024(real):
@@ -68,9 +66,7 @@ def _good_row(**changes: str) -> dict[str, str]:
     return base
 
 
-def _write(
-    path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", header: list[str] | None = None
-) -> Path:
+def _write(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", header: list[str] | None = None) -> Path:
     header = header or list(COLUMNS)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=header, extrasaction="ignore", lineterminator="\n")
