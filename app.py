@@ -105,12 +105,8 @@ def sidebar(lang: str, fmt_none: str) -> None:
         horizontal=True,
     )
     sb.subheader(t("presets", lang))
-    cols = sb.columns(2)
-    for i, name in enumerate(view.PRESETS):
-        cols[i % 2].button(
-            t(f"preset_{name}", lang), key=f"preset_{name}", on_click=apply_preset, args=(name,),
-            width="stretch",
-        )  # fmt: skip
+    for name in view.PRESETS:
+        sb.button(t(f"preset_{name}", lang), key=f"preset_{name}", on_click=apply_preset, args=(name,), width="stretch")
     sb.button(t("preset_reset", lang), on_click=apply_preset_reset, width="stretch")
 
     sb.subheader(t("filters", lang))
@@ -290,10 +286,14 @@ def draw_map(v: view.View, state: ViewState, height: int, settings: maps.MapSett
         log.exception("map failed")
         st.error(t("map_error", lang, error=exc))
         return None
+    focus = maps.focus_codes(state.level, filters)
+    center, zoom = maps.fit_view(maps.bounds_of(state.level, focus), height_px=height)
     return st_folium(
         base,
         key="map",
         height=height,
+        center=center,
+        zoom=zoom,
         use_container_width=True,
         returned_objects=["last_clicked"],
         feature_group_to_add=groups,
@@ -479,9 +479,9 @@ BRIEFING_CSS = """
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
 .block-container { padding: 0.8rem 1.2rem 0.4rem 1.2rem !important; max-width: 100% !important; }
-.kdim-brief-title { font-size: 2.6rem; font-weight: 700; line-height: 1.2; margin: 0; }
-.kdim-brief-filter { font-size: 1.4rem; margin: 0.2rem 0 0.4rem 0; }
-.kdim-brief-source { font-size: 1.0rem; color: #333; }
+.stMarkdown p.kdim-brief-title { font-size: 2.4rem !important; font-weight: 700; line-height: 1.2; margin: 0; }
+.stMarkdown p.kdim-brief-filter { font-size: 1.4rem !important; margin: 0.2rem 0 0.2rem 0; }
+.stMarkdown p.kdim-brief-source { font-size: 1.05rem !important; color: #333; }
 @media print {
   .stButton, [data-testid="stDecoration"] { display: none !important; }
   .block-container { padding: 0 !important; }
@@ -518,7 +518,7 @@ def main() -> None:
             unsafe_allow_html=True,
         )
         kpi_row(v, lang)
-        out = draw_map(v, state, height=760, settings=maps.MapSettings.projector(scheme=state.scheme))
+        out = draw_map(v, state, height=700, settings=maps.MapSettings.projector(scheme=state.scheme))
         handle_click(out, state)
         st.markdown(f'<p class="kdim-brief-source">{html.escape(t("source_line", lang))}</p>', unsafe_allow_html=True)
         st.button(t("briefing_exit", lang), key="exit_brief", on_click=leave_briefing)

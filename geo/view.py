@@ -261,21 +261,23 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
     filtered = apply_filters(all_records, state.filters())
     metric = get_metric(state.metric)
     values = aggregate(filtered, state.level, metric)
-    bd = breakdown(filtered, state.level, metric).set_index("category")
+    # The first figure is always a budget: the map's metric, or the lifetime total when the
+    # map counts records. Its label names the span it covers.
+    money = metric if metric.column is not None else get_metric("life_total")
+    bd = breakdown(filtered, state.level, money).set_index("category")
     total = bd.at["total", "value"]
-    unit = "" if metric.column is None else f" {i18n.t('eok', lang)}"
+    unit = f" {i18n.t('eok', lang)}"
     lgs = filtered.loc[filtered["at_sigungu"] != "", "at_sigungu"].nunique()
-    metric_text = metric.label_ko if lang == "ko" else metric.label_en
     kpis = {
         "budget": (_fmt_eok(total) + unit) if not pd.isna(total) else i18n.t("kpi_no_amount", lang),
-        "budget_label": metric_text,
+        "budget_label": money.label_ko if lang == "ko" else money.label_en,
         "records": f"{len(filtered):,}",
         "lgs": f"{lgs:,}",
     }
     notes = []
     for cat in ("not_regional", "above_level", "unallocated"):
         v = bd.at[cat, "value"]
-        if metric.column is not None and not pd.isna(v) and v > 0:
+        if not pd.isna(v) and v > 0:
             notes.append(f"{i18n.t(cat, lang)}: {_fmt_eok(v)}{unit}")
     by_field = _by_field(all_records, filtered, lang)
     by_region = _by_region(filtered, state, metric, lang)

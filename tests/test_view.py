@@ -1,0 +1,86 @@
+"""The view state and what it computes: figures, panel, URL, presets, uploads, labels."""
+
+import pandas as pd
+import pytest
+
+from geo import i18n, join, programs, view
+from geo.view import ViewState
+
+
+@pytest.fixture(scope="module")
+def records():
+    return join.attach(programs.load_programs().records)
+
+
+def test_busan_figures_on_their_own_span(records):
+    """부산: 센텀 110 (2023–25) + 영남 share 90 (2024–26) + 블록체인 200 (2024–26), lifetime totals."""
+    v = view.compute(records, ViewState(sido_code="26", metric="life_total", selected="26"))
+    assert v.kpis["budget"] == "400 억원"
+    assert v.kpis["budget_label"] == join.METRICS["life_total"].label_ko
+    assert v.panel["name"] == "부산광역시" and v.panel["total"] == 400
+    assert set(v.panel["records"]["id"]) >= {"DID-BUSAN-CENTUM", "YN-MFG-BUSAN", "BS-BLOCKCHAIN"}
+    # the 2024 amount is a different metric: only the blockchain cluster's 62억 is a 2024 amount
+    v24 = view.compute(records, ViewState(sido_code="26", metric="budget_2024_total"))
+    assert v24.kpis["budget"] == "62 억원"
+
+
+def test_record_count_metric_still_shows_a_budget_figure(records):
+    v = view.compute(records, ViewState(metric="records", program_type="smart_village", year=2024))
+    assert v.kpis["budget_label"] == join.METRICS["life_total"].label_ko
+    assert int(v.kpis["records"]) == len(v.table) == len(v.records)
+    assert v.values["value"].sum() == v.values["n_records"].sum()
+
+
+def test_national_program_is_not_smeared_over_regions(records):
+    v = view.compute(records, ViewState(metric="budget_2024_national", level="sido"))
+    assert any(n.startswith("지역 구분 없음") and "217" in n for n in v.notes)
+    assert "NAT-BASIC-2024" in set(v.table["id"])
+
+
+def test_field_chart_pairs_official_and_itemized(records):
+    v = view.compute(records, ViewState(lang="en"))
+    official = v.by_field[v.by_field["kind"] == "Official"].set_index("field")["value"]
+    assert official.to_dict() == {
+        "Hubs": 531, "New-technology convergence": 1408, "Community inclusion": 1656, "Digital talent": 2175,
+    }  # fmt: skip
+    itemized = v.by_field[v.by_field["kind"] == "Itemized in records"].set_index("field")["value"]
+    assert (itemized <= official).all()
+
+
+def test_coverage_lines_in_both_languages(records):
+    assert "스마트빌리지 2024: 과제 99개 중 13개 명시" in view.coverage_lines(records, "ko")
+    assert "Smart Village 2024: 13 of 99 tasks itemized" in view.coverage_lines(records, "en")
+
+
+def test_url_round_trip_and_bad_values():
+    state = ViewState(lang="en", level="sigungu", region_group="영남권", sido_code="26", year=2024, briefing=True)
+    q = view.to_query(state)
+    assert q == {"lang": "en", "level": "sigungu", "group": "영남권", "sido": "26", "year": "2024", "brief": "1"}
+    assert view.from_query(q) == (state, [])
+    s, ignored = view.from_query({"sido": "전라북도", "sgg": "해운대구", "year": "abc"})
+    assert s.sido_code == "52" and s.sigungu_code is None  # 해운대구 is not in 전북: dropped
+    assert ignored == ["year=abc"]
+
+
+def test_presets_are_the_four_scenes():
+    assert set(view.PRESETS) == {"districts", "ai", "sv2024", "budget"}
+    assert view.preset("sv2024", "en") == ViewState(
+        lang="en", level="sigungu", metric="records", program_type="smart_village", year=2024
+    )
+
+
+def test_merge_upload_add_replace_and_clash(records):
+    raw = programs.load_programs().records
+    mine = raw[raw["id"].isin(["SV-2024-08"])].assign(id=["UP-1"])
+    both, clash = view.merge_upload(raw, pd.concat([mine, raw.head(1)]), "add")
+    assert clash == [raw["id"].iloc[0]] and len(both) == len(raw) + 1
+    only, clash = view.merge_upload(raw, mine, "replace")
+    assert list(only["id"]) == ["UP-1"] and clash == []
+    with pytest.raises(ValueError):
+        view.merge_upload(raw, mine, "merge")
+
+
+def test_every_label_in_both_languages():
+    for key, entry in i18n.UI.items():
+        assert set(entry) == {"ko", "en"}, key
+        assert entry["ko"].strip() and entry["en"].strip(), key
