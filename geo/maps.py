@@ -53,7 +53,7 @@ import shapely
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from geo import boundaries, offline, regions
+from geo import boundaries, i18n, offline, regions
 
 # --------------------------------------------------------------------------- constants
 
@@ -238,19 +238,9 @@ FILTER_LABELS: dict[str, dict[str, str]] = {
     "sigungu_code": {"ko": "시군구", "en": "municipality"},
     "program_types": {"ko": "사업 유형", "en": "program types"},
 }
-PROGRAM_TYPE_LABELS: dict[str, dict[str, str]] = {
-    "national_program": {"ko": "전국 사업", "en": "national program"},
-    "innovation_district": {"ko": "디지털 혁신지구", "en": "innovation district"},
-    "ai_convergence": {"ko": "권역별 AI 융합", "en": "regional AI convergence"},
-    "blockchain_cluster": {"ko": "블록체인 특화 클러스터", "en": "blockchain cluster"},
-    "metaverse_hub": {"ko": "메타버스 허브", "en": "metaverse hub"},
-    "smart_village": {"ko": "스마트빌리지", "en": "Smart Village"},
-}
-SPECIALTY_LABELS: dict[str, dict[str, str]] = {
-    **{s.key: {"ko": s.name_ko, "en": s.name_en} for s in SPECIALTIES},
-    "blockchain": {"ko": "블록체인", "en": "Blockchain"},
-    "metaverse": {"ko": "메타버스", "en": "Metaverse"},
-}
+# Value labels are the app's own (geo/i18n.py), so map, title and sidebar say the same thing.
+PROGRAM_TYPE_LABELS = i18n.PROGRAM_TYPES
+SPECIALTY_LABELS = i18n.SPECIALTIES
 FILTER_VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "program_type": PROGRAM_TYPE_LABELS,
     "program_types": PROGRAM_TYPE_LABELS,
