@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -474,6 +475,15 @@ def briefing_sheet(state: ViewState, records: pd.DataFrame, reconciliation: pd.D
     }
 
 
+def guarded(lang: str, part: Callable[..., None], *args: object, **kwargs: object) -> None:
+    """Draw one part of the page; if it fails, say so in words and let the rest draw."""
+    try:
+        part(*args, **kwargs)
+    except Exception as exc:
+        log.exception("%s failed", part.__name__)
+        st.error(t("part_error", lang, error=f"{type(exc).__name__}: {exc}"))
+
+
 BRIEFING_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -537,11 +547,11 @@ def main() -> None:
     kpi_row(v, lang)
     out = draw_map(v, state, height=640, settings=maps.MapSettings(scheme=state.scheme))
     handle_click(out, state)
-    region_panel(v, lang)
-    charts(v, lang)
+    guarded(lang, region_panel, v, lang)
+    guarded(lang, charts, v, lang)
     st.subheader(t("table", lang))
-    records_table(v.table, lang, key="records_table")
-    exports(v, state, records, reconciliation)
+    guarded(lang, records_table, v.table, lang, key="records_table")
+    guarded(lang, exports, v, state, records, reconciliation)
     st.caption(t("source_line", lang))
 
 

@@ -105,6 +105,10 @@ UI: dict[str, dict[str, str]] = {
         "ko": "`python -m geo validate data/programs.csv`로 문제를 확인하고 고치세요.",
         "en": "run `python -m geo validate data/programs.csv` to see the problems and fix them.",
     },
+    "part_error": {
+        "ko": "이 부분을 표시할 수 없습니다 ({error}). 나머지 화면은 그대로 쓸 수 있습니다.",
+        "en": "This part cannot be shown ({error}). The rest of the page still works.",
+    },
     "map_error": {"ko": "지도를 그릴 수 없습니다: {error}", "en": "The map cannot be drawn: {error}"},
     "sources": {"ko": "출처", "en": "Sources"},
     "source_line": {
