@@ -259,7 +259,7 @@ def current_records(lang: str) -> tuple[pd.DataFrame, dict[str, list[str]], pd.D
 def kpi_row(v: view.View, lang: str) -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("kpi_budget", lang), v.kpis["budget"], help=v.kpis["budget_label"])
-    c1.caption(v.kpis["budget_label"])
+    c1.caption(f"{v.kpis['budget_label']} · {t('eok_note', lang)}")
     c2.metric(t("kpi_records", lang), v.kpis["records"])
     c3.metric(t("kpi_lgs", lang), v.kpis["lgs"])
     for note in v.notes:
@@ -281,6 +281,7 @@ def draw_map(v: view.View, state: ViewState, height: int, settings: maps.MapSett
             filters=filters,
             focus=maps.focus_codes(state.level, filters),
             selected_sigungu=state.selected if state.emd and state.selected else None,
+            specialties=view.specialties_shown(state),
             settings=settings,
         )
     except Exception as exc:
@@ -416,27 +417,22 @@ def charts(v: view.View, lang: str) -> None:
 
 
 def exports(v: view.View, state: ViewState, records: pd.DataFrame, reconciliation: pd.DataFrame) -> None:
+    """Download buttons; each file is made only when its button is clicked (Streamlit runs the
+    callable then), so filter changes never pay for an export nobody asked for."""
     lang = state.lang
     st.subheader(t("exports", lang))
-    c1, c2, c3, c4 = st.columns(4)
     stem = "kdim_" + "_".join(f"{k}-{x}" for k, x in sorted(view.to_query(state).items()) if k not in ("lang",))
     stem = stem.strip("_")[:80] or "kdim"
-    c1.download_button(
-        t("export_csv", lang),
-        export.records_csv(v.table),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key="dl_csv",
-    )
-    html_map = export_html(state, v)
-    c2.download_button(t("export_html", lang), html_map, file_name=f"{stem}.html", mime="text/html", key="dl_html")
-    if c3.button(t("export_prepare", lang), key="prep_sheet"):
-        st.session_state["sheet"] = briefing_sheet(state, records, reconciliation)
-    sheet = st.session_state.get("sheet")
-    if sheet and sheet["state"] == state:
-        c3.download_button(t("export_png", lang), sheet["png"], file_name=f"{stem}.png", mime="image/png", key="dl_png")
-        c4.download_button(
-            t("export_pdf", lang), sheet["pdf"], file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf"
+    sheet = briefing_arguments(state, reconciliation)
+    buttons = [
+        ("export_csv", "csv", "text/csv", lambda: export.records_csv(v.table)),
+        ("export_html", "html", "text/html", lambda: export_html(state, v)),
+        ("export_png", "png", "image/png", lambda: briefing_file("png", records, sheet)),
+        ("export_pdf", "pdf", "application/pdf", lambda: briefing_file("pdf", records, sheet)),
+    ]
+    for col, (label, ext, mime, make) in zip(st.columns(4), buttons, strict=True):
+        col.download_button(
+            t(label, lang), make, file_name=f"{stem}.{ext}", mime=mime, key=f"dl_{ext}", on_click="ignore"
         )
 
 
@@ -450,17 +446,15 @@ def export_html(state: ViewState, v: view.View) -> bytes:
         lang=state.lang,
         filters=filters,
         focus=maps.focus_codes(state.level, filters),
+        specialties=view.specialties_shown(state),
         settings=maps.MapSettings.projector(height="100vh", scheme=state.scheme),
     )
     title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=filters)
     return export.standalone_html(m, lang=state.lang, title=title).encode("utf-8")
 
 
-def briefing_sheet(state: ViewState, records: pd.DataFrame, reconciliation: pd.DataFrame) -> dict:
-    """PNG and PDF one-page sheets of the view (rendered on request: a few seconds)."""
-    from geo import briefing
-
-    kwargs = {
+def briefing_arguments(state: ViewState, reconciliation: pd.DataFrame) -> dict:
+    return {
         "filters": state.filters(),
         "level": state.level,
         "metric": state.metric,
@@ -468,11 +462,14 @@ def briefing_sheet(state: ViewState, records: pd.DataFrame, reconciliation: pd.D
         "settings": maps.MapSettings(scheme=state.scheme),
         "reconciliation": reconciliation,
     }
-    return {
-        "state": state,
-        "png": briefing.briefing_png(records, **kwargs),
-        "pdf": briefing.briefing_pdf(records, **kwargs),
-    }
+
+
+def briefing_file(kind: str, records: pd.DataFrame, kwargs: dict) -> bytes:
+    """The one-page PNG or PDF sheet of the view (a second or two; made on click)."""
+    from geo import briefing
+
+    render = briefing.briefing_png if kind == "png" else briefing.briefing_pdf
+    return render(records, **kwargs)
 
 
 def guarded(lang: str, part: Callable[..., None], *args: object, **kwargs: object) -> None:

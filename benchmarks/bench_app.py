@@ -22,7 +22,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 SERVER_ONLY = """
 import time, sys
@@ -54,15 +53,12 @@ CHANGES = [
 def browser_cold_start() -> float:
     """Server process start → polygons drawn in a fresh browser page (seconds)."""
     from playwright.sync_api import sync_playwright
-    from server import StreamlitServer  # tests/e2e/server.py
+
+    from tests.e2e.server import StreamlitServer, launch_chromium
 
     t0 = time.perf_counter()
-    with StreamlitServer(ROOT) as srv, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+    with StreamlitServer() as srv, sync_playwright() as p:
+        browser = launch_chromium(p)
         page = browser.new_page()
         page.goto(srv.url)
         frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")

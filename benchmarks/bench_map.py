@@ -31,17 +31,7 @@ sys.path.insert(0, str(ROOT))
 from geo import boundaries, export, maps, offline  # noqa: E402
 from geo.join import Filters, aggregate, apply_filters  # noqa: E402
 from geo.programs import load_programs  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.e2e.server import CHROMIUM, launch_chromium  # noqa: E402
 
 
 def timed(fn, runs: int) -> tuple[float, object]:
@@ -95,7 +85,7 @@ def browser_times(pages: dict[str, tuple[Path, str]], n_regions: int, runs: int)
 
     res: dict[str, list[float]] = {name: [] for name in pages}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         try:
             tabs = {}
             for name, (path, sel) in pages.items():

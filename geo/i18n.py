@@ -73,7 +73,6 @@ UI: dict[str, dict[str, str]] = {
     "export_html": {"ko": "지도 HTML (오프라인)", "en": "Map HTML (offline)"},
     "export_png": {"ko": "브리핑 PNG", "en": "Briefing PNG"},
     "export_pdf": {"ko": "브리핑 PDF", "en": "Briefing PDF"},
-    "export_prepare": {"ko": "브리핑 자료 만들기", "en": "Prepare briefing sheet"},
     "upload": {"ko": "CSV 올리기 (이 브라우저 세션만)", "en": "Upload CSV (this browser session only)"},
     "upload_help": {
         "ko": "programs.csv 형식의 파일. 검증 후 유효한 행만 이 세션에 더합니다. 저장소 데이터는 바뀌지 않습니다.",
@@ -136,7 +135,8 @@ UI: dict[str, dict[str, str]] = {
     "col_source": {"ko": "출처", "en": "Source"},
     "col_value": {"ko": "값", "en": "Value"},
     "col_kind": {"ko": "구분", "en": "Series"},
-    "eok": {"ko": "억원", "en": "억원 (100M KRW)"},
+    "eok": {"ko": "억원", "en": "억원"},
+    "eok_note": {"ko": "단위: 억원", "en": "1 억원 = KRW 100 million"},
 }
 
 PROGRAM_TYPES: dict[str, dict[str, str]] = {

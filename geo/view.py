@@ -232,10 +232,21 @@ def coverage_lines(all_records: pd.DataFrame, lang: str) -> list[str]:
     out = []
     for key, r in rows.iterrows():
         text = str(r["coverage"])
-        if lang == "ko":
-            text = _coverage_ko(key, r, text)
-        out.append(text)
+        out.append(_coverage_ko(key, r, text) if lang == "ko" else _coverage_en(key, r, text))
     return out
+
+
+def _coverage_en(key: str, r: pd.Series, text: str) -> str:
+    """English coverage lines, free of Korean words (names of places excepted)."""
+    n, of = _fmt_eok(float(r["records"])), _fmt_eok(float(r["official"]))
+    if key == "TOTAL_2024_BUDGET":
+        return f"2024 national budget: {n} of the official {of}억원 itemized in records"
+    if key == "SV_2024_LGS" and ";" in text:
+        rest = text.split(";", 1)[1]
+        names = rest[rest.find("(") + 1 : rest.find(")")]
+        en = ", ".join(regions.resolve(x.strip()).name_en for x in names.split(",") if x.strip())
+        return f"Smart Village 2024: {n} of {of} local governments named (known only at province level: {en})"
+    return text
 
 
 def _coverage_ko(key: str, r: pd.Series, text: str) -> str:
@@ -435,6 +446,11 @@ def region_panel(filtered: pd.DataFrame, state: ViewState) -> dict[str, object]:
         "records": record_table(here, lang),
         "is_sigungu": len(code) == 5,
     }
+
+
+def specialties_shown(state: ViewState) -> list[str] | None:
+    """권역 AI outlines to draw: the chosen specialty only, or all four (None)."""
+    return [state.specialty] if state.specialty in SPECIALTIES else None
 
 
 def filter_words(state: ViewState) -> str:

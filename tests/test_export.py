@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -14,16 +13,6 @@ from geo import boundaries, export, maps, offline
 from geo.join import Filters, aggregate, apply_filters
 from geo.programs import load_programs
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
@@ -86,9 +75,11 @@ def _hostile_inputs(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return values, recs
 
 
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed (apt-get install chromium)")
 def test_exported_map_draws_offline_in_chromium(tmp_path: Path, records: pd.DataFrame) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
+    from tests.e2e.server import launch_chromium  # Debian chromium; fails loudly, never skips
+
     values, recs = _hostile_inputs(records)
     filters = {"field": HOSTILE}
     m = maps.build_map(values, recs, level="sigungu", metric="life_total", lang="ko", filters=filters)
@@ -100,7 +91,7 @@ def test_exported_map_draws_offline_in_chromium(tmp_path: Path, records: pd.Data
     n_regions = len(boundaries.load_layer("sigungu"))
     blocked, errors, dialogs = [], [], []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("pageerror", lambda e: errors.append(str(e)))
