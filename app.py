@@ -10,12 +10,11 @@ import html
 import logging
 from collections.abc import Callable
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import export, i18n, join, maps, offline, programs, regions, view
+from geo import charts, export, i18n, join, maps, offline, programs, regions, view
 from geo.i18n import t
 from geo.view import ViewState
 
@@ -63,6 +62,14 @@ def attached(key: str, _raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list
 
 
 ALL = ""  # the "전체 / All" choice of a select box (None would show Streamlit's placeholder)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def computed(
+    data_key: str, state_key: str, _records: pd.DataFrame, _state: ViewState, _coverage: list[str]
+) -> view.View:
+    """The view's figures and tables per (data set, view); read-only, shared by sessions."""
+    return view.compute(_records, _state, coverage=_coverage)
 
 
 def state_from_widgets() -> ViewState:
@@ -231,7 +238,7 @@ def upload_box(lang: str) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def current_records(lang: str) -> tuple[pd.DataFrame, dict[str, list[str]], pd.DataFrame, list[str]]:
+def current_records(lang: str) -> tuple[pd.DataFrame, dict[str, list[str]], pd.DataFrame, list[str], str]:
     """Bundled records (+ or replaced by the session's upload), attached; plus messages."""
     messages: list[str] = []
     try:
@@ -253,7 +260,7 @@ def current_records(lang: str) -> tuple[pd.DataFrame, dict[str, list[str]], pd.D
             messages.append(t("upload_clash", lang, name=up["name"], ids=", ".join(clash[:10])))
         key = f"upload-{mode}-{up['digest']}"
     records, coverage, reconciliation = attached(key, raw)
-    return records, coverage, reconciliation, messages
+    return records, coverage, reconciliation, messages, key
 
 
 def kpi_row(v: view.View, lang: str) -> None:
@@ -364,56 +371,33 @@ def records_table(table: pd.DataFrame, lang: str, key: str) -> None:
     )
 
 
-def charts(v: view.View, lang: str) -> None:
+@st.cache_resource(show_spinner=False, max_entries=256)
+def chart_specs(data_key: str, state_key: str, _v: view.View) -> dict[str, dict | None]:
+    """Chart specs per (data set, view): a view seen before costs nothing to chart again."""
+    lang = _v.state.lang
+    return {
+        "field": charts.by_field(_v.by_field, lang),
+        "region": None if _v.by_region.empty else charts.by_region(_v.by_region),
+        "year": charts.by_year(_v.by_year, lang),
+    }
+
+
+def charts_part(v: view.View, data_key: str) -> None:
+    lang = v.state.lang
+    specs = chart_specs(data_key, repr(v.state), v)
     st.subheader(t("charts", lang))
     a, b, c = st.columns(3)
-    with a:
-        st.caption(t("chart_field", lang))
-        chart = (
-            alt.Chart(v.by_field)
-            .mark_bar()
-            .encode(
-                y=alt.Y("field:N", title=None, sort=None),
-                x=alt.X("value:Q", title=t("eok", lang)),
-                color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom")),
-                yOffset="kind:N",
-                tooltip=["field", "kind", alt.Tooltip("value:Q", format=",.1f")],
-            )
-        )
-        st.altair_chart(chart, width="stretch")
-    with b:
-        st.caption(f"{t('chart_region', lang)} — {view.metric_label(v.state.metric, lang)}")
-        if v.by_region.empty:
-            st.write("—")
+    captions = (
+        t("chart_field", lang),
+        f"{t('chart_region', lang)} — {view.metric_label(v.state.metric, lang)}",
+        t("chart_year", lang),
+    )
+    for col, caption, name in zip((a, b, c), captions, ("field", "region", "year"), strict=True):
+        col.caption(caption)
+        if specs[name] is None:
+            col.write("—")
         else:
-            chart = (
-                alt.Chart(v.by_region)
-                .mark_bar()
-                .encode(
-                    y=alt.Y("region:N", title=None, sort="-x"),
-                    x=alt.X("value:Q", title=None),
-                    color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom")),
-                    tooltip=["region", "kind", alt.Tooltip("value:Q", format=",.1f")],
-                )
-            )
-            st.altair_chart(chart, width="stretch")
-    with c:
-        st.caption(t("chart_year", lang))
-        long = v.by_year.melt("year", var_name="series", value_name="value").dropna()
-        names = {"budget": f"{t('col_annual', lang)}", "records": t("kpi_records", lang)}
-        long["series"] = long["series"].map(names)
-        chart = (
-            alt.Chart(long)
-            .mark_bar()
-            .encode(
-                x=alt.X("year:O", title=None),
-                y=alt.Y("value:Q", title=None),
-                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-                xOffset="series:N",
-                tooltip=["year", "series", "value"],
-            )
-        )
-        st.altair_chart(chart, width="stretch")
+            col.vega_lite_chart(specs[name], width="stretch")
 
 
 def exports(v: view.View, state: ViewState, records: pd.DataFrame, reconciliation: pd.DataFrame) -> None:
@@ -512,8 +496,8 @@ def main() -> None:
     lang = state.lang
     st.query_params.from_dict(view.to_query(state))
 
-    records, coverage, reconciliation, messages = current_records(lang)
-    v = view.compute(records, state, coverage=coverage[lang])
+    records, coverage, reconciliation, messages, data_key = current_records(lang)
+    v = computed(data_key, repr(state), records, state, coverage[lang])
     title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
 
     if briefing_mode:
@@ -545,7 +529,7 @@ def main() -> None:
     out = draw_map(v, state, height=640, settings=maps.MapSettings(scheme=state.scheme))
     handle_click(out, state)
     guarded(lang, region_panel, v, lang)
-    guarded(lang, charts, v, lang)
+    guarded(lang, charts_part, v, data_key)
     st.subheader(t("table", lang))
     guarded(lang, records_table, v.table, lang, key="records_table")
     guarded(lang, exports, v, state, records, reconciliation)

@@ -203,17 +203,31 @@ def _build_emd(sigungu: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+DISPLAY_LEVELS = ("sido", "sigungu")
+
+
+def display_layer_name(level: str, band: str) -> str:
+    return f"display_{level}_{band}"
+
+
+def with_display_layers(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    """Add the simplified display layers per (level, band), so an app start does not redo them."""
+    out = dict(layers)
+    for level in DISPLAY_LEVELS:
+        for band in DISPLAY_TOLERANCE_M:
+            out[display_layer_name(level, band)] = simplify_for_display(layers[level], band)
+    return out
+
+
 def write_layers(layers: dict[str, gpd.GeoDataFrame], path: Path = GPKG) -> None:
-    """Write the layers into one GeoPackage, byte-for-byte reproducible."""
+    """Write the layers (and any display layers given) into one GeoPackage, byte-for-byte reproducible."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.gpkg")
     tmp.unlink(missing_ok=True)
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": BUILD_DATE})
     try:
-        for level in LEVELS:
-            pyogrio.write_dataframe(
-                layers[level], tmp, layer=level, driver="GPKG", layer_options={"SPATIAL_INDEX": "NO"}
-            )
+        for name, layer in layers.items():
+            pyogrio.write_dataframe(layer, tmp, layer=name, driver="GPKG", layer_options={"SPATIAL_INDEX": "NO"})
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     tmp.replace(path)
@@ -244,13 +258,16 @@ def _provenance(layers: dict[str, gpd.GeoDataFrame], path: Path) -> str:
   (42→51, 45→52, 47720→27720, 41730→41670, 28170→28177); `code_src` keeps the bundle's code.
   청원군 and the old 청주 구 were reorganised in 2014 and keep their bundle codes.
   Dropped as obsolete duplicates: {"; ".join(f"{k} {v}" for k, v in OBSOLETE_EMD.items())}.
+- Display layers `display_<level>_<band>` (시도, 시군구 × national/regional/local): the same units
+  after `shapely.coverage_simplify` (tolerance {json.dumps(DISPLAY_TOLERANCE_M)} m) and rounding to
+  {COORD_DECIMALS} decimals, still valid coverages; stored so an app start does not simplify again.
 - Counts: {json.dumps(counts)}.
 """
 
 
 def build_boundaries(path: Path = GPKG) -> dict[str, gpd.GeoDataFrame]:
     layers = build_layers()
-    write_layers(layers, path)
+    write_layers(with_display_layers(layers), path)
     if path == GPKG:
         PROVENANCE.write_text(_provenance(layers, path), encoding="utf-8")
     return layers
@@ -341,7 +358,18 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, band: str) -> gpd.GeoDataFrame:
 
 @cache
 def display_layer(level: str, band: str = "national") -> gpd.GeoDataFrame:
-    """The display layer for a zoom band, built once per process."""
+    """The display layer for a zoom band: stored in the GeoPackage by the build, else computed."""
+    if band not in DISPLAY_TOLERANCE_M:
+        raise ValueError(f"band must be one of {tuple(DISPLAY_TOLERANCE_M)}, not {band!r}")
+    name = display_layer_name(level, band)
+    if GPKG.exists() and name in {n for n, _ in pyogrio.list_layers(GPKG)}:
+        try:
+            gdf = pyogrio.read_dataframe(GPKG, layer=name, use_arrow=True)
+            for col in COLUMNS[level]:
+                gdf[col] = gdf[col].astype(str)
+            return _check_layer(gdf, level, GPKG)
+        except Exception as exc:  # a damaged display layer is only a cache: simplify again
+            log.warning("%s (layer %s) unusable (%s); simplifying again", GPKG, name, exc)
     return simplify_for_display(load_layer(level), band)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import math
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -107,14 +106,6 @@ def get_metric(key: str) -> Metric:
 # --------------------------------------------------------------------------- attaching
 
 
-@cache
-def _emd_5179() -> gpd.GeoDataFrame:
-    """읍면동 in metres, projected once per process (centroids are computed in EPSG:5179)."""
-    from geo import boundaries
-
-    return boundaries.load_layer("emd").to_crs(5179)
-
-
 def _emd_points(records: pd.DataFrame) -> pd.DataFrame:
     """Centroid of the named 읍면동 polygon(s) for emd_centroid rows without coordinates.
 
@@ -130,7 +121,11 @@ def _emd_points(records: pd.DataFrame) -> pd.DataFrame:
         return out
     import shapely
 
-    emd_m = _emd_5179()
+    from geo import boundaries
+
+    emd = boundaries.load_layer("emd")
+    # Only the 읍면동 of the units named, in metres (centroids are computed in EPSG:5179).
+    emd_m = emd[emd["sigungu_code"].isin(set(want["sigungu_code"]))].to_crs(5179)
     for idx, r in want.iterrows():
         names = [n.strip() for n in str(r["emd"]).replace(",", "·").split("·") if n.strip()]
         hit = emd_m[(emd_m["sigungu_code"] == r["sigungu_code"]) & emd_m["name_ko"].isin(names)]
