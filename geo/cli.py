@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "geo.programs",
     "geo.join",
     "geo.maps",
+    "geo.serve",
 )
 
 
@@ -53,7 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # only `serve` passes options through (to streamlit run)
+        if not hasattr(args, "streamlit_args"):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.streamlit_args = [*extra, *args.streamlit_args]
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

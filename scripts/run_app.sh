@@ -4,5 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup_system.sh --app
 python3 -m pip install -q -r requirements.txt
-python3 -m geo prepare-static
-exec python3 -m streamlit run app.py "$@"
+exec python3 -m geo serve "$@"

@@ -63,11 +63,12 @@ def rss_kb(pid: int) -> int | None:
 class StreamlitServer:
     """``python -m streamlit run app.py`` from the repository root, on a free port."""
 
-    def __init__(self, port: int | None = None, startup_timeout: float = 60.0, app: str = "app.py"):
+    def __init__(self, port: int | None = None, startup_timeout: float = 60.0, app: str = "app.py", warm: bool = False):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup_timeout = startup_timeout
         self.app = app
+        self.warm = warm  # start through `python -m geo serve` (imports warmed while booting)
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = Path(tempfile.gettempdir()) / f"kdim-e2e-streamlit-{self.port}.log"
         self._log = None
@@ -75,8 +76,9 @@ class StreamlitServer:
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> StreamlitServer:
+        launcher = ["geo", "serve"] if self.warm else ["streamlit", "run", self.app]
         cmd = [
-            sys.executable, "-m", "streamlit", "run", self.app,
+            sys.executable, "-m", *launcher,
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
             "--server.headless", "true",
