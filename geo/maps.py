@@ -730,7 +730,7 @@ class OfflineMap(folium.Map):
 
 
 class OfflineMarkerCluster(folium.plugins.MarkerCluster):
-    """MarkerCluster with the vendored markercluster files instead of cdnjs."""
+    """MarkerCluster with the vendored markercluster files instead of the CDN copies folium names."""
 
     default_js: ClassVar[list[tuple[str, str]]] = list(offline.CLUSTER_JS_LINKS)
     default_css: ClassVar[list[tuple[str, str]]] = list(offline.CLUSTER_CSS_LINKS)
