@@ -336,7 +336,7 @@ def region_panel(v: view.View, lang: str) -> None:
         if p["records"].empty:
             st.write(t("panel_none", lang))
         else:
-            st.write(f"{p['metric']}: **{view._fmt_eok(total)}**")
+            st.write(f"{p['metric']}: **{view.fmt_eok(total)}**")
             a, b = st.columns(2)
             a.caption(t("panel_by_field", lang))
             a.dataframe(p["by_field"], hide_index=True, width="stretch")

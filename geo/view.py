@@ -218,7 +218,7 @@ class View:
     notes: list[str] = field(default_factory=list)
 
 
-def _fmt_eok(v: float) -> str:
+def fmt_eok(v: float) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     return f"{v:,.1f}".removesuffix(".0")
@@ -238,7 +238,7 @@ def coverage_lines(all_records: pd.DataFrame, lang: str) -> list[str]:
 
 def _coverage_en(key: str, r: pd.Series, text: str) -> str:
     """English coverage lines, free of Korean words (names of places excepted)."""
-    n, of = _fmt_eok(float(r["records"])), _fmt_eok(float(r["official"]))
+    n, of = fmt_eok(float(r["records"])), fmt_eok(float(r["official"]))
     if key == "TOTAL_2024_BUDGET":
         return f"2024 national budget: {n} of the official {of}억원 itemized in records"
     if key == "SV_2024_LGS" and ";" in text:
@@ -251,7 +251,7 @@ def _coverage_en(key: str, r: pd.Series, text: str) -> str:
 
 def _coverage_ko(key: str, r: pd.Series, text: str) -> str:
     """Korean wording of the coverage lines that the app puts in front of officials."""
-    n, of = _fmt_eok(float(r["records"])), _fmt_eok(float(r["official"]))
+    n, of = fmt_eok(float(r["records"])), fmt_eok(float(r["official"]))
     if key == "TOTAL_2024_BUDGET":
         return f"2024 국비: 공식 {of}억원 중 {n}억원이 기록으로 확인됨"
     if key == "TOTAL_2024_PROGRAMS":
@@ -280,7 +280,7 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
     unit = f" {i18n.t('eok', lang)}"
     lgs = filtered.loc[filtered["at_sigungu"] != "", "at_sigungu"].nunique()
     kpis = {
-        "budget": (_fmt_eok(total) + unit) if not pd.isna(total) else i18n.t("kpi_no_amount", lang),
+        "budget": (fmt_eok(total) + unit) if not pd.isna(total) else i18n.t("kpi_no_amount", lang),
         "budget_label": money.label_ko if lang == "ko" else money.label_en,
         "records": f"{len(filtered):,}",
         "lgs": f"{lgs:,}",
@@ -289,7 +289,7 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
     for cat in ("not_regional", "above_level", "unallocated"):
         v = bd.at[cat, "value"]
         if not pd.isna(v) and v > 0:
-            notes.append(f"{i18n.t(cat, lang)}: {_fmt_eok(v)}{unit}")
+            notes.append(f"{i18n.t(cat, lang)}: {fmt_eok(v)}{unit}")
     by_field = _by_field(all_records, filtered, lang)
     by_region = _by_region(filtered, state, metric, lang)
     by_year = _by_year(filtered, lang)
