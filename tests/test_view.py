@@ -84,3 +84,25 @@ def test_every_label_in_both_languages():
     for key, entry in i18n.UI.items():
         assert set(entry) == {"ko", "en"}, key
         assert entry["ko"].strip() and entry["en"].strip(), key
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        ViewState(),
+        ViewState(sido_code="26", metric="life_total", level="sigungu"),
+        ViewState(region_group="호남권", metric="budget_2024_national"),
+        ViewState(program_type="smart_village", year=2024, metric="records", level="sigungu"),
+        ViewState(lang="en", specialty="manufacturing"),
+    ],
+)
+def test_briefing_sheet_states_the_same_figures_as_the_page(records, state):
+    """The PNG/PDF sheet computes its figures itself; an official must never see two answers."""
+    from geo import briefing
+
+    page = view.compute(records, state)
+    sheet = briefing.key_figures(records, state.filters(), level=state.level, metric=state.metric, lang=state.lang)
+    assert page.kpis["records"] == f"{sheet.n_records:,}"
+    assert page.kpis["lgs"] == f"{sheet.n_lgs:,}"
+    expected = view.fmt_eok(sheet.budget) + " " + i18n.t("eok", state.lang)
+    assert page.kpis["budget"] == (expected if sheet.budget == sheet.budget else i18n.t("kpi_no_amount", state.lang))
