@@ -828,6 +828,7 @@ path.kdim-nodata {{ fill: url(#kdim-hatch); }}
 .kdim-tip ul, .leaflet-popup-content ul {{ margin: 4px 0 0 0; padding-left: 1.2em; }}
 .kdim-box {{ background: rgba(255,255,255,0.94); border-radius: 6px; padding: 8px 12px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.25); color: #222; max-width: 42vw; }}
+.kdim-titlebox {{ max-width: 30vw; }}  /* wraps rather than covering the capital region */
 .kdim-title {{ font-size: {s.title_px}px; font-weight: 700; line-height: 1.25; }}
 .kdim-subtitle {{ font-size: {s.font_px}px; color: #444; margin-top: 2px; }}
 .kdim-legend {{ font-size: {s.font_px}px; line-height: 1.3; }}
