@@ -67,7 +67,7 @@ def main() -> None:
             f"{len(text.encode()) / 1e6:.3f} MB GeoJSON, {n_coords:,} vertices, "
             f"valid coverage {shapely.coverage_is_valid(disp.geometry.values)}, "
             f"displacement p50 {np.percentile(d, 50):.0f} m / p95 {np.percentile(d, 95):.0f} m / "
-            f"max {d.max():.0f} m, built in {build_s:.2f} s"
+            f"max {d.max():.0f} m, ready in {build_s:.2f} s (stored layer read + GeoJSON)"
         )
     national = len(boundaries.display_geojson("sigungu", "national").encode())
     src_vertices = int(shapely.get_num_coordinates(boundaries.load_layer("sigungu").geometry.values).sum())
