@@ -75,11 +75,8 @@ def _hostile_inputs(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return values, recs
 
 
-def test_exported_map_draws_offline_in_chromium(tmp_path: Path, records: pd.DataFrame) -> None:
-    from playwright import sync_api
-
-    from tests.e2e.server import launch_chromium  # Debian chromium; fails loudly, never skips
-
+def test_exported_map_draws_offline_in_chromium(tmp_path: Path, records: pd.DataFrame, browser) -> None:
+    """``browser``: the session's Debian Chromium (tests/conftest.py); fails loudly, never skips."""
     values, recs = _hostile_inputs(records)
     filters = {"field": HOSTILE}
     m = maps.build_map(values, recs, level="sigungu", metric="life_total", lang="ko", filters=filters)
@@ -90,62 +87,58 @@ def test_exported_map_draws_offline_in_chromium(tmp_path: Path, records: pd.Data
     n_points = int(sv["lat"].notna().sum())
     n_regions = len(boundaries.load_layer("sigungu"))
     blocked, errors, dialogs = [], [], []
-    with sync_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
-            def route(r):  # only the file itself (and inline data: URIs) may load
-                if r.request.url.startswith(("file://", "data:")):
-                    r.continue_()
-                else:
-                    blocked.append(r.request.url)
-                    r.abort()
+        def route(r):  # only the file itself (and inline data: URIs) may load
+            if r.request.url.startswith(("file://", "data:")):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
 
-            page.route("**/*", route)
-            page.goto(path.as_uri())
-            page.wait_for_function(
-                f"document.querySelectorAll('path.kdim-region').length === {n_regions}", timeout=15000
-            )
-            count = lambda sel: page.eval_on_selector_all(sel, "els => els.length")  # noqa: E731
-            assert count("path.kdim-region") == n_regions
-            assert count("path.kdim-nodata") == n_regions - int(values["value"].notna().sum())
-            assert count("path.kdim-specialty") == len(maps.SPECIALTIES)
-            assert count(".kdim-icon-district") == 4
-            # Smart Village sites: each either drawn or inside a cluster icon
-            clustered = page.eval_on_selector_all(
-                ".marker-cluster", "els => els.reduce((s, e) => s + parseInt(e.innerText || '0'), 0)"
-            )
-            assert count(".kdim-icon-village") + clustered == n_points
-            assert count(".kdim-icon-count") > 0
-            # hatching is a pattern fill, not the grey of a zero
-            fill = page.eval_on_selector("path.kdim-nodata", "e => getComputedStyle(e).fill")
-            assert "url(" in fill and "kdim-hatch" in fill
-            # legend, title, source line are drawn; attribution is plain text
-            assert "자료 없음" in page.inner_text(".kdim-legend")
-            assert HOSTILE in page.inner_text(".kdim-titlebox")  # shown as text
-            assert "국토지리정보원" in page.inner_text(".kdim-source")
-            assert page.eval_on_selector_all(".leaflet-control-attribution a", "els => els.length") == 0
-            # tooltips: hostile program name and hostile site name appear as text, run nothing
-            tip = page.evaluate(
-                """() => {
-                  const name = Object.keys(window).find(k => k.startsWith('kdim_choropleth_'));
-                  let text = '';
-                  window[name].eachLayer(l => { if (l.feature.id === '27260') {
-                      l.openPopup(l.getBounds().getCenter());
-                      text = document.querySelector('.leaflet-popup-content').innerText; } });
-                  return text;
-                }"""
-            )
-            assert "대구광역시 수성구" in tip and HOSTILE in tip
-            assert page.eval_on_selector_all("img[src='x']", "els => els.length") == 0
-            page.wait_for_timeout(200)
-            assert dialogs == [] and errors == [] and blocked == []
-        finally:
-            browser.close()
+        page.route("**/*", route)
+        page.goto(path.as_uri())
+        page.wait_for_function(f"document.querySelectorAll('path.kdim-region').length === {n_regions}", timeout=15000)
+        count = lambda sel: page.eval_on_selector_all(sel, "els => els.length")  # noqa: E731
+        assert count("path.kdim-region") == n_regions
+        assert count("path.kdim-nodata") == n_regions - int(values["value"].notna().sum())
+        assert count("path.kdim-specialty") == len(maps.SPECIALTIES)
+        assert count(".kdim-icon-district") == 4
+        # Smart Village sites: each either drawn or inside a cluster icon
+        clustered = page.eval_on_selector_all(
+            ".marker-cluster", "els => els.reduce((s, e) => s + parseInt(e.innerText || '0'), 0)"
+        )
+        assert count(".kdim-icon-village") + clustered == n_points
+        assert count(".kdim-icon-count") > 0
+        # hatching is a pattern fill, not the grey of a zero
+        fill = page.eval_on_selector("path.kdim-nodata", "e => getComputedStyle(e).fill")
+        assert "url(" in fill and "kdim-hatch" in fill
+        # legend, title, source line are drawn; attribution is plain text
+        assert "자료 없음" in page.inner_text(".kdim-legend")
+        assert HOSTILE in page.inner_text(".kdim-titlebox")  # shown as text
+        assert "국토지리정보원" in page.inner_text(".kdim-source")
+        assert page.eval_on_selector_all(".leaflet-control-attribution a", "els => els.length") == 0
+        # tooltips: hostile program name and hostile site name appear as text, run nothing
+        tip = page.evaluate(
+            """() => {
+              const name = Object.keys(window).find(k => k.startsWith('kdim_choropleth_'));
+              let text = '';
+              window[name].eachLayer(l => { if (l.feature.id === '27260') {
+                  l.openPopup(l.getBounds().getCenter());
+                  text = document.querySelector('.leaflet-popup-content').innerText; } });
+              return text;
+            }"""
+        )
+        assert "대구광역시 수성구" in tip and HOSTILE in tip
+        assert page.eval_on_selector_all("img[src='x']", "els => els.length") == 0
+        page.wait_for_timeout(200)
+        assert dialogs == [] and errors == [] and blocked == []
+    finally:
+        page.close()
 
 
 # --------------------------------------------------------------------------- CSV

@@ -16,7 +16,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # `import server, helpers` from the tests (tests/ is not a package)
 
-from server import REPO, StreamlitServer, is_local_url, launch_chromium  # noqa: E402
+from server import REPO, StreamlitServer, is_local_url  # noqa: E402
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -37,21 +37,8 @@ def app_server() -> Iterator[StreamlitServer]:
         srv.stop()
 
 
-@pytest.fixture(scope="session")
-def playwright_instance():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance):  # type: ignore[no-untyped-def]
-    b = launch_chromium(playwright_instance)
-    try:
-        yield b
-    finally:
-        b.close()
+# `playwright_instance` and `browser` (one Chromium per test session) live in tests/conftest.py:
+# Playwright's sync API allows one instance per process, shared with tests/test_export.py.
 
 
 class NetworkGuard:

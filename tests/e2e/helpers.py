@@ -114,6 +114,16 @@ def metrics(page: Page) -> dict[str, str]:
     return out
 
 
+def wait_metrics(page: Page, want: dict[str, str], timeout: float = 30.0) -> dict[str, str]:
+    """Poll the KPI figures until they equal ``want`` (a rerun may still be painting)."""
+    deadline = time.monotonic() + timeout
+    got = metrics(page)
+    while got != want and time.monotonic() < deadline:
+        time.sleep(0.2)
+        got = metrics(page)
+    return got
+
+
 def record_count(page: Page, lang: str = "ko") -> int:
     """The KPI '기록 수' as an int."""
     return int(metrics(page)[t("kpi_records", lang)].replace(",", ""))
