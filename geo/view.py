@@ -45,15 +45,8 @@ class ViewState:
     briefing: bool = False
 
     def filters(self) -> Filters:
-        return Filters(
-            region_group=self.region_group,
-            sido_code=self.sido_code,
-            sigungu_code=self.sigungu_code,
-            specialty=self.specialty,
-            field=self.field,
-            program_type=self.program_type,
-            year=self.year,
-        )
+        """The record filters of this view (the fields it shares with geo.join.Filters)."""
+        return Filters(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Filters)})
 
     def replace(self, **changes: object) -> ViewState:
         return dataclasses.replace(self, **changes)
