@@ -122,40 +122,22 @@ def _bundle_sigungu_2024() -> pd.DataFrame:
     return sgg
 
 
+def _region_layer(level: str, geoms: dict[str, shapely.Geometry]) -> gpd.GeoDataFrame:
+    """A 시도 or 시군구 layer in this project's schema, names and kinds from the 2024 tables."""
+    table = (regions.SIDO if level == "sido" else regions.SIGUNGU).set_index(f"{level}_code")
+    codes = sorted(geoms)
+    data = {"code": codes, **{col: [table.at[c, col] for c in codes] for col in COLUMNS[level][1:]}}
+    return gpd.GeoDataFrame(data, geometry=[geoms[c] for c in codes], crs=4326)
+
+
 def build_layers() -> dict[str, gpd.GeoDataFrame]:
     """Build the three 2024 layers from the bundle (about a minute; run once)."""
     t0 = time.perf_counter()
     sgg = _bundle_sigungu_2024()
     cleaned = shapely.coverage_clean(_polygonal(sgg.geometry.values), gap_width=GAP_WIDTH_DEG)
-    merged = _merge_by(sgg["code_2024"], cleaned)
-    table = regions.SIGUNGU.set_index("sigungu_code")
-    codes = sorted(merged)
-    sigungu = gpd.GeoDataFrame(
-        {
-            "code": codes,
-            "sido_code": [table.at[c, "sido_code"] for c in codes],
-            "name_ko": [table.at[c, "name_ko"] for c in codes],
-            "name_en": [table.at[c, "name_en"] for c in codes],
-            "kind": [table.at[c, "kind"] for c in codes],
-        },
-        geometry=[merged[c] for c in codes],
-        crs=4326,
-    )
+    sigungu = _region_layer("sigungu", _merge_by(sgg["code_2024"], cleaned))
     log.info("시군구 built in %.1fs", time.perf_counter() - t0)
-
-    sido_geoms = _merge_by(sigungu["sido_code"], sigungu.geometry.values)
-    st = regions.SIDO.set_index("sido_code")
-    scodes = sorted(sido_geoms)
-    sido = gpd.GeoDataFrame(
-        {
-            "code": scodes,
-            "name_ko": [st.at[c, "name_ko"] for c in scodes],
-            "name_en": [st.at[c, "name_en"] for c in scodes],
-            "region_group": [st.at[c, "region_group"] for c in scodes],
-        },
-        geometry=[sido_geoms[c] for c in scodes],
-        crs=4326,
-    )
+    sido = _region_layer("sido", _merge_by(sigungu["sido_code"], sigungu.geometry.values))
     emd = _build_emd(sigungu)
     log.info("all layers built in %.1fs", time.perf_counter() - t0)
     return {"sido": sido, "sigungu": sigungu, "emd": emd}
@@ -464,34 +446,7 @@ def read_sgis(path: str | Path) -> tuple[str, gpd.GeoDataFrame]:
     if bad:
         raise BoundaryFileError(f"{path}: {code_col} values not on the 2024 map after crosswalk: {bad[:10]}")
     merged = _merge_by(codes, np.asarray(gdf.geometry.values, dtype=object), coverage=False)
-    keys = sorted(merged)
-    names = {c: regions.name(c, "ko", full=False) for c in keys}
-    if level == "sido":
-        st = regions.SIDO.set_index("sido_code")
-        out = gpd.GeoDataFrame(
-            {
-                "code": keys,
-                "name_ko": [names[c] for c in keys],
-                "name_en": [st.at[c, "name_en"] for c in keys],
-                "region_group": [st.at[c, "region_group"] for c in keys],
-            },
-            geometry=[merged[c] for c in keys],
-            crs=4326,
-        )
-    else:
-        t = regions.SIGUNGU.set_index("sigungu_code")
-        out = gpd.GeoDataFrame(
-            {
-                "code": keys,
-                "sido_code": [t.at[c, "sido_code"] for c in keys],
-                "name_ko": [names[c] for c in keys],
-                "name_en": [t.at[c, "name_en"] for c in keys],
-                "kind": [t.at[c, "kind"] for c in keys],
-            },
-            geometry=[merged[c] for c in keys],
-            crs=4326,
-        )
-    return level, out
+    return level, _region_layer(level, merged)
 
 
 # --------------------------------------------------------------------------- CLI
