@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -118,46 +119,34 @@ def sidebar(lang: str, fmt_none: str) -> None:
     sb.button(t("preset_reset", lang), on_click=apply_preset_reset, width="stretch")
 
     sb.subheader(t("filters", lang))
-    groups = [ALL, *regions.REGION_GROUPS, *regions.SUPER_GROUPS]
-    sb.selectbox(
-        t("region_group", lang),
-        groups,
-        key="w_group",
-        format_func=lambda g: fmt_none if g == ALL else (g if lang == "ko" else regions.REGION_GROUPS_EN.get(g, g)),
+
+    def optional_select(label: str, key: str, options: Sequence, show: Callable[[Any], str]) -> None:
+        """A select box whose first choice is 전체/All; a value no longer offered resets to it."""
+        if st.session_state.get(key) not in (ALL, *options):
+            st.session_state[key] = ALL
+        sb.selectbox(
+            t(label, lang), [ALL, *options], key=key,
+            format_func=lambda v: fmt_none if v == ALL else show(v),
+        )  # fmt: skip
+
+    def group_name(g: str) -> str:
+        return g if lang == "ko" else regions.REGION_GROUPS_EN.get(g, g)
+
+    def region_name(code: str) -> str:
+        return regions.name(code, lang)
+
+    # Cascading: each box's options depend on the boxes drawn before it.
+    optional_select("region_group", "w_group", [*regions.REGION_GROUPS, *regions.SUPER_GROUPS], group_name)
+    group = st.session_state.get("w_group") or None
+    optional_select("sido", "w_sido", view.sido_options(group), region_name)
+    sido = st.session_state.get("w_sido") or None
+    optional_select("sigungu", "w_sgg", view.sigungu_options(sido, group), region_name)
+    optional_select("specialty", "w_spec", view.SPECIALTIES, lambda v: i18n.label(i18n.SPECIALTIES, v, lang))
+    optional_select("field", "w_field", programs.FIELDS, lambda v: view.field_label(v, lang))
+    optional_select(
+        "program_type", "w_type", list(i18n.PROGRAM_TYPES), lambda v: i18n.label(i18n.PROGRAM_TYPES, v, lang)
     )
-    sido_opts = [ALL, *view.sido_options(st.session_state.get("w_group") or None)]
-    if st.session_state.get("w_sido") not in sido_opts:
-        st.session_state["w_sido"] = ALL
-    sb.selectbox(
-        t("sido", lang), sido_opts, key="w_sido",
-        format_func=lambda c: fmt_none if c == ALL else regions.name(c, lang),
-    )  # fmt: skip
-    sgg_opts = [
-        ALL,
-        *view.sigungu_options(st.session_state.get("w_sido") or None, st.session_state.get("w_group") or None),
-    ]
-    if st.session_state.get("w_sgg") not in sgg_opts:
-        st.session_state["w_sgg"] = ALL
-    sb.selectbox(
-        t("sigungu", lang), sgg_opts, key="w_sgg",
-        format_func=lambda c: fmt_none if c == ALL else regions.name(c, lang),
-    )  # fmt: skip
-    sb.selectbox(
-        t("specialty", lang), [ALL, *view.SPECIALTIES], key="w_spec",
-        format_func=lambda v: fmt_none if v == ALL else i18n.label(i18n.SPECIALTIES, v, lang),
-    )  # fmt: skip
-    sb.selectbox(
-        t("field", lang), [ALL, *programs.FIELDS], key="w_field",
-        format_func=lambda v: fmt_none if v == ALL else view.field_label(v, lang),
-    )  # fmt: skip
-    sb.selectbox(
-        t("program_type", lang), [ALL, *i18n.PROGRAM_TYPES], key="w_type",
-        format_func=lambda v: fmt_none if v == ALL else i18n.label(i18n.PROGRAM_TYPES, v, lang),
-    )  # fmt: skip
-    sb.selectbox(
-        t("year", lang), [ALL, *view.YEARS], key="w_year",
-        format_func=lambda v: fmt_none if v == ALL else str(v),
-    )  # fmt: skip
+    optional_select("year", "w_year", view.YEARS, str)
 
     sb.subheader(t("map_settings", lang))
     sb.radio(

@@ -1232,6 +1232,18 @@ _DISTRICT_SUFFIX = re.compile(
 )
 
 
+def _point_tip(lines: list[str], row: Mapping[str, Any], lang: str, placed: str, *, year_key: str) -> str:
+    """A marker's tooltip: the given (escaped) lines, then year, budget and location precision."""
+    year = _record_year(row)
+    if year:
+        lines.append(f"{esc(_t(lang, year_key))}: {esc(year)}")
+    b = _budget_line(row, lang)
+    if b:
+        lines.append(esc(b))
+    lines.append(f"{esc(_t(lang, 'precision'))}: {esc(_precision_text(row, lang, placed))}")
+    return '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
+
+
 def districts_layer(
     records: pd.DataFrame | None, *, lang: str = "ko", settings: MapSettings = DEFAULT_SETTINGS
 ) -> folium.FeatureGroup:
@@ -1253,13 +1265,7 @@ def districts_layer(
         short = _DISTRICT_SUFFIX.sub("", name).strip() or name
         label = f"{esc(short)} ({esc(year)})" if year else esc(short)
         lines = [f"<b>{esc(name)}</b>", f"{esc(_t(lang, 'district'))}"]
-        if year:
-            lines.append(f"{esc(_t(lang, 'selected'))}: {esc(year)}")
-        b = _budget_line(row, lang)
-        if b:
-            lines.append(esc(b))
-        lines.append(f"{esc(_t(lang, 'precision'))}: {esc(_precision_text(row, lang, placed))}")
-        tip = '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
+        tip = _point_tip(lines, row, lang, placed, year_key="selected")
         points.append({"lat": ll[0], "lon": ll[1], "icon": "d", "tip": tip, "label": label, "id": _rec(row, "id")})
     points.sort(key=lambda p: p["id"])
     fg = folium.FeatureGroup(name=_t(lang, "layer_districts"), overlay=True, control=True, show=True)
@@ -1376,14 +1382,7 @@ def smart_village_layer(
             lines = [f"<b>{esc(name)}</b>", esc(_t(lang, "village"))]
             if where:
                 lines.append(esc(where + (" " + _rec(row, "emd") if _rec(row, "emd") else "")))
-            year = _record_year(row)
-            if year:
-                lines.append(f"{esc(_t(lang, 'year'))}: {esc(year)}")
-            b = _budget_line(row, lang)
-            if b:
-                lines.append(esc(b))
-            lines.append(f"{esc(_t(lang, 'precision'))}: {esc(_precision_text(row, lang, placed))}")
-            tip = '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
+            tip = _point_tip(lines, row, lang, placed, year_key="year")
             points.append({"lat": ll[0], "lon": ll[1], "icon": "v", "tip": tip, "label": None, "id": _rec(row, "id")})
             continue
         prec = _rec(row, "location_precision")

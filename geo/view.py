@@ -11,6 +11,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 import pandas as pd
 
@@ -303,11 +304,17 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
     )
 
 
-def _by_field(all_records: pd.DataFrame, filtered: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """2024 budget by the four fields: the official figure beside what the records itemize."""
+@cache
+def _official() -> pd.DataFrame:
+    """data/official_totals.csv, read once per process (read-only)."""
     from geo.join import load_official
 
-    off = load_official()
+    return load_official()
+
+
+def _by_field(all_records: pd.DataFrame, filtered: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """2024 budget by the four fields: the official figure beside what the records itemize."""
+    off = _official()
     rows = []
     fmap = {"FIELD_2024_HUB": 0, "FIELD_2024_TECH": 1, "FIELD_2024_INCLUSION": 2, "FIELD_2024_TALENT": 3}
     m = get_metric("budget_2024_national")
