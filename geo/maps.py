@@ -272,6 +272,9 @@ class MapSettings:
     max_programs: int = 12  # program names listed in a popup before "and n more"
     legend_position: str = "bottomright"
     title_position: str = "topleft"
+    # Leaflet's zoom/fade animations redraw the whole map for every frame; on PCs without a GPU
+    # (the usual VDI desk on a separated network) software raster doubles the cost of a view change.
+    animate: bool = False
 
     @classmethod
     def projector(cls, **changes: Any) -> MapSettings:
@@ -908,6 +911,8 @@ def base_map(
     )
     # folium hands min/max zoom to its tile layer only; markercluster needs them on the map.
     m.options.update(min_zoom=5, max_zoom=14)
+    if not settings.animate:
+        m.options.update(zoom_animation=False, fade_animation=False, marker_zoom_animation=False)
     m.add_child(_PageStyle(_css(settings)))
     land_geom, border_geom = base_geometry(settings.band)
     fit = [list(map(float, bounds[0])), list(map(float, bounds[1]))] if bounds else bounds_of("sido")
@@ -1730,6 +1735,11 @@ def overlay_layers(
     )
     notes.add_child(_Script(_control_script("bottomleft", "kdim-source", source_html(records, lang)), "KdimSource"))
     groups.append(notes)
+    # streamlit-folium removes the previous groups, then pushes the new ones onto
+    # window.feature_group without ever emptying it, so every filter change kept the old layers
+    # (geometry, paths, tooltips) alive. The first group's script runs before any push: start
+    # the list afresh there.
+    groups[0].add_child(_Script("window.feature_group = []; return null;", "KdimReset"))
     for i, g in enumerate(groups):
         _freeze_ids(g, f"overlay:{i}:{g.layer_name}")
     return groups

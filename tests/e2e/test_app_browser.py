@@ -105,9 +105,16 @@ def test_first_page_draws_the_national_map(page, app_server, model, screenshot_d
     shot(page, screenshot_dir, "01_national_map")
 
 
+# [groups the map holds, of which on the map]: streamlit-folium keeps the groups it added in
+# window.feature_group; old ones must be let go, or every filter change leaks a map's worth.
+LIVE_GROUPS_JS = "() => [window.feature_group.length, window.feature_group.filter(g => window.map.hasLayer(g)).length]"
+
+
 def test_region_group_filter_changes_map_and_table(page, app_server, model, screenshot_dir) -> None:
     open_app(page, app_server.url)
     before, rows_before = fills(page), table_rows(page)
+    held, shown = map_frame(page).evaluate(LIVE_GROUPS_JS)
+    assert held == shown > 0
     assert rows_before == record_count(page)
 
     select(page, t("region_group", "ko"), "호남권")
@@ -125,6 +132,11 @@ def test_region_group_filter_changes_map_and_table(page, app_server, model, scre
     expect(map_locator(page).locator(".kdim-subtitle")).to_contain_text("호남권")
     page.locator("iframe[title='streamlit_folium.st_folium']").scroll_into_view_if_needed()
     shot(page, screenshot_dir, "02_filtered_honam")
+
+    select(page, t("region_group", "ko"), "수도권")
+    wait_fills_change(page, after)
+    wait_script_done(page)
+    assert map_frame(page).evaluate(LIVE_GROUPS_JS) == [held, held]
 
 
 def test_specialty_filter_changes_map_and_table(page, app_server, model) -> None:
