@@ -360,20 +360,8 @@ def records_table(table: pd.DataFrame, lang: str, key: str) -> None:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def chart_specs(data_key: str, state_key: str, _v: view.View) -> dict[str, dict | None]:
-    """Chart specs per (data set, view): a view seen before costs nothing to chart again."""
-    lang = _v.state.lang
-    return {
-        "field": charts.by_field(_v.by_field, lang),
-        "region": None if _v.by_region.empty else charts.by_region(_v.by_region),
-        "year": charts.by_year(_v.by_year, lang),
-    }
-
-
-def charts_part(v: view.View, data_key: str) -> None:
+def charts_part(v: view.View) -> None:
     lang = v.state.lang
-    specs = chart_specs(data_key, repr(v.state), v)
     st.subheader(t("charts", lang))
     a, b, c = st.columns(3)
     captions = (
@@ -381,12 +369,13 @@ def charts_part(v: view.View, data_key: str) -> None:
         f"{t('chart_region', lang)} — {view.metric_label(v.state.metric, lang)}",
         t("chart_year", lang),
     )
-    for col, caption, name in zip((a, b, c), captions, ("field", "region", "year"), strict=True):
+    frames = (v.by_field, v.by_region, v.by_year)
+    for col, caption, name, frame in zip((a, b, c), captions, charts.CHARTS, frames, strict=True):
         col.caption(caption)
-        if specs[name] is None:
+        if frame.empty:
             col.write("—")
-        else:
-            col.vega_lite_chart(specs[name], width="stretch")
+        else:  # data apart from the spec: a filter change swaps the data into the drawn chart
+            col.vega_lite_chart(charts.data(name, frame, lang), charts.spec(name, lang), width="stretch")
 
 
 def exports(v: view.View, state: ViewState, records: pd.DataFrame, reconciliation: pd.DataFrame) -> None:
@@ -518,7 +507,7 @@ def main() -> None:
     out = draw_map(v, state, height=640, settings=maps.MapSettings(scheme=state.scheme))
     handle_click(out, state)
     guarded(lang, region_panel, v, lang)
-    guarded(lang, charts_part, v, data_key)
+    guarded(lang, charts_part, v)
     st.subheader(t("table", lang))
     guarded(lang, records_table, v.table, lang, key="records_table")
     guarded(lang, exports, v, state, records, reconciliation)

@@ -88,6 +88,18 @@ def test_filter_change_updates_in_place_with_the_same_key(records):
     assert at.query_params["group"] == "호남권"
 
 
+def test_charts_keep_their_spec_when_a_filter_changes(records):
+    """Only the data changes, so the browser swaps it into the drawn charts (no recompiling)."""
+    at = run_app()
+    before = [(c.proto.spec, c.proto.data.data) for c in at.get("vega_lite_chart")]
+    at.selectbox(key="w_group").select("호남권").run()
+    after = [(c.proto.spec, c.proto.data.data) for c in at.get("vega_lite_chart")]
+    assert len(before) == len(after) == 3
+    assert [s for s, _ in after] == [s for s, _ in before]
+    assert all('"datasets"' not in s and '"data"' not in s for s, _ in after)
+    assert [d for _, d in after] != [d for _, d in before]
+
+
 def test_cascading_region_filters():
     at = run_app()
     at.selectbox(key="w_group").select("호남권").run()
