@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import charts, export, i18n, join, maps, offline, programs, regions, view
+from geo import charts, dataset, export, i18n, maps, offline, programs, regions, view
 from geo.i18n import t
 from geo.view import ViewState
 
@@ -48,29 +48,7 @@ def static_assets() -> None:
     offline.ensure_static_assets()
 
 
-@st.cache_resource(show_spinner=False)
-def bundled_load() -> programs.ProgramLoad:
-    """data/programs.csv, validated once per server process (read-only: never mutate)."""
-    return programs.load_programs(programs.DATA_FILE)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def attached(key: str, _raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]], pd.DataFrame]:
-    """Records with 2024 codes and placement, coverage lines and reconciliation, per data set ``key``."""
-    records = join.attach(_raw)
-    coverage = {lang: view.coverage_lines(records, lang) for lang in i18n.LANGS}
-    return records, coverage, join.reconcile(records)
-
-
 ALL = ""  # the "전체 / All" choice of a select box (None would show Streamlit's placeholder)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def computed(
-    data_key: str, state_key: str, _records: pd.DataFrame, _state: ViewState, _coverage: list[str]
-) -> view.View:
-    """The view's figures and tables per (data set, view); read-only, shared by sessions."""
-    return view.compute(_records, _state, coverage=_coverage)
 
 
 def state_from_widgets() -> ViewState:
@@ -227,15 +205,15 @@ def upload_box(lang: str) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def current_records(lang: str) -> tuple[pd.DataFrame, dict[str, list[str]], pd.DataFrame, list[str], str]:
-    """Bundled records (+ or replaced by the session's upload), attached; plus messages."""
+def current_data(lang: str) -> tuple[dataset.DataSet, list[str]]:
+    """Bundled records (+ or replaced by the session's upload), prepared; plus messages."""
     messages: list[str] = []
     try:
-        base = bundled_load()
+        base = dataset.bundled_load()
         if base.errors:
             messages.append(t("data_error", lang, error=f"{len(base.errors)} rows rejected", fix=t("data_fix", lang)))
         raw = base.records
-        key = "bundled"
+        key = dataset.BUNDLED
     except Exception as exc:
         log.exception("bundled data failed")
         messages.append(t("data_error", lang, error=str(exc), fix=t("data_fix", lang)))
@@ -248,8 +226,7 @@ def current_records(lang: str) -> tuple[pd.DataFrame, dict[str, list[str]], pd.D
         if clash:
             messages.append(t("upload_clash", lang, name=up["name"], ids=", ".join(clash[:10])))
         key = f"upload-{mode}-{up['digest']}"
-    records, coverage, reconciliation = attached(key, raw)
-    return records, coverage, reconciliation, messages, key
+    return dataset.prepare(key, raw), messages
 
 
 def kpi_row(v: view.View, lang: str) -> None:
@@ -378,19 +355,19 @@ def charts_part(v: view.View) -> None:
             col.vega_lite_chart(charts.data(name, frame, lang), charts.spec(name, lang), width="stretch")
 
 
-def exports(v: view.View, state: ViewState, records: pd.DataFrame, reconciliation: pd.DataFrame) -> None:
+def exports(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
     """Download buttons; each file is made only when its button is clicked (Streamlit runs the
     callable then), so filter changes never pay for an export nobody asked for."""
     lang = state.lang
     st.subheader(t("exports", lang))
     stem = "kdim_" + "_".join(f"{k}-{x}" for k, x in sorted(view.to_query(state).items()) if k not in ("lang",))
     stem = stem.strip("_")[:80] or "kdim"
-    sheet = briefing_arguments(state, reconciliation)
+    sheet = briefing_arguments(state, data.reconciliation)
     buttons = [
         ("export_csv", "csv", "text/csv", lambda: export.records_csv(v.table)),
         ("export_html", "html", "text/html", lambda: export_html(state, v)),
-        ("export_png", "png", "image/png", lambda: briefing_file("png", records, sheet)),
-        ("export_pdf", "pdf", "application/pdf", lambda: briefing_file("pdf", records, sheet)),
+        ("export_png", "png", "image/png", lambda: briefing_file("png", data.records, sheet)),
+        ("export_pdf", "pdf", "application/pdf", lambda: briefing_file("pdf", data.records, sheet)),
     ]
     for col, (label, ext, mime, make) in zip(st.columns(4), buttons, strict=True):
         col.download_button(
@@ -474,8 +451,8 @@ def main() -> None:
     lang = state.lang
     st.query_params.from_dict(view.to_query(state))
 
-    records, coverage, reconciliation, messages, data_key = current_records(lang)
-    v = computed(data_key, repr(state), records, state, coverage[lang])
+    data, messages = current_data(lang)
+    v = dataset.computed(data, state)
     title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
 
     if briefing_mode:
@@ -510,7 +487,7 @@ def main() -> None:
     guarded(lang, charts_part, v)
     st.subheader(t("table", lang))
     guarded(lang, records_table, v.table, lang, key="records_table")
-    guarded(lang, exports, v, state, records, reconciliation)
+    guarded(lang, exports, v, state, data)
     st.caption(t("source_line", lang))
 
 

@@ -2,7 +2,9 @@
 
 Each module that offers a command defines ``register_cli(subparsers)``; its parser
 sets ``func`` to a callable taking the parsed args and returning an exit code.
-Modules are imported only when listed here, so adding a command is one line.
+Modules are imported only when listed here, so adding a command is one line. ``serve``
+imports only its own module: the app's start-up should not wait for the other commands'
+libraries (its warm-up imports what the app needs, while Streamlit boots).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def _prepare_static(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: tuple[str, ...] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geo",
         description="지방 디지털 혁신 지도 — data and map commands.",
@@ -39,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="copy Leaflet files from the xstatic packages into static/ (served by the app)",
     )
     p.set_defaults(func=_prepare_static)
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -53,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(("geo.serve",) if argv[:1] == ["serve"] else COMMAND_MODULES)
     args, extra = parser.parse_known_args(argv)
     if extra:  # only `serve` passes options through (to streamlit run)
         if not hasattr(args, "streamlit_args"):

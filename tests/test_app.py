@@ -14,10 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo import join, programs, view
+from geo import dataset, join, programs, view
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -241,7 +240,7 @@ def test_briefing_mode_writes_the_filter_in_words():
 
 def test_missing_data_file_is_reported_and_the_app_runs(tmp_path, monkeypatch):
     monkeypatch.setattr(programs, "DATA_FILE", tmp_path / "programs.csv")
-    st.cache_resource.clear()
+    dataset.clear()
     try:
         at = AppTest.from_file(APP, default_timeout=90)
         at.run()
@@ -250,4 +249,4 @@ def test_missing_data_file_is_reported_and_the_app_runs(tmp_path, monkeypatch):
         assert "programs.csv" in text and "python -m geo validate" in text
         assert metric(at, "기록 수") == "0"
     finally:
-        st.cache_resource.clear()
+        dataset.clear()

@@ -1,0 +1,104 @@
+"""The records a page works on, prepared once per server process, and the views computed from them.
+
+Loading, validating and attaching data/programs.csv costs about a second in a fresh process.
+Held here (not in Streamlit's caches) so that ``python -m geo serve`` can prepare the bundled
+data and the opening view while Streamlit boots, and the first visitor finds them ready. Every
+session shares these objects: they are read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo import i18n, join, programs, view
+
+BUNDLED = "bundled"
+MAX_VIEWS = 256  # computed views kept per process (a view is a few hundred kB at most)
+MAX_DATASETS = 32  # bundled + the uploads of recent sessions
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """Records with 2024 codes and placement, their coverage lines and reconciliation."""
+
+    key: str  # "bundled", or what identifies an upload (mode and file digest)
+    records: pd.DataFrame
+    coverage: dict[str, list[str]]  # per language
+    reconciliation: pd.DataFrame
+
+
+class _Cache:
+    """A bounded, thread-safe memo where concurrent callers of one key wait for one computation.
+
+    Streamlit runs each session's script in its own thread: without this, a visitor arriving
+    while the warm-up still loads the data would load it a second time, on the same GIL.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict[object, object] = OrderedDict()
+        self.guard = threading.Lock()
+        self.locks: dict[object, threading.Lock] = {}
+
+    def get(self, key: object, make):  # type: ignore[no-untyped-def]
+        with self.guard:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+            lock = self.locks.setdefault(key, threading.Lock())
+        with lock:
+            with self.guard:
+                if key in self.items:
+                    return self.items[key]
+            value = make()
+            with self.guard:
+                self.items[key] = value
+                self.locks.pop(key, None)
+                while len(self.items) > self.size:
+                    self.items.popitem(last=False)
+            return value
+
+    def clear(self) -> None:
+        with self.guard:
+            self.items.clear()
+
+
+_datasets = _Cache(MAX_DATASETS)
+_views = _Cache(MAX_VIEWS)
+_bundled_load = _Cache(1)
+
+
+def bundled_load() -> programs.ProgramLoad:
+    """data/programs.csv read and validated once per process (raises if it cannot be read)."""
+    return _bundled_load.get(programs.DATA_FILE, lambda: programs.load_programs(programs.DATA_FILE))
+
+
+def prepare(key: str, raw: pd.DataFrame) -> DataSet:
+    """Attach, describe and reconcile a set of validated records, once per ``key``."""
+
+    def make() -> DataSet:
+        records = join.attach(raw)
+        coverage = {lang: view.coverage_lines(records, lang) for lang in i18n.LANGS}
+        return DataSet(key, records, coverage, join.reconcile(records))
+
+    return _datasets.get(key, make)
+
+
+def bundled() -> DataSet:
+    """The bundled records, prepared (raises if data/programs.csv cannot be read)."""
+    return prepare(BUNDLED, bundled_load().records)
+
+
+def computed(data: DataSet, state: view.ViewState) -> view.View:
+    """The view of ``state`` over ``data``, computed once per (data set, state)."""
+    return _views.get((data.key, state), lambda: view.compute(data.records, state, coverage=data.coverage[state.lang]))
+
+
+def clear() -> None:
+    """Forget everything (tests; a rebuilt data file)."""
+    for c in (_datasets, _views, _bundled_load):
+        c.clear()

@@ -1,0 +1,35 @@
+"""`python -m geo serve`: Streamlit starts without waiting for the heavy imports, and the warm-up
+leaves the opening page's data, view, class breaks and chart specs in the caches app.py reads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from geo import charts, dataset, maps, serve, view
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_serve_command_imports_no_heavy_library() -> None:
+    code = (
+        "import sys; from geo import cli; p = cli.build_parser(('geo.serve',));"
+        "args, extra = p.parse_known_args(['serve', '--server.port', '1']);"
+        "print(args.command, sorted(m for m in ('geopandas', 'folium', 'pandas', 'streamlit') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["serve", "[]"]
+
+
+def test_warm_up_fills_what_the_opening_page_reads() -> None:
+    dataset.clear()
+    maps._breaks.cache_clear()
+    assert serve.warm_up() > 0
+    opening, _ = view.from_query({})
+    data = dataset.bundled()
+    assert (data.key, opening) in dataset._views.items
+    for name in view.PRESETS:
+        assert (data.key, view.preset(name, opening.lang)) in dataset._views.items
+    assert maps._breaks.cache_info().currsize >= 1
+    assert charts._spec.cache_info().currsize >= len(charts.CHARTS)
