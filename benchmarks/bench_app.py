@@ -3,8 +3,10 @@
 Run: python benchmarks/bench_app.py [--changes 12]
 
 Prints, measured in this run on this machine:
-- cold start (browser): `streamlit run app.py` started → health check answers → a fresh
-  Chromium page has drawn the map's polygons (median of 3 server starts);
+- cold start (browser): `streamlit run app.py` or `python -m geo serve` started → health check
+  answers → a fresh Chromium page has drawn the map's polygons (median of 3 server starts);
+- first visitor of a started server: `python -m geo serve` has finished its start-up (its
+  warm-up says so in the log), then the first page opens; a second visitor as the baseline;
 - cold start (server only): a fresh interpreter runs the script once (imports, data, map);
 - filter change: the server's script time for a rerun after one widget change (AppTest, warm),
   p50/p95 over several changes, with a rerun that changes nothing as the baseline (ratio).
@@ -69,6 +71,36 @@ def browser_cold_start(warm: bool = False) -> tuple[float, float]:
     return done - t0, done - healthy
 
 
+def first_visitors() -> tuple[float, float, float]:
+    """`geo serve` started and warmed up → first visitor's map (s), second visitor's, start-up (s)."""
+    from playwright.sync_api import sync_playwright
+
+    from geo.serve import WARM_DONE
+    from tests.e2e.server import StreamlitServer, launch_chromium
+
+    t0 = time.perf_counter()
+    with StreamlitServer(warm=True) as srv, sync_playwright() as p:
+        deadline = time.monotonic() + 120
+        while WARM_DONE not in srv.log_tail(200):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no {WARM_DONE!r} in the server log:\n{srv.log_tail()}")
+            time.sleep(0.1)
+        ready = time.perf_counter() - t0
+        browser = launch_chromium(p)
+        times = []
+        for _ in range(2):
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            t = time.perf_counter()
+            page.goto(srv.url)
+            frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+            frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+            times.append(time.perf_counter() - t)
+            ctx.close()
+        browser.close()
+    return times[0], times[1], ready
+
+
 def server_cold_start() -> float:
     code = SERVER_ONLY.format(root=str(ROOT), app=str(ROOT / "app.py"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
@@ -115,6 +147,13 @@ def main() -> None:
             f"cold start to first map via `{how}` (browser): launch → map {launch:.2f} s; "
             f"server healthy → map for the first visitor {first:.2f} s (median of {len(runs)}; target < 4 s)"
         )
+    visits = [first_visitors() for _ in range(args.starts)]
+    first, second, ready = (statistics.median(v[i] for v in visits) for i in range(3))
+    print(
+        f"first visitor of a started `python -m geo serve` (start-up done {ready:.2f} s after launch):"
+        f" page opened → map {first:.2f} s; second visitor {second:.2f} s; ratio {first / second:.2f}×"
+        f" (median of {len(visits)}; target < 4 s)"
+    )
     server = [server_cold_start() for _ in range(args.starts)]
     print(f"cold start, server script only (fresh interpreter): median {statistics.median(server):.2f} s")
     noop, change = filter_changes(args.changes)
