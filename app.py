@@ -242,26 +242,14 @@ def kpi_row(v: view.View, lang: str) -> None:
 
 def draw_map(v: view.View, state: ViewState, height: int, settings: maps.MapSettings) -> dict | None:
     lang = state.lang
-    filters = state.filters()
     try:
         base = maps.base_map(state.level, lang, settings)
-        groups = maps.overlay_layers(
-            v.values,
-            v.records,
-            level=state.level,
-            metric=state.metric,
-            lang=lang,
-            filters=filters,
-            focus=maps.focus_codes(state.level, filters),
-            selected_sigungu=state.selected if state.emd and state.selected else None,
-            specialties=view.specialties_shown(state),
-            settings=settings,
-        )
+        groups = maps.overlay_layers(**view.map_arguments(v, settings))
     except Exception as exc:
         log.exception("map failed")
         st.error(t("map_error", lang, error=exc))
         return None
-    focus = maps.focus_codes(state.level, filters)
+    focus = maps.focus_codes(state.level, state.filters())
     center, zoom = maps.fit_view(maps.bounds_of(state.level, focus), height_px=height)
     return st_folium(
         base,
@@ -376,19 +364,8 @@ def exports(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
 
 
 def export_html(state: ViewState, v: view.View) -> bytes:
-    filters = state.filters()
-    m = maps.build_map(
-        v.values,
-        v.records,
-        level=state.level,
-        metric=state.metric,
-        lang=state.lang,
-        filters=filters,
-        focus=maps.focus_codes(state.level, filters),
-        specialties=view.specialties_shown(state),
-        settings=maps.MapSettings.projector(height="100vh", scheme=state.scheme),
-    )
-    title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=filters)
+    m = maps.build_map(**view.map_arguments(v, maps.MapSettings.projector(height="100vh", scheme=state.scheme)))
+    title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
     return export.standalone_html(m, lang=state.lang, title=title).encode("utf-8")
 
 

@@ -39,19 +39,9 @@ def warm_up() -> float:
     states = [opening, *(view.preset(name, opening.lang) for name in view.PRESETS)]
     for state in states:  # the opening view first
         v = dataset.computed(data, state)
-        filters = state.filters()
-        maps.base_map(state.level, state.lang, maps.MapSettings(scheme=state.scheme))
-        maps.overlay_layers(
-            v.values,
-            v.records,
-            level=state.level,
-            metric=state.metric,
-            lang=state.lang,
-            filters=filters,
-            focus=maps.focus_codes(state.level, filters),
-            specialties=view.specialties_shown(state),
-            settings=maps.MapSettings(scheme=state.scheme),
-        )
+        settings = maps.MapSettings(scheme=state.scheme)  # as app.draw_map
+        maps.base_map(state.level, state.lang, settings)
+        maps.overlay_layers(**view.map_arguments(v, settings))
         for name in charts.CHARTS:
             charts.spec(name, state.lang)
     for level in maps.LEVELS:

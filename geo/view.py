@@ -12,12 +12,16 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from geo import i18n, regions
 from geo.join import METRICS, Filters, aggregate, apply_filters, breakdown, get_metric, reconcile
 from geo.programs import FIELDS, FIELDS_EN, PROGRAM_TYPES
+
+if TYPE_CHECKING:  # maps pulls in folium; view is imported without it
+    from geo.maps import MapSettings
 
 LEVELS = ("sido", "sigungu")
 SCHEMES = ("natural_breaks", "quantiles")
@@ -451,6 +455,30 @@ def region_panel(filtered: pd.DataFrame, state: ViewState) -> dict[str, object]:
 def specialties_shown(state: ViewState) -> list[str] | None:
     """권역 AI outlines to draw: the chosen specialty only, or all four (None)."""
     return [state.specialty] if state.specialty in SPECIALTIES else None
+
+
+def map_arguments(v: View, settings: MapSettings) -> dict[str, Any]:
+    """The keyword arguments of ``maps.overlay_layers`` and ``maps.build_map`` for a view.
+
+    One place, so the page, its HTML export and the server's warm-up draw the same map (the
+    warm-up fills the caches the page reads only if it asks for the very same layers).
+    """
+    from geo.maps import focus_codes
+
+    state = v.state
+    filters = state.filters()
+    return {
+        "values": v.values,
+        "records": v.records,
+        "level": state.level,
+        "metric": state.metric,
+        "lang": state.lang,
+        "filters": filters,
+        "focus": focus_codes(state.level, filters),
+        "selected_sigungu": state.selected if state.emd and state.selected else None,
+        "specialties": specialties_shown(state),
+        "settings": settings,
+    }
 
 
 def filter_words(state: ViewState) -> str:

@@ -106,3 +106,19 @@ def test_briefing_sheet_states_the_same_figures_as_the_page(records, state):
     assert page.kpis["lgs"] == f"{sheet.n_lgs:,}"
     expected = view.fmt_eok(sheet.budget) + " " + i18n.t("eok", state.lang)
     assert page.kpis["budget"] == (expected if sheet.budget == sheet.budget else i18n.t("kpi_no_amount", state.lang))
+
+
+def test_map_arguments_carry_the_view_drill_down_and_specialty(records):
+    """The page, the HTML export and the warm-up draw from these: the drill-down and the chosen
+    권역 specialty reach the map, and the 읍면동 layer only when the view turned it on."""
+    from geo import maps
+
+    state = ViewState(level="sigungu", selected="43110", emd=True, specialty="disaster_safety")  # 청주시
+    args = view.map_arguments(view.compute(records, state), maps.MapSettings())
+    assert args["selected_sigungu"] == "43110"
+    assert args["specialties"] == ["disaster_safety"]
+    assert (args["level"], args["metric"], args["lang"]) == ("sigungu", "life_total", "ko")
+    assert "오창읍" in maps.render_html(maps.build_map(**args))
+    off = view.map_arguments(view.compute(records, state.replace(emd=False)), maps.MapSettings())
+    assert off["selected_sigungu"] is None
+    assert "오창읍" not in maps.render_html(maps.build_map(**off))
