@@ -849,6 +849,12 @@ path.kdim-nodata {{ fill: url(#kdim-hatch); }}
 .kdim-icon .kdim-label {{ position: absolute; left: 100%; top: 50%; transform: translateY(-50%);
   margin-left: 3px; white-space: nowrap; font-size: {s.label_px}px; font-weight: 600; color: #222;
   background: rgba(255,255,255,0.88); border-radius: 3px; padding: 0 4px; }}
+.kdim-icon .kdim-label-left, .kdim-icon .kdim-label-above-left, .kdim-icon .kdim-label-below-left {{
+  left: auto; right: 100%; margin: 0 3px 0 0; }}
+.kdim-icon .kdim-label-above-right, .kdim-icon .kdim-label-above-left {{ top: auto; bottom: 70%; transform: none; }}
+.kdim-icon .kdim-label-below-right, .kdim-icon .kdim-label-below-left {{ top: 70%; transform: none; }}
+.kdim-icon .kdim-label-below {{ left: 50%; top: 100%; transform: translateX(-50%); margin: 2px 0 0 0; }}
+.kdim-icon .kdim-label-above {{ left: 50%; top: auto; bottom: 100%; transform: translateX(-50%); margin: 0 0 2px 0; }}
 .kdim-spec-label {{ font-size: {s.label_px}px; font-weight: 700; white-space: nowrap;
   padding: 1px 6px; border-radius: 4px; background: rgba(255,255,255,0.9); border: 2px solid; }}
 .kdim-count {{ display: inline-block; min-width: {s.marker_px}px; height: {s.marker_px}px;
@@ -1184,7 +1190,7 @@ D.forEach(function (d) {{
   var icon = icons[d.icon];
   if (d.label) icon = L.divIcon(L.extend({{}}, I[d.icon],
     {{html: I[d.icon].html + '<span class="kdim-label">' + d.label + '</span>'}}));
-  var mk = L.marker([d.lat, d.lon], {{icon: icon, keyboard: false, riseOnHover: true}});
+  var mk = L.marker([d.lat, d.lon], {{icon: icon, keyboard: false, riseOnHover: true, zIndexOffset: d.z || 0}});
   if (d.tip) mk.bindTooltip(d.tip, {{direction: 'top', className: 'kdim-tip-box'}});
   if (d.popup) mk.bindPopup(d.popup, {{maxWidth: 380}});
   mk.addTo(PARENT);
@@ -1249,6 +1255,49 @@ def _point_tip(lines: list[str], row: Mapping[str, Any], lang: str, placed: str,
     return '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
 
 
+# District labels go right of their star; where that runs over another marker, label or the
+# legend and other boxes on the map (경남 창원
+# beside 부산 센텀시티 at the national zoom), the first free place of left, the four corners,
+# above and below (else the place that runs over the fewest). Markers
+# under the label's own star (a Smart Village cluster in the same city) cannot be avoided and do
+# not count. Measured in the page, so it holds for projector sizes and every zoom; run again when
+# the zoom or the shown layers change (and once more after markercluster has redrawn).
+_LABEL_PLACEMENT_JS = """
+var SIDES = ['right', 'left', 'above-right', 'below-right', 'above-left', 'below-left', 'above', 'below'];
+function hit(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
+function place() {
+  var map = PARENT._map;
+  if (!map) return;
+  var icons = Array.prototype.slice.call(map.getPane('markerPane').children);
+  var boxes = icons.map(function (e) { return e.getBoundingClientRect(); });
+  var controls = Array.prototype.map.call(map.getContainer().querySelectorAll('.leaflet-control'),
+    function (e) { return e.getBoundingClientRect(); });
+  var placed = controls;  // the title, legend, layer list and source line cover the map
+  icons.forEach(function (icon, i) {
+    var label = icon.querySelector('.kdim-label');
+    if (!label) return;
+    var own = boxes[i], best = null;
+    SIDES.forEach(function (side) {
+      if (best && best.n === 0) return;
+      label.className = 'kdim-label kdim-label-' + side;
+      var r = label.getBoundingClientRect(), n = 0;
+      boxes.forEach(function (b, j) { if (j !== i && !hit(own, b) && hit(r, b)) n++; });
+      placed.forEach(function (b) { if (hit(r, b)) n++; });
+      if (!best || n < best.n) best = {side: side, n: n};
+    });
+    label.className = 'kdim-label kdim-label-' + best.side;
+    placed.push(label.getBoundingClientRect());
+  });
+}
+function soon() { setTimeout(place, 0); setTimeout(place, 300); }
+var EVENTS = 'zoomend overlayadd overlayremove';
+PARENT.on('add', function () { PARENT._map.on(EVENTS, soon); soon(); });
+PARENT.on('remove', function () { PARENT._map.off(EVENTS, soon); });
+if (PARENT._map) { PARENT._map.on(EVENTS, soon); soon(); }
+return null;
+"""
+
+
 def districts_layer(
     records: pd.DataFrame | None, *, lang: str = "ko", settings: MapSettings = DEFAULT_SETTINGS
 ) -> folium.FeatureGroup:
@@ -1271,11 +1320,14 @@ def districts_layer(
         label = f"{esc(short)} ({esc(year)})" if year else esc(short)
         lines = [f"<b>{esc(name)}</b>", f"{esc(_t(lang, 'district'))}"]
         tip = _point_tip(lines, row, lang, placed, year_key="selected")
-        points.append({"lat": ll[0], "lon": ll[1], "icon": "d", "tip": tip, "label": label, "id": _rec(row, "id")})
+        # z: stars and their labels above Smart Village markers and clusters in the same city
+        point = {"lat": ll[0], "lon": ll[1], "icon": "d", "tip": tip, "label": label, "id": _rec(row, "id"), "z": 1000}
+        points.append(point)
     points.sort(key=lambda p: p["id"])
     fg = folium.FeatureGroup(name=_t(lang, "layer_districts"), overlay=True, control=True, show=True)
     icons = {"d": _icon("kdim-icon-district", _district_svg(px), px)}
     fg.add_child(_Script(_points_script(points, icons), "KdimDistricts"))
+    fg.add_child(_Script(_LABEL_PLACEMENT_JS, "KdimLabels"))
     return fg
 
 

@@ -8,6 +8,7 @@ the ``new_page`` fixture fails the test if anything tried to leave localhost.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -37,6 +38,7 @@ from helpers import (
     wait_region_count,
     wait_script_done,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from geo import i18n, maps, regions
@@ -81,6 +83,41 @@ def query(page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
 
 
+# [district labels drawn, what they run over]: each label against every other marker (stars,
+# Smart Village sites and count badges, clusters, 권역 labels) and the other labels; with
+# ``controls``, the boxes on the map too (legend, title, layer list, source line). A marker under
+# the label's own star (a cluster in the same city) cannot be avoided.
+LABEL_OVERLAPS_JS = """(controls) => {
+  const icons = [...document.querySelectorAll('.leaflet-marker-pane > *')];
+  const labels = [...document.querySelectorAll('.leaflet-marker-pane .kdim-label')];
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const over = [];
+  labels.forEach((l, i) => {
+    const r = l.getBoundingClientRect(), own = l.parentElement.getBoundingClientRect();
+    const name = e => l.textContent + ' / ' + (e.textContent || e.className);
+    icons.forEach(m => {
+      const b = m.getBoundingClientRect();
+      if (!m.contains(l) && !hit(own, b) && hit(r, b)) over.push(name(m));
+    });
+    labels.forEach((o, j) => { if (j > i && hit(r, o.getBoundingClientRect())) over.push(name(o)); });
+    if (controls) document.querySelectorAll('.leaflet-control').forEach(c => {
+      if (hit(r, c.getBoundingClientRect())) over.push(l.textContent + ' / control ' + c.className);
+    });
+  });
+  return [labels.length, over];
+}"""
+
+
+def assert_labels_clear(page, controls: bool = False) -> None:
+    """All four district labels drawn, none over another marker or label, nor with ``controls``
+    under the legend and the other boxes (placement runs just after the layers are added, so
+    give it a moment before reading the answer)."""
+    frame = map_frame(page)
+    with contextlib.suppress(PlaywrightTimeout):
+        frame.wait_for_function(f"c => ({LABEL_OVERLAPS_JS})(c)[1].length === 0", arg=controls, timeout=5_000)
+    assert frame.evaluate(LABEL_OVERLAPS_JS, controls) == [4, []]
+
+
 # --------------------------------------------------------------------------- scenarios
 
 
@@ -103,6 +140,8 @@ def test_first_page_draws_the_national_map(page, app_server, model, screenshot_d
     assert len(classed) == expected.values["value"].notna().sum()
     expect(frame.locator(".kdim-legend")).to_be_visible()
     shot(page, screenshot_dir, "01_national_map")
+    # 경남 창원's label moves off 부산 센텀시티 (maps._LABEL_PLACEMENT_JS): no label runs over a marker
+    assert_labels_clear(page)
 
 
 # [groups the map holds, of which on the map]: streamlit-folium keeps the groups it added in
@@ -225,6 +264,7 @@ def test_briefing_mode_hides_sidebar_and_shows_large_title(new_page, app_server,
     # "Large title": BRIEFING_CSS asks for 2.6rem (41.6 px); 36 px is the floor for the back of a room.
     size = float(title.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
     assert size >= 36, f"the briefing title is drawn at {size}px (BRIEFING_CSS asks for 2.6rem)"
+    assert_labels_clear(page, controls=True)  # projector-size labels, clear of the legend too
 
     page.get_by_role("button", name=t("briefing_exit", "ko")).click()
     expect(side).to_be_visible(timeout=20_000)
@@ -252,6 +292,7 @@ def test_language_switch_changes_tooltip(page, app_server) -> None:
     assert maps._metric("life_total", "en")[0] in tip_en, tip_en
     assert regions.name("41", "ko") not in tip_en and metric_ko not in tip_en
     assert query(page).get("lang") == "en"
+    assert_labels_clear(page)  # the longer English labels find room too
 
 
 def hostile_csv() -> bytes:
