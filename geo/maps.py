@@ -862,6 +862,13 @@ path.kdim-nodata {{ fill: url(#kdim-hatch); }}
   color: {VILLAGE_COLOUR}; background: #fff; border: 2px dashed {VILLAGE_COLOUR}; border-radius: 4px;
   box-sizing: border-box; padding: 0 3px; }}
 @media print {{ .leaflet-control-zoom, .leaflet-control-layers {{ display: none; }} }}
+/* A laptop's map (the page beside the sidebar, about 900 px): the legend's long rows wrap so it
+   stays east of 부산 and 창원, and the source line stops short of it. */
+@media (max-width: 1100px) {{
+  .kdim-legend {{ max-width: 14em; }}
+  .kdim-legend .row {{ white-space: normal; }}
+  .kdim-source {{ max-width: calc(100vw - {14 * s.font_px + 60}px); }}
+}}
 """
 
 
