@@ -123,10 +123,14 @@ async def open_page(i: int, browser, url: str, timeout_s: float, stats: Stats) -
 
 def parse_think(text: str) -> tuple[float, float]:
     """'5-15' → (5, 15); '10' → (10, 10); '0' → back to back."""
+    error = argparse.ArgumentTypeError(f"expected MIN-MAX seconds with 0 <= MIN <= MAX, got {text!r}")
     lo, _, hi = text.partition("-")
-    bounds = (float(lo), float(hi or lo))
+    try:
+        bounds = (float(lo), float(hi or lo))
+    except ValueError:
+        raise error from None
     if not 0 <= bounds[0] <= bounds[1]:
-        raise ValueError(f"--think: expected MIN-MAX seconds with 0 <= MIN <= MAX, got {text!r}")
+        raise error
     return bounds
 
 
@@ -269,7 +273,7 @@ async def main_async(args: argparse.Namespace) -> dict:
             deadline = time.monotonic() + args.seconds
             cpu0 = (cpu_seconds(srv.pid), browser_cpu(srv.pid), os.times())
             t0 = time.perf_counter()
-            think = parse_think(args.think)
+            think = parse_think(args.think)  # checked in main
             await asyncio.gather(
                 *(
                     change_filters(c, deadline, args.timeout, think, stats, random.Random(f"{args.seed}:{c.i}"))
@@ -336,6 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not 1 <= args.pages <= 30:
         ap.error("--pages must be between 1 and 30")
+    try:
+        parse_think(args.think)
+    except argparse.ArgumentTypeError as exc:
+        ap.error(f"--think: {exc}")
     res = asyncio.run(main_async(args))
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=2))
