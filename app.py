@@ -244,13 +244,13 @@ def draw_map(v: view.View, state: ViewState, height: int, settings: maps.MapSett
     lang = state.lang
     try:
         base = maps.base_map(state.level, lang, settings)
-        groups = maps.overlay_layers(**view.map_arguments(v, settings))
+        layers = view.map_arguments(v, settings)
+        groups = maps.overlay_layers(**layers)
     except Exception as exc:
         log.exception("map failed")
         st.error(t("map_error", lang, error=exc))
         return None
-    focus = maps.focus_codes(state.level, state.filters())
-    center, zoom = maps.fit_view(maps.bounds_of(state.level, focus), height_px=height)
+    center, zoom = maps.fit_view(maps.bounds_of(state.level, layers["focus"]), height_px=height)
     return st_folium(
         base,
         key="map",

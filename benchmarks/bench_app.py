@@ -79,22 +79,28 @@ CHANGES = [
 ]
 
 
+def open_until_map(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the page with every outside request refused at once (as on a separated network: the
+    floor page's folium asks for CDN files) and wait until Leaflet has drawn a polygon."""
+    from tests.e2e.helpers import MAP_IFRAME
+    from tests.e2e.server import is_local_url
+
+    page.route("**/*", lambda r: r.continue_() if is_local_url(r.request.url) else r.abort())
+    page.goto(url)
+    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+
+
 def browser_cold_start(warm: bool = False, app: str = "app.py") -> tuple[float, float]:
     """Server process start → polygons drawn in a fresh browser page, and health → drawn (s)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.server import StreamlitServer, is_local_url, launch_chromium
+    from tests.e2e.server import StreamlitServer, launch_chromium
 
     t0 = time.perf_counter()
     with StreamlitServer(warm=warm, app=app) as srv, sync_playwright() as p:
         healthy = time.perf_counter()
         browser = launch_chromium(p)
-        page = browser.new_page()
-        # the floor page's folium asks for CDN files: answered at once, as on a separated network
-        page.route("**/*", lambda r: r.continue_() if is_local_url(r.request.url) else r.abort())
-        page.goto(srv.url)
-        frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
-        frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        open_until_map(browser.new_page(), srv.url)
         done = time.perf_counter()
         browser.close()
     return done - t0, done - healthy
@@ -121,9 +127,7 @@ def first_visitors() -> tuple[float, float, float]:
             ctx = browser.new_context()
             page = ctx.new_page()
             t = time.perf_counter()
-            page.goto(srv.url)
-            frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
-            frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+            open_until_map(page, srv.url)
             times.append(time.perf_counter() - t)
             ctx.close()
         browser.close()

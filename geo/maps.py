@@ -1328,8 +1328,9 @@ def districts_layer(
         lines = [f"<b>{esc(name)}</b>", f"{esc(_t(lang, 'district'))}"]
         tip = _point_tip(lines, row, lang, placed, year_key="selected")
         # z: stars and their labels above Smart Village markers and clusters in the same city
-        point = {"lat": ll[0], "lon": ll[1], "icon": "d", "tip": tip, "label": label, "id": _rec(row, "id"), "z": 1000}
-        points.append(point)
+        points.append(
+            {"lat": ll[0], "lon": ll[1], "icon": "d", "tip": tip, "label": label, "id": _rec(row, "id"), "z": 1000}
+        )
     points.sort(key=lambda p: p["id"])
     fg = folium.FeatureGroup(name=_t(lang, "layer_districts"), overlay=True, control=True, show=True)
     icons = {"d": _icon("kdim-icon-district", _district_svg(px), px)}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit_folium as sf
 
 from geo import boundaries, export, maps, offline
 from geo.join import Filters, aggregate, apply_filters
@@ -347,7 +348,6 @@ def test_identical_inputs_give_identical_bytes(values: pd.DataFrame, records: pd
 
 def test_base_map_key_is_stable_across_filters(records: pd.DataFrame) -> None:
     """What streamlit-folium hashes (the base map script) does not depend on the filters."""
-    sf = pytest.importorskip("streamlit_folium")
     keys, fgs = set(), []
     for f in (Filters(), Filters(region_group="호남권"), Filters(program_type="smart_village")):
         recs = apply_filters(records, f)
@@ -370,7 +370,6 @@ def test_base_map_key_is_stable_across_filters(records: pd.DataFrame) -> None:
 def test_feature_groups_replace_not_accumulate(records: pd.DataFrame) -> None:
     """streamlit-folium pushes each group onto window.feature_group and never empties it; our
     first group's script empties it before any push, so old layers are not kept alive."""
-    sf = pytest.importorskip("streamlit_folium")
     m = maps.base_map("sido", "ko")
     groups = maps.overlay_layers(aggregate(records, "sido", "records"), records, level="sido", metric="records")
     m.get_root().render()
