@@ -313,7 +313,7 @@ def _as_filters(filters: Any) -> join.Filters:
 def sheet_title(*, level: str, metric: str, lang: str, filters: Any = None) -> str:
     """The web map's title (maps.page_title), without repeating a year the metric already names."""
     f = _as_filters(filters)
-    if f.year is not None and str(f.year) in maps._metric(metric, lang)[0]:
+    if f.year is not None and str(f.year) in maps.metric_label(metric, lang)[0]:
         f = dataclasses.replace(f, year=None)
     return maps.page_title(level=level, metric=metric, lang=lang, filters=f)
 
@@ -387,7 +387,7 @@ def key_figures(
     ``records`` are all records (uploads included); the filters are applied here. A count
     metric shows the announced lifetime total as its budget, since a count has no money.
     """
-    maps._check_lang(lang)
+    maps.check_lang(lang)
     f = _as_filters(filters)
     return _key_figures(records, join.apply_filters(records, f), f, level, metric, lang, reconciliation)
 
@@ -407,7 +407,7 @@ def _key_figures(
     budget = float(vals.sum()) if vals.notna().any() else math.nan
     placed_mask = sel[f"at_{level}"] != ""
     placed = float(vals[placed_mask].sum()) if vals[placed_mask].notna().any() else 0.0
-    label, _unit = maps._metric(bm.key, lang)
+    label, _unit = maps.metric_label(bm.key, lang)
     return KeyFigures(
         budget=budget,
         budget_metric=bm.key,
@@ -482,7 +482,7 @@ class _Classes:
 
 def _classes(values: pd.DataFrame, level: str, focus: Iterable[str] | None, settings: maps.MapSettings) -> _Classes:
     """The web map's classification (same function, same inputs as maps.choropleth_layer)."""
-    df = maps._values_frame(values)
+    df = maps.values_frame(values)
     codes = maps.layer_codes(level)
     focus_set = set(codes) if focus is None else {str(c) for c in focus}
     in_scope = [c for c in codes if c in focus_set]
@@ -602,7 +602,7 @@ def briefing_figure(
 
     Must run inside ``_rc()`` settings (the public functions do that).
     """
-    maps._check_lang(lang)
+    maps.check_lang(lang)
     if level not in maps.LEVELS:
         raise ValueError(f"level must be one of {maps.LEVELS}, not {level!r}")
     font_paths()
@@ -612,7 +612,7 @@ def briefing_figure(
     focus = maps.focus_codes(level, f)
     cls = _classes(values, level, focus, settings)
     figs = _key_figures(records, sel, f, level, metric, lang, reconciliation)
-    metric_label, unit = maps._metric(metric, lang)
+    metric_label, unit = maps.metric_label(metric, lang)
     m = join.get_metric(metric)
     layers = tuple(layers)
     specialties = [f.specialty] if f.specialty and f.specialty in {s.key for s in maps.SPECIALTIES} else []
@@ -730,9 +730,9 @@ def briefing_figure(
                 lat, lon = rep[str(r["sigungu_code"])]
             else:
                 continue  # the national program line itself has no place
-            name = maps._record_name(r, lang)
-            short = maps._DISTRICT_SUFFIX.sub("", name).strip() or name
-            year = maps._record_year(r)
+            name = maps.record_name(r, lang)
+            short = maps.short_district_name(name)
+            year = maps.record_year(r)
             districts.append((lon, lat, f"{short} ({year})" if year else short))
         if districts:
             _star(ax, [d[0] for d in districts], [d[1] for d in districts], 230)
@@ -853,7 +853,7 @@ def briefing_figure(
         marker_rows.append(("village", _t(lang, "village")))
     for s in maps.SPECIALTIES:
         if s.key in specialties:
-            marker_rows.append((s.key, maps._specialty_title(s, lang)))
+            marker_rows.append((s.key, maps.specialty_title(s, lang)))
     if marker_rows:
         y -= 0.006
     for kind, label in marker_rows:
@@ -897,7 +897,7 @@ def briefing_figure(
             y -= 0.026
 
     # Footer -------------------------------------------------------------
-    hosts = maps._source_hosts(sel)
+    hosts = maps.source_hosts(sel)
     shown = ", ".join(hosts[:6]) + (f" +{len(hosts) - 6}" if len(hosts) > 6 else "")
     prog = _t(lang, "source_programs", sources=shown or _t(lang, "source_default"))
     source = f"{_t(lang, 'source')}: {prog} · {_t(lang, 'source_boundaries')}"

@@ -17,7 +17,7 @@ COMMAND_MODULES = (
     "geo.boundaries",
     "geo.programs",
     "geo.join",
-    "geo.maps",
+    "geo.export",
     "geo.serve",
 )
 

@@ -10,15 +10,17 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import folium
 import pandas as pd
 
-from geo import offline
+from geo import maps, offline, regions
 
 # What a browser would fetch by itself: src/href attributes, CSS url(...) and @import.
 _EXTERNAL_RE = re.compile(
@@ -127,7 +129,6 @@ def export_map_html(
     ``filter_values`` are geo.join.Filters fields (region_group, sido_code, sigungu_code,
     specialty, field, program_type, year); ``records`` defaults to data/programs.csv.
     """
-    from geo import maps
     from geo.join import Filters, aggregate, apply_filters
     from geo.programs import load_programs
 
@@ -155,3 +156,67 @@ def export_map_html(
         selected_sigungu=emd,
     )
     return standalone_html(m, lang=lang, title=maps.page_title(level=level, metric=metric, lang=lang, filters=filters))
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _cli_export(args: argparse.Namespace) -> int:
+    def code(text: str | None, level: str) -> str | None:
+        return regions.resolve(text, level=level).code if text else None
+
+    settings = maps.MapSettings(k=args.k, scheme=args.scheme)
+    if args.projector:
+        settings = maps.MapSettings.projector(k=args.k, scheme=args.scheme)
+    try:
+        html_text = export_map_html(
+            level=args.level,
+            lang=args.lang,
+            metric=args.metric,
+            region_group=args.region_group,
+            sido_code=code(args.sido, "sido"),
+            sigungu_code=code(args.sigungu, "sigungu"),
+            specialty=args.specialty,
+            field=args.field,
+            program_type=args.program_type,
+            year=args.year,
+            emd=code(args.emd, "sigungu"),
+            settings=settings,
+        )
+    except (ValueError, KeyError) as exc:  # unknown region, metric or filter: say so, no traceback
+        print(f"export-map: {exc}")
+        return 2
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html_text, encoding="utf-8")
+    print(f"wrote {out} ({len(html_text.encode('utf-8')) / 1e6:.2f} MB, offline)")
+    return 0
+
+
+def register_cli(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export-map",
+        help="write the map as one standalone offline HTML file",
+        description="Write the interactive map (filters applied) as one HTML file with Leaflet inlined: "
+        "it opens from disk with no network.",
+    )
+    p.add_argument("out", metavar="OUT.html")
+    p.add_argument("--level", choices=maps.LEVELS, default="sigungu")
+    p.add_argument("--lang", choices=maps.LANGS, default="ko")
+    p.add_argument(
+        "--metric",
+        default=maps.DEFAULT_METRIC,
+        help="a geo.join metric: life_total, life_national, records, budget_2024_national…",
+    )
+    p.add_argument("--region-group", help="권역, e.g. 호남권, 영남권")
+    p.add_argument("--sido", help="시도 name or code, e.g. 전북, 52")
+    p.add_argument("--sigungu", help="시군구 name or code, e.g. 청주시")
+    p.add_argument("--specialty", help="manufacturing, agriculture, healthcare, disaster_safety…")
+    p.add_argument("--field", help="분야, e.g. '거점 조성'")
+    p.add_argument("--program-type", help="e.g. smart_village, innovation_district")
+    p.add_argument("--year", type=int, help="programs running in this year")
+    p.add_argument("--emd", metavar="SIGUNGU", help="draw the 읍면동 of this 시군구 (drill-down)")
+    p.add_argument("--k", type=int, default=5, help="number of classes (default 5)")
+    p.add_argument("--scheme", choices=maps.SCHEMES, default="natural_breaks")
+    p.add_argument("--projector", action="store_true", help="large type for a projector")
+    p.set_defaults(func=_cli_export)

@@ -1,4 +1,5 @@
-"""Leaflet and Leaflet.markercluster from PyPI packages, so the map never calls a CDN.
+"""Leaflet and Leaflet.markercluster from PyPI packages, and the map's own kdim.js/kdim.css from
+geo/web/, so the map never calls a CDN.
 
 The files come from ``xstatic-leaflet`` (Leaflet 1.9.3, the version folium 0.20 uses) and
 ``xstatic-leaflet-markercluster``. Two ways to deliver them:
@@ -54,6 +55,19 @@ class Asset:
 
 
 _L = Path(_xs_leaflet.BASE_DIR)
+WEB_DIR = Path(__file__).resolve().parent / "web"
+"""The map's own browser code and styles (kdim.js, kdim.css), checked by ``node --check`` in CI."""
+
+
+def _web_dir_name() -> str:
+    """``kdim-<hash of kdim.js + kdim.css>``: a new version gets a new URL, so no browser runs a stale copy."""
+    h = hashlib.sha256()
+    for name in ("kdim.js", "kdim.css"):
+        h.update((WEB_DIR / name).read_bytes())
+    return f"kdim-{h.hexdigest()[:10]}"
+
+
+_KDIR = _web_dir_name()
 _C = Path(_xs_cluster.BASE_DIR)
 _LDIR = f"leaflet-{LEAFLET_VERSION}"
 _CDIR = f"leaflet.markercluster-{CLUSTER_VERSION}"
@@ -61,6 +75,7 @@ _CDIR = f"leaflet.markercluster-{CLUSTER_VERSION}"
 ASSETS: tuple[Asset, ...] = (
     Asset("leaflet", "js", _L / "leaflet.js", f"{_LDIR}/leaflet.js"),
     Asset("markerclusterjs", "js", _C / "leaflet.markercluster.js", f"{_CDIR}/leaflet.markercluster.js"),
+    Asset("kdimjs", "js", WEB_DIR / "kdim.js", f"{_KDIR}/kdim.js"),
     Asset("leaflet_css", "css", _L / "leaflet.css", f"{_LDIR}/leaflet.css"),
     Asset("markerclustercss", "css", _C / "MarkerCluster.css", f"{_CDIR}/MarkerCluster.css"),
     Asset(
@@ -69,6 +84,7 @@ ASSETS: tuple[Asset, ...] = (
         _C / "MarkerCluster.Default.css",
         f"{_CDIR}/MarkerCluster.Default.css",
     ),
+    Asset("kdimcss", "css", WEB_DIR / "kdim.css", f"{_KDIR}/kdim.css"),
     *(
         Asset(f"leaflet_img_{p.stem}", "img", p, f"{_LDIR}/images/{p.name}")
         for p in sorted((_L / "images").glob("*.png"))

@@ -6,6 +6,7 @@ need=()
 if [ "${1:-}" != "--app" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v pdftotext >/dev/null || need+=(poppler-utils)  # tests read the PDF sheet's text
+  command -v node >/dev/null || need+=(nodejs)  # `node --check` parses geo/web/*.js in CI
 fi
 if [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then need+=(fonts-noto-cjk); fi
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -8,4 +8,5 @@ python3 -m pip install -q -r requirements-dev.txt
 python3 -m geo prepare-static
 python3 -m ruff check .
 python3 -m ruff format --check .
+for f in geo/web/*.js; do node --check "$f"; done  # a syntax error fails here, not as a blank map
 python3 -m pytest "$@"

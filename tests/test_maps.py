@@ -229,7 +229,7 @@ def test_hostile_names_are_escaped_everywhere(values: pd.DataFrame, records: pd.
     # it is there, as text: tooltips/popups (JSON), legend and title (control HTML)
     decoded = json.dumps([json_blobs(html_text, k) for k in ("T = ", "P = ", ", D = ")], ensure_ascii=False)
     assert decoded.count(HOSTILE_ESCAPED) >= 5
-    controls = [json.loads(x) for x in re.findall(r"d\.innerHTML = (\"(?:[^\"\\]|\\.)*\");", html_text)]
+    controls = [json.loads(x) for x in re.findall(r"var HTML = (\"(?:[^\"\\]|\\.)*\");", html_text)]
     title = next(c for c in controls if "kdim-title" in c)
     assert HOSTILE_ESCAPED in title and HOSTILE not in title
     assert "<img" not in "".join(controls)

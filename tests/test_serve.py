@@ -24,12 +24,12 @@ def test_serve_command_imports_no_heavy_library() -> None:
 
 def test_warm_up_fills_what_the_opening_page_reads() -> None:
     dataset.clear()
-    maps._breaks.cache_clear()
+    maps.breaks.cache_clear()
     assert serve.warm_up() > 0
     opening, _ = view.from_query({})
     data = dataset.bundled()
     assert (data.key, opening) in dataset._views.items
     for name in view.PRESETS:
         assert (data.key, view.preset(name, opening.lang)) in dataset._views.items
-    assert maps._breaks.cache_info().currsize >= 1
+    assert maps.breaks.cache_info().currsize >= 1
     assert charts._spec.cache_info().currsize >= len(charts.CHARTS)

@@ -140,7 +140,7 @@ def test_first_page_draws_the_national_map(page, app_server, model, screenshot_d
     assert len(classed) == expected.values["value"].notna().sum()
     expect(frame.locator(".kdim-legend")).to_be_visible()
     shot(page, screenshot_dir, "01_national_map")
-    # 경남 창원's label moves off 부산 센텀시티 (maps._LABEL_PLACEMENT_JS) and, on this laptop-sized
+    # 경남 창원's label moves off 부산 센텀시티 (kdim.labels in geo/web/kdim.js) and, on this laptop-sized
     # map, the legend's rows wrap so that it stays east of them: no label runs over anything.
     assert_labels_clear(page, controls=True)
 
@@ -276,7 +276,7 @@ def test_language_switch_changes_tooltip(page, app_server) -> None:
     # 경기도 has no specialty outline over it, so its own tooltip shows (where no box covers it).
     tip_ko = hover_tooltip(page, *visible_point(page, "41"))
     assert regions.name("41", "ko") in tip_ko, tip_ko
-    metric_ko = maps._metric("life_total", "ko")[0]
+    metric_ko = maps.metric_label("life_total", "ko")[0]
     assert metric_ko in tip_ko
 
     click_radio(page, "English")
@@ -290,7 +290,7 @@ def test_language_switch_changes_tooltip(page, app_server) -> None:
     page.mouse.move(5, 5)
     tip_en = hover_tooltip(page, *visible_point(page, "41"))
     assert regions.name("41", "en") in tip_en, tip_en
-    assert maps._metric("life_total", "en")[0] in tip_en, tip_en
+    assert maps.metric_label("life_total", "en")[0] in tip_en, tip_en
     assert regions.name("41", "ko") not in tip_en and metric_ko not in tip_en
     assert query(page).get("lang") == "en"
     assert_labels_clear(page)  # the longer English labels find room too

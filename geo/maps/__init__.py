@@ -1,0 +1,149 @@
+"""The offline interactive map: folium layers, plain-HTML legend, escaped bilingual tooltips.
+
+Pure Python (no Streamlit). One module per question; this package re-exports the public names
+so callers write ``from geo import maps; maps.build_map(...)``:
+
+| module | answers |
+|---|---|
+| ``text`` | what the map says (labels ko/en, metric names and units, filter words) |
+| ``style`` | how it looks (palettes, colours, specialties, marker symbols, :class:`MapSettings`) |
+| ``markup`` | making data safe for the page (HTML escaping, JSON in scripts, numbers) |
+| ``codec`` | the compact geometry encoding that ``geo/web/kdim.js`` decodes |
+| ``geometry`` | display geometry per level (cached), islets, bounds, ``region_at`` |
+| ``classes`` | class breaks (mapclassify) |
+| ``elements`` | offline folium elements, our scripts and styles, deterministic ids |
+| ``records`` | reading records and per-region values (names, years, places, budgets) |
+| ``choropleth`` / ``markers`` / ``zones`` | the layers |
+| ``furniture`` | title, legend, source line, filters in words |
+| ``compose`` | ``base_map``, ``overlay_layers``, ``build_map`` |
+
+The browser side lives in ``geo/web/kdim.js`` and ``geo/web/kdim.css`` (served from the app's
+static folder, inlined in standalone exports); Python emits only data and one call per layer.
+See docs/ARCHITECTURE.md.
+"""
+
+from geo.maps.choropleth import ChoroplethResult, choropleth_layer
+from geo.maps.classes import ClassBin, breaks, class_of, classify
+from geo.maps.codec import COORD_SCALE, decode_ring, encode_ring, feature_collection
+from geo.maps.compose import base_map, build_map, focus_codes, layer_control, overlay_layers, render_html
+from geo.maps.elements import OfflineMap, OfflineMarkerCluster
+from geo.maps.furniture import (
+    describe_filters,
+    legend_html,
+    page_title,
+    source_hosts,
+    source_html,
+    title_html,
+    year_of,
+)
+from geo.maps.geometry import (
+    base_geometry,
+    bounds_of,
+    drop_islets,
+    emd_geometry,
+    fit_view,
+    geometry_json,
+    layer_codes,
+    region_at,
+    representative_points,
+    specialty_geometry,
+)
+from geo.maps.markers import districts_layer, smart_village_layer
+from geo.maps.markup import esc, fmt_number, js_json, with_unit
+from geo.maps.records import budget_line, record_name, record_year, short_district_name, values_frame
+from geo.maps.style import (
+    DEFAULT_SETTINGS,
+    DISTRICT_COLOUR,
+    NODATA_FILL,
+    NODATA_HATCH,
+    OUTSIDE_FILL,
+    SCHEMES,
+    SPECIALTIES,
+    SPECIALTY_MIN_PART_DEG2,
+    VILLAGE_COLOUR,
+    YLGNBU,
+    MapSettings,
+    Specialty,
+)
+from geo.maps.text import (
+    BUDGET_UNIT,
+    DEFAULT_METRIC,
+    LANGS,
+    LEVELS,
+    check_lang,
+    metric_label,
+    region_name,
+    specialty_title,
+)
+from geo.maps.zones import emd_layer, specialties_layer
+
+__all__ = [
+    "BUDGET_UNIT",
+    "COORD_SCALE",
+    "DEFAULT_METRIC",
+    "DEFAULT_SETTINGS",
+    "DISTRICT_COLOUR",
+    "LANGS",
+    "LEVELS",
+    "NODATA_FILL",
+    "NODATA_HATCH",
+    "OUTSIDE_FILL",
+    "SCHEMES",
+    "SPECIALTIES",
+    "SPECIALTY_MIN_PART_DEG2",
+    "VILLAGE_COLOUR",
+    "YLGNBU",
+    "ChoroplethResult",
+    "ClassBin",
+    "MapSettings",
+    "OfflineMap",
+    "OfflineMarkerCluster",
+    "Specialty",
+    "base_geometry",
+    "base_map",
+    "bounds_of",
+    "breaks",
+    "budget_line",
+    "build_map",
+    "check_lang",
+    "choropleth_layer",
+    "class_of",
+    "classify",
+    "decode_ring",
+    "describe_filters",
+    "districts_layer",
+    "drop_islets",
+    "emd_geometry",
+    "emd_layer",
+    "encode_ring",
+    "esc",
+    "feature_collection",
+    "fit_view",
+    "fmt_number",
+    "focus_codes",
+    "geometry_json",
+    "js_json",
+    "layer_codes",
+    "layer_control",
+    "legend_html",
+    "metric_label",
+    "overlay_layers",
+    "page_title",
+    "record_name",
+    "record_year",
+    "region_at",
+    "region_name",
+    "render_html",
+    "representative_points",
+    "short_district_name",
+    "smart_village_layer",
+    "source_hosts",
+    "source_html",
+    "specialties_layer",
+    "specialty_geometry",
+    "specialty_title",
+    "title_html",
+    "values_frame",
+    "with_unit",
+    "year_of",
+]

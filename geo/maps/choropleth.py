@@ -1,0 +1,151 @@
+"""The choropleth: classed fills per unit, hatched 'no data', muted outside the region filter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import pandas as pd
+
+from geo.maps.classes import ClassBin, class_of, classify
+from geo.maps.elements import Script
+from geo.maps.geometry import geometry_json, layer_codes
+from geo.maps.markup import esc, fmt_number, js_json, with_unit
+from geo.maps.records import num, program_names, values_frame
+from geo.maps.style import DEFAULT_SETTINGS, NODATA_FILL, NODATA_HATCH, OUTSIDE_FILL, MapSettings
+from geo.maps.text import DEFAULT_METRIC, LEVELS, check_lang, metric_label, region_name, t
+
+
+def _tooltip_html(name: str, lang: str, mlabel: str, unit: str, row: Mapping[str, Any] | None, outside: bool) -> str:
+    lines = [f"<b>{esc(name)}</b>"]
+    if outside:
+        lines.append(f"<i>{esc(t(lang, 'outside'))}</i>")
+        return '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
+    v = None if row is None else num(row, "value")
+    shown = with_unit(v, unit) if v is not None else t(lang, "nodata")
+    lines.append(f"{esc(mlabel)}: {esc(shown)}")
+    if row is not None:
+        n = num(row, "n_records")
+        if n is not None:
+            unit_n = t(lang, "records_unit")
+            text = f"{t(lang, 'records')}: {fmt_number(n)}{unit_n}"
+            nv = num(row, "n_with_value")
+            if nv is not None and nv != n and unit:
+                text += " " + t(lang, "with_amount", n=fmt_number(nv))
+            lines.append(esc(text))
+    return '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
+
+
+def _popup_html(tip: str, row: Mapping[str, Any] | None, lang: str, settings: MapSettings) -> str | None:
+    names = [] if row is None else program_names(row, lang)
+    if not names:
+        return None
+    shown = names[: settings.max_programs]
+    items = "".join(f"<li>{esc(p)}</li>" for p in shown)
+    more = len(names) - len(shown)
+    tail = f"<li>{esc(t(lang, 'and_more', n=more))}</li>" if more > 0 else ""
+    return f"{tip}<div><b>{esc(t(lang, 'programs'))}</b><ul>{items}{tail}</ul></div>"
+
+
+@dataclass
+class ChoroplethResult:
+    """What a legend needs to know about a drawn choropleth."""
+
+    bins: list[ClassBin]
+    has_nodata: bool
+    has_outside: bool
+    metric: str
+    n_features: int
+    styles: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def choropleth_layer(
+    values: pd.DataFrame | Mapping[str, float] | None,
+    *,
+    level: str = "sigungu",
+    metric: str = DEFAULT_METRIC,
+    lang: str = "ko",
+    focus: Iterable[str] | None = None,
+    settings: MapSettings = DEFAULT_SETTINGS,
+) -> tuple[folium.FeatureGroup, ChoroplethResult]:
+    """Choropleth of one metric per unit: classed fills, hatched 'no data', muted outside focus.
+
+    ``values`` has a ``code`` (column or index) and ``value``; optional ``n_records``,
+    ``budget_total``, ``budget_national`` and ``programs`` (list or ';'-separated) feed the
+    tooltip and popup. ``focus`` lists the codes inside the region filter; units outside it
+    are drawn muted instead of as 'no data' (they were filtered out, not missing).
+    """
+    check_lang(lang)
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    df = values_frame(values)
+    codes = layer_codes(level)
+    focus_set = set(codes) if focus is None else {str(c) for c in focus}
+    in_scope = [c for c in codes if c in focus_set]
+    vals = df["value"].reindex(in_scope)
+    bins, _ = classify(vals.dropna().tolist(), settings.k, settings.scheme)
+    mlabel, unit = metric_label(metric, lang)
+
+    base = {"weight": 0.6, "color": "#ffffff", "opacity": 1, "fillOpacity": 0.9}
+    style_list: list[dict[str, Any]] = [
+        {**base, "fillColor": b.colour, "className": "kdim-region kdim-c" + str(i)} for i, b in enumerate(bins)
+    ]
+    nodata_idx = len(style_list)
+    style_list.append(
+        {
+            **base,
+            "fillColor": NODATA_FILL,
+            "color": "#9a9a9a",
+            "dashArray": "3 3",
+            "className": "kdim-region kdim-nodata",
+        }
+    )
+    outside_idx = len(style_list)
+    style_list.append(
+        {
+            **base,
+            "fillColor": OUTSIDE_FILL,
+            "color": "#d0d0d0",
+            "fillOpacity": 1,
+            "className": "kdim-region kdim-outside",
+        }
+    )
+
+    cls: dict[str, int] = {}
+    tips: dict[str, str] = {}
+    pops: dict[str, str] = {}
+    rows = df.to_dict("index")
+    has_nodata = has_outside = False
+    for c in codes:
+        name = region_name(c, lang)
+        row = rows.get(c)
+        if row is not None:
+            row = {**row, "_metric": metric}
+        if c not in focus_set:
+            cls[c] = outside_idx
+            has_outside = True
+            tips[c] = _tooltip_html(name, lang, mlabel, unit, None, outside=True)
+            continue
+        ci = class_of(vals.get(c, float("nan")), bins)
+        if ci is None:
+            cls[c] = nodata_idx
+            has_nodata = True
+        else:
+            cls[c] = ci
+        tips[c] = _tooltip_html(name, lang, mlabel, unit, row, outside=False)
+        pop = _popup_html(tips[c], row, lang, settings)
+        if pop:
+            pops[c] = pop
+
+    name = f"{mlabel} ({t(lang, 'level_' + level)})"
+    fg = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
+    code = (
+        f"kdim.defs({js_json(NODATA_FILL)}, {js_json(NODATA_HATCH)});\n"
+        f"var S = {js_json(style_list)}, C = {js_json(cls)}, T = {js_json(tips)}, P = {js_json(pops)};\n"
+        f"return kdim.choropleth(PARENT, kdimGeo({geometry_json(level, settings.band)}), S, C, T, P);\n"
+    )
+    fg.add_child(Script(code, "KdimChoropleth"))
+    styles = {c: style_list[i] for c, i in cls.items()}
+    return fg, ChoroplethResult(bins, has_nodata, has_outside, metric, len(codes), styles)

@@ -1,0 +1,207 @@
+"""The map assembled: the deterministic frame, the filtered overlays, both together for exports.
+
+- :func:`base_map` depends only on (level, lang, settings): streamlit-folium's component key
+  stays put while filters change.
+- :func:`overlay_layers` returns ``folium.FeatureGroup`` s for ``st_folium(feature_group_to_add=...)``,
+  so a filter change updates the map in place.
+- :func:`build_map` composes both with a layer control (exports, CLI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import folium
+import pandas as pd
+
+from geo import regions
+from geo.maps.choropleth import choropleth_layer
+from geo.maps.elements import OfflineMap, PageStyle, Script, freeze_ids
+from geo.maps.furniture import control_script, legend_html, source_html, title_html
+from geo.maps.geometry import base_geometry, bounds_of
+from geo.maps.markers import districts_layer, smart_village_layer
+from geo.maps.markup import js_json
+from geo.maps.style import DEFAULT_SETTINGS, NODATA_FILL, NODATA_HATCH, MapSettings, page_css
+from geo.maps.text import DEFAULT_METRIC, LEVELS, check_lang
+from geo.maps.zones import emd_layer, specialties_layer
+
+
+def base_map(
+    level: str = "sigungu",
+    lang: str = "ko",
+    settings: MapSettings = DEFAULT_SETTINGS,
+    bounds: Sequence[Sequence[float]] | None = None,
+) -> OfflineMap:
+    """The deterministic frame: offline Leaflet, CSS, quiet land, 시도 borders, view of Korea.
+
+    Depends only on its arguments: the app can rebuild it on every rerun (a few ms) and
+    streamlit-folium sees the same script, so the map is not remounted when filters change.
+    """
+    check_lang(lang)
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    (s, w), (n, e) = bounds_of("sido")
+    m = OfflineMap(
+        location=[round((s + n) / 2, 4), round((w + e) / 2, 4)],
+        zoom_start=7,
+        min_zoom=5,
+        max_zoom=14,
+        zoom_snap=0.25,
+        height=settings.height,
+        tiles=settings.tile_url,
+        attr=settings.tile_attribution or None,
+        max_bounds=True,
+        min_lat=s - 3,
+        max_lat=n + 3,
+        min_lon=w - 4,
+        max_lon=e + 4,
+    )
+    # folium hands min/max zoom to its tile layer only; markercluster needs them on the map.
+    m.options.update(min_zoom=5, max_zoom=14)
+    if not settings.animate:
+        m.options.update(zoom_animation=False, fade_animation=False, marker_zoom_animation=False)
+    m.add_child(PageStyle(page_css(settings)))
+    land_geom, border_geom = base_geometry(settings.band)
+    fit = [list(map(float, bounds[0])), list(map(float, bounds[1]))] if bounds else bounds_of("sido")
+    land = js_json(
+        {"fillColor": settings.land_colour, "fillOpacity": 1, "color": "#7f8f9c", "weight": 1.2, "interactive": False}
+    )
+    border = js_json({"color": "#555", "weight": 1.3, "fill": False, "interactive": False})
+    code = (
+        f"kdim.defs({js_json(NODATA_FILL)}, {js_json(NODATA_HATCH)});\n"
+        f"return kdim.base(PARENT, {js_json(fit)}, kdimGeo({land_geom}), kdimGeo({border_geom}), {land}, {border});\n"
+    )
+    m.add_child(Script(code, "KdimBase"))
+    freeze_ids(m.get_root(), f"base:{level}:{lang}")
+    return m
+
+
+def overlay_layers(
+    values: pd.DataFrame | Mapping[str, float] | None,
+    records: pd.DataFrame | None = None,
+    *,
+    level: str = "sigungu",
+    metric: str = DEFAULT_METRIC,
+    lang: str = "ko",
+    filters: Any = None,
+    focus: Iterable[str] | None = None,
+    specialties: Iterable[str] | None = None,
+    selected_sigungu: str | None = None,
+    layers: Iterable[str] = ("choropleth", "specialties", "districts", "village"),
+    title: str | None = None,
+    settings: MapSettings = DEFAULT_SETTINGS,
+) -> list[folium.FeatureGroup]:
+    """The filtered content as feature groups, for ``st_folium(feature_group_to_add=...)``.
+
+    ``values``: per-code metric (``code``, ``value``, optional ``n_records``, ``programs``…) at
+    ``level``; ``records``: the filtered program records (markers, specialty lists, sources).
+    The last group is uncontrolled and carries the title block, legend and source line.
+    Deterministic: equal inputs give equal scripts.
+    """
+    check_lang(lang)
+    layers = tuple(layers)
+    groups: list[folium.FeatureGroup] = []
+    result = None
+    if "choropleth" in layers:
+        fg, result = choropleth_layer(values, level=level, metric=metric, lang=lang, focus=focus, settings=settings)
+        groups.append(fg)
+    if "specialties" in layers:
+        groups.append(specialties_layer(records, specialties=specialties, lang=lang, settings=settings))
+    if "village" in layers:
+        groups.append(smart_village_layer(records, level=level, lang=lang, settings=settings))
+    if "districts" in layers:
+        groups.append(districts_layer(records, lang=lang, settings=settings))
+    if selected_sigungu:
+        groups.append(emd_layer(selected_sigungu, records, lang=lang, settings=settings))
+    notes = folium.FeatureGroup(name="notes", overlay=True, control=False, show=True)
+    markers = [k for k in ("districts", "village", "specialties") if k in layers]
+    notes.add_child(
+        Script(
+            control_script(
+                settings.title_position,
+                "kdim-box kdim-titlebox",
+                title_html(level=level, metric=metric, lang=lang, filters=filters, title=title),
+            ),
+            "KdimTitle",
+        )
+    )
+    notes.add_child(
+        Script(
+            control_script(
+                settings.legend_position,
+                "kdim-box kdim-legend",
+                legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings),
+            ),
+            "KdimLegend",
+        )
+    )
+    notes.add_child(Script(control_script("bottomleft", "kdim-source", source_html(records, lang)), "KdimSource"))
+    groups.append(notes)
+    # streamlit-folium removes the previous groups, then pushes the new ones onto
+    # window.feature_group without ever emptying it, so every filter change kept the old layers
+    # (geometry, paths, tooltips) alive. The first group's script runs before any push: start
+    # the list afresh there.
+    groups[0].add_child(Script("window.feature_group = []; return null;", "KdimReset"))
+    for i, g in enumerate(groups):
+        freeze_ids(g, f"overlay:{i}:{g.layer_name}")
+    return groups
+
+
+def layer_control(collapsed: bool = False) -> folium.LayerControl:
+    """Layer switcher (deterministic id); pass it to st_folium(layer_control=...) too."""
+    lc = folium.LayerControl(position="topright", collapsed=collapsed)
+    freeze_ids(lc, "layer_control")
+    return lc
+
+
+def build_map(
+    values: pd.DataFrame | Mapping[str, float] | None,
+    records: pd.DataFrame | None = None,
+    *,
+    level: str = "sigungu",
+    metric: str = DEFAULT_METRIC,
+    lang: str = "ko",
+    settings: MapSettings = DEFAULT_SETTINGS,
+    fit: bool = True,
+    **overlay_kwargs: Any,
+) -> OfflineMap:
+    """Base map + overlays + layer control in one map: what exports and the CLI write.
+
+    With a ``focus`` (region filter) and ``fit``, the view fits the focus units.
+    """
+    focus = overlay_kwargs.get("focus")
+    codes = tuple(sorted(str(c) for c in focus)) if (fit and focus) else ()
+    m = base_map(level, lang, settings, bounds=bounds_of(level, codes) if codes else None)
+    for g in overlay_layers(
+        values, records, level=level, metric=metric, lang=lang, settings=settings, **overlay_kwargs
+    ):
+        m.add_child(g)
+    m.add_child(layer_control())
+    return m
+
+
+def focus_codes(level: str, filters: Any) -> tuple[str, ...] | None:
+    """Units of ``level`` inside the region part of the filters (None: no region filter)."""
+    if filters is None:
+        return None
+    get = filters.get if isinstance(filters, Mapping) else (lambda k, d=None: getattr(filters, k, d))
+    sets: list[set[str]] = []
+    sgg = regions.SIGUNGU
+    if get("region_group", None):
+        sidos = set(regions.sido_codes_in_group(get("region_group")))
+        sets.append(sidos if level == "sido" else set(sgg.loc[sgg["sido_code"].isin(sidos), "sigungu_code"]))
+    if get("sido_code", None):
+        sc = str(get("sido_code"))
+        sets.append({sc} if level == "sido" else set(sgg.loc[sgg["sido_code"] == sc, "sigungu_code"]))
+    if get("sigungu_code", None):
+        c = str(get("sigungu_code"))
+        sets.append({regions.sido_of(c)} if level == "sido" else {c})
+    if not sets:
+        return None
+    return tuple(sorted(set.intersection(*sets)))
+
+
+def render_html(m: folium.Map) -> str:
+    """The page as folium renders it (links to /app/static/...); see geo.export for standalone."""
+    return m.get_root().render()

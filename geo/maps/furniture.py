@@ -1,0 +1,183 @@
+"""The map's furniture: title, filters in words, legend and source line (plain HTML, no branca)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from geo import regions
+from geo.maps.choropleth import ChoroplethResult
+from geo.maps.markup import esc, fmt_number, js_json
+from geo.maps.style import (
+    DEFAULT_SETTINGS,
+    OUTSIDE_FILL,
+    SPECIALTIES,
+    MapSettings,
+    district_svg,
+    village_svg,
+)
+from geo.maps.text import FILTER_LABELS, FILTER_VALUE_LABELS, LEVEL_LABEL, metric_label, region_name, specialty_title, t
+
+
+def control_script(position: str, css_class: str, inner_html: str) -> str:
+    """A Leaflet control that lives exactly as long as its feature group is on the map."""
+    return (
+        f"var HTML = {js_json(inner_html)};\n"
+        f"return kdim.control(PARENT, {js_json(position)}, {js_json(css_class)}, HTML);\n"
+    )
+
+
+def describe_filters(filters: Any, lang: str = "ko") -> list[str]:
+    """Filters written out in words ("권역: 호남권"), for the title block and briefing mode."""
+    if filters is None:
+        return []
+    if dataclasses.is_dataclass(filters) and not isinstance(filters, type):
+        items = dataclasses.asdict(filters)
+    elif isinstance(filters, Mapping):
+        items = dict(filters)
+    else:
+        items = dict(vars(filters))
+    out = []
+    for key, v in items.items():
+        if v is None or v == "" or (isinstance(v, (list, tuple, set, frozenset)) and not v):
+            continue
+        vals = list(v) if isinstance(v, (list, tuple, set, frozenset)) else [v]
+        if isinstance(v, (set, frozenset)):
+            vals = sorted(vals, key=str)
+        shown = []
+        for x in vals:
+            sx = str(x)
+            if key in ("sido", "sigungu", "sido_code", "sigungu_code", "sidos", "sigungus") and sx.isdigit():
+                sx = region_name(sx, lang)
+            elif key in ("region_group", "region_groups") and lang == "en":
+                sx = regions.REGION_GROUPS_EN.get(sx, sx)
+            elif key in FILTER_VALUE_LABELS:
+                sx = FILTER_VALUE_LABELS[key].get(sx, {}).get(lang, sx)
+            shown.append(sx)
+        label = FILTER_LABELS.get(key, {}).get(lang, key)
+        out.append(f"{label}: {', '.join(shown)}")
+    return out
+
+
+def year_of(filters: Any) -> str:
+    if filters is None:
+        return ""
+    get = filters.get if isinstance(filters, Mapping) else (lambda k, d=None: getattr(filters, k, d))
+    for k in ("year", "years"):
+        v = get(k, None)
+        if v is None or v == "" or (isinstance(v, (list, tuple, set, frozenset)) and not v):
+            continue
+        if isinstance(v, (list, tuple, set, frozenset)):
+            ys = sorted(int(x) for x in v)
+            return str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}"
+        return str(v)
+    lo, hi = get("year_from", None), get("year_to", None)
+    if lo or hi:
+        return f"{lo or ''}–{hi or ''}"
+    return ""
+
+
+def page_title(*, level: str, metric: str, lang: str, filters: Any = None) -> str:
+    """Plain-text title of a view, e.g. "2024년 시군구별 사업기간 총액 (발표 기준) (억원)"."""
+    mlabel, unit = metric_label(metric, lang)
+    year = year_of(filters)
+    lvl = LEVEL_LABEL[level][lang]
+    if lang == "ko":
+        title = t(lang, "title", year=f"{year}년 " if year else "", level=lvl, metric=mlabel)
+    else:
+        title = t(lang, "title", year=f", {year}" if year else "", level=lvl, metric=mlabel)
+    return f"{title} ({unit})" if unit else title
+
+
+def title_html(*, level: str, metric: str, lang: str, filters: Any = None, title: str | None = None) -> str:
+    """Title block: what is shown (metric, level, year) and the filters in words."""
+    if title is None:
+        title = page_title(level=level, metric=metric, lang=lang, filters=filters)
+    words = describe_filters(filters, lang)
+    sub = f'<div class="kdim-subtitle">{esc(t(lang, "filters"))}: {esc(" · ".join(words))}</div>' if words else ""
+    return f'<div class="kdim-title">{esc(title)}</div>{sub}'
+
+
+def legend_html(
+    result: ChoroplethResult | None,
+    *,
+    lang: str,
+    markers: Sequence[str] = ("districts", "village", "specialties"),
+    specialties: Iterable[str] | None = None,
+    settings: MapSettings = DEFAULT_SETTINGS,
+) -> str:
+    """Legend: metric title with units, one row per class (its data range), no-data, markers."""
+    parts = []
+    if result is not None:
+        mlabel, unit = metric_label(result.metric, lang)
+        parts.append(f"<h4>{esc(mlabel)}{f' ({esc(unit)})' if unit else ''}</h4>")
+        for b in result.bins:
+            rng = fmt_number(b.lo) if b.lo == b.hi else f"{fmt_number(b.lo)} – {fmt_number(b.hi)}"
+            parts.append(
+                f'<div class="row kdim-class" data-lo="{b.lo!r}" data-hi="{b.hi!r}">'
+                f'<span class="sw" style="background:{b.colour}"></span>'
+                f'<span>{esc(rng)}</span> <span class="n">({b.count})</span></div>'
+            )
+        if result.has_nodata or not result.bins:
+            parts.append(
+                f'<div class="row kdim-nodata-row"><span class="sw nodata"></span>'
+                f"<span>{esc(t(lang, 'nodata_legend'))}</span></div>"
+            )
+        if result.has_outside:
+            parts.append(
+                f'<div class="row"><span class="sw" style="background:{OUTSIDE_FILL};border-color:#ccc"></span>'
+                f"<span>{esc(t(lang, 'outside'))}</span></div>"
+            )
+    rows = []
+    px = max(settings.swatch_px, 14)
+    if "districts" in markers:
+        rows.append(f'<div class="row">{district_svg(px)}<span>{esc(t(lang, "district"))}</span></div>')
+    if "village" in markers:
+        rows.append(f'<div class="row">{village_svg(px)}<span>{esc(t(lang, "village_site"))}</span></div>')
+        rows.append(
+            f'<div class="row"><span class="kdim-count" style="min-width:{px}px;height:{px}px;'
+            f'line-height:{px - 4}px">3</span><span>{esc(t(lang, "village_count"))}</span></div>'
+        )
+    if "specialties" in markers:
+        wanted = None if specialties is None else {str(s) for s in specialties}
+        for s in SPECIALTIES:
+            if wanted is not None and s.key not in wanted:
+                continue
+            dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+            label = specialty_title(s, lang)
+            rows.append(
+                f'<div class="row"><svg width="{px}" height="{px}" viewBox="0 0 20 20"><rect x="2" y="2" '
+                f'width="16" height="16" fill="none" stroke="{s.colour}" stroke-width="3"{dash}/></svg>'
+                f"<span>{esc(label)}</span></div>"
+            )
+    if rows:
+        if parts:
+            parts.append('<div class="sep"></div>')
+        parts.extend(rows)
+    return "".join(parts)
+
+
+def source_hosts(records: pd.DataFrame | None) -> list[str]:
+    hosts = set()
+    if records is not None and "source_url" in getattr(records, "columns", []):
+        for u in records["source_url"].dropna().astype(str):
+            h = urlsplit(u).hostname or ""
+            h = h.removeprefix("www.").removeprefix("m.")
+            if h:
+                hosts.add(h)
+    return sorted(hosts)
+
+
+def source_html(records: pd.DataFrame | None, lang: str) -> str:
+    """Source line: the programs' sources (host names, plain text) and the boundaries' licence."""
+    hosts = source_hosts(records)
+    if hosts:
+        shown = ", ".join(hosts[:8]) + (f" {t(lang, 'and_more', n=len(hosts) - 8)}" if len(hosts) > 8 else "")
+        prog = t(lang, "source_programs", sources=shown)
+    else:
+        prog = t(lang, "source_programs", sources=t(lang, "source_default"))
+    return f"{esc(t(lang, 'source'))}: {esc(prog)} · {esc(t(lang, 'source_boundaries'))}"

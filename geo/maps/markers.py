@@ -1,0 +1,172 @@
+"""Point layers: national digital innovation districts (stars) and Smart Village tasks.
+
+Never a made-up site: a record without published coordinates is drawn at its unit's
+representative point and says so, or counted on a badge when only its region is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+import pandas as pd
+
+from geo.maps.elements import OfflineMarkerCluster, Script
+from geo.maps.geometry import representative_points
+from geo.maps.markup import esc, js_json
+from geo.maps.records import (
+    budget_line,
+    is_type,
+    place,
+    precision_text,
+    rec,
+    record_name,
+    record_year,
+    records_list,
+    row_code,
+    short_district_name,
+)
+from geo.maps.style import DEFAULT_SETTINGS, MapSettings, district_svg, village_svg
+from geo.maps.text import check_lang, region_name, t
+
+
+def points_script(points: list[dict[str, Any]], icons: dict[str, dict[str, Any]]) -> str:
+    """Markers from one JSON array (one loop in the browser, not one folium element each)."""
+    return f"var I = {js_json(icons)}, D = {js_json(points)};\nreturn kdim.points(PARENT, I, D);\n"
+
+
+def icon(cls: str, html_: str, px: int) -> dict[str, Any]:
+    """L.divIcon options for an inline-SVG marker centred on its point."""
+    return {
+        "className": f"kdim-icon {cls}",
+        "html": html_,
+        "iconSize": [px, px],
+        "iconAnchor": [px // 2, px // 2],
+    }
+
+
+def point_tip(lines: list[str], row: Mapping[str, Any], lang: str, placed: str, *, year_key: str) -> str:
+    """A marker's tooltip: the given (escaped) lines, then year, budget and location precision."""
+    year = record_year(row)
+    if year:
+        lines.append(f"{esc(t(lang, year_key))}: {esc(year)}")
+    b = budget_line(row, lang)
+    if b:
+        lines.append(esc(b))
+    lines.append(f"{esc(t(lang, 'precision'))}: {esc(precision_text(row, lang, placed))}")
+    return '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
+
+
+def districts_layer(
+    records: pd.DataFrame | None, *, lang: str = "ko", settings: MapSettings = DEFAULT_SETTINGS
+) -> folium.FeatureGroup:
+    """National digital innovation districts: star markers labelled with name and selection year."""
+    check_lang(lang)
+    px = settings.marker_px
+    points = []
+    for row in records_list(records):
+        if not is_type(row, "innovation_district"):
+            continue
+        ll, placed = place(row)
+        if ll is None:
+            code = row_code(row, "sigungu")
+            if code not in representative_points("sigungu"):
+                continue  # the national program line itself has no place
+            ll, placed = representative_points("sigungu")[code], "sigungu"
+        name = record_name(row, lang)
+        year = record_year(row)
+        short = short_district_name(name)
+        label = f"{esc(short)} ({esc(year)})" if year else esc(short)
+        lines = [f"<b>{esc(name)}</b>", f"{esc(t(lang, 'district'))}"]
+        tip = point_tip(lines, row, lang, placed, year_key="selected")
+        # z: stars and their labels above Smart Village markers and clusters in the same city
+        points.append(
+            {"lat": ll[0], "lon": ll[1], "icon": "d", "tip": tip, "label": label, "id": rec(row, "id"), "z": 1000}
+        )
+    points.sort(key=lambda p: p["id"])
+    fg = folium.FeatureGroup(name=t(lang, "layer_districts"), overlay=True, control=True, show=True)
+    icons = {"d": icon("kdim-icon-district", district_svg(px), px)}
+    fg.add_child(Script(points_script(points, icons), "KdimDistricts"))
+    fg.add_child(Script("return kdim.labels(PARENT);", "KdimLabels"))
+    return fg
+
+
+def smart_village_layer(
+    records: pd.DataFrame | None,
+    *,
+    level: str = "sigungu",
+    lang: str = "ko",
+    settings: MapSettings = DEFAULT_SETTINGS,
+) -> folium.FeatureGroup:
+    """Smart Village tasks: known sites clustered; tasks known only per region as count badges.
+
+    A task whose source names only its 시군구 or 시도 is counted on that unit's representative
+    point with a dashed badge and a tooltip that says it is a count, never drawn as a site.
+    Records for the whole country (``multi_region``/``national``) are not placed at all.
+    """
+    check_lang(lang)
+    px = settings.marker_px
+    points, counts = [], {}
+    for row in records_list(records):
+        if not is_type(row, "smart_village"):
+            continue
+        ll, placed = place(row)
+        if ll is not None:
+            name = record_name(row, lang)
+            sgg = row_code(row, "sigungu")
+            where = region_name(sgg, lang) if sgg else ""
+            lines = [f"<b>{esc(name)}</b>", esc(t(lang, "village"))]
+            if where:
+                lines.append(esc(where + (" " + rec(row, "emd") if rec(row, "emd") else "")))
+            tip = point_tip(lines, row, lang, placed, year_key="year")
+            points.append({"lat": ll[0], "lon": ll[1], "icon": "v", "tip": tip, "label": None, "id": rec(row, "id")})
+            continue
+        prec = rec(row, "location_precision")
+        code = row_code(row, "sigungu") if prec != "sido" else ""
+        unit_level = "sigungu"
+        if not code or level == "sido":
+            code, unit_level = row_code(row, "sido"), "sido"
+        if not code:
+            continue  # national or multi-region totals: no place on the map
+        key = (unit_level, code)
+        counts.setdefault(key, []).append(record_name(row, lang))
+    points.sort(key=lambda p: p["id"])
+    badges = []
+    for (unit_level, code), names in sorted(counts.items()):
+        pts = representative_points(unit_level)
+        if code not in pts:
+            continue
+        lat, lon = pts[code]
+        tip_head = t(
+            lang,
+            "count_tip",
+            name=region_name(code, lang),
+            n=len(names),
+            level=t(lang, "level_" + unit_level),
+        )
+        items = "".join(f"<li>{esc(n)}</li>" for n in sorted(names))
+        tip = f'<div class="kdim-tip">{esc(tip_head)}<ul>{items}</ul></div>'
+        badges.append({"lat": lat, "lon": lon, "icon": f"c{len(names)}", "tip": tip, "label": None})
+    icons: dict[str, dict[str, Any]] = {"v": icon("kdim-icon-village", village_svg(px), px)}
+    for b in badges:
+        n = b["icon"][1:]
+        icons[b["icon"]] = {
+            "className": "kdim-icon kdim-icon-count",
+            "html": f'<span class="kdim-count" aria-label="count">{esc(n)}</span>',
+            "iconSize": None,
+            "iconAnchor": [px // 2, px // 2],
+        }
+    fg = folium.FeatureGroup(name=t(lang, "layer_village"), overlay=True, control=True, show=True)
+    cluster = OfflineMarkerCluster(
+        control=False,
+        show=True,
+        maxClusterRadius=40,
+        showCoverageOnHover=False,
+        spiderfyOnMaxZoom=True,
+        disableClusteringAtZoom=11,
+    )
+    cluster.add_child(Script(points_script(points, icons), "KdimVillagePoints"))
+    fg.add_child(cluster)
+    fg.add_child(Script(points_script(badges, icons), "KdimVillageCounts"))
+    return fg

@@ -1,0 +1,148 @@
+"""Reading program records and per-region values for the map: names, years, places, budgets.
+
+Shared by the map layers and the briefing sheet, so both describe a record the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from geo.maps.markup import with_unit
+from geo.maps.text import BUDGET_UNIT, TEXT, t
+
+
+def values_frame(values: pd.DataFrame | Mapping[str, float] | None) -> pd.DataFrame:
+    """Normalise the per-code values: index = code, columns value, n_records, programs…"""
+    if values is None:
+        return pd.DataFrame(columns=["value", "n_records"]).rename_axis("code")
+    if isinstance(values, Mapping):
+        df = pd.DataFrame({"value": pd.Series(values, dtype=float)})
+        df.index = df.index.astype(str)
+        return df.rename_axis("code")
+    df = values.copy()
+    if "code" in df.columns:
+        df = df.set_index("code")
+    df.index = df.index.astype(str)
+    if "value" not in df.columns:
+        raise ValueError("values needs a 'value' column (the metric per code)")
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    return df
+
+
+def program_names(row: Mapping[str, Any], lang: str) -> list[str]:
+    """Program names of a per-region row (a list, or text joined by " · " or ";")."""
+    for col in (f"programs_{lang}", "programs", f"program_names_{lang}", "program_names", "names"):
+        v = row.get(col)
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        if isinstance(v, str):
+            return [p.strip() for p in re.split(r"\s·\s|[;\n]", v) if p.strip()]
+        if isinstance(v, Iterable):
+            return [str(p) for p in v if p is not None and str(p).strip()]
+    return []
+
+
+def num(row: Mapping[str, Any], *cols: str) -> float | None:
+    """The first finite number among ``cols`` (budgets may sit in any of several columns)."""
+    for c in cols:
+        v = row.get(c)
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(f):
+            return f
+    return None
+
+
+def rec(row: Mapping[str, Any], col: str) -> str:
+    """A record's cell as text, empty for missing (NaN, None, NA)."""
+    v = row.get(col)
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return ""
+    return str(v)
+
+
+def record_name(row: Mapping[str, Any], lang: str) -> str:
+    """The name to show in ``lang``, falling back to Korean, English, then the id."""
+    return rec(row, f"name_{lang}") or rec(row, "name_ko") or rec(row, "name_en") or rec(row, "id")
+
+
+def record_year(row: Mapping[str, Any]) -> str:
+    """The record's year as "2024", or "" when it has none."""
+    y = row.get("year")
+    try:
+        return str(int(float(y)))
+    except (TypeError, ValueError):
+        return ""
+
+
+def records_list(records: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """Records as plain dicts (the layers loop over them once)."""
+    if records is None or len(records) == 0:
+        return []
+    return records.to_dict("records")
+
+
+def is_type(row: Mapping[str, Any], *types: str) -> bool:
+    """Is the record one of these program types?"""
+    return rec(row, "program_type") in types
+
+
+def latlon(row: Mapping[str, Any]) -> tuple[float, float] | None:
+    """(lat, lon) of a record placed by the join (published or 읍면동 centroid), else None."""
+    lat, lon = num(row, "lat"), num(row, "lon")
+    if lat is None or lon is None:
+        return None
+    return (round(lat, 5), round(lon, 5))
+
+
+def row_code(row: Mapping[str, Any], level: str) -> str:
+    """The record's 2024 code at ``level`` (sido or sigungu), "" if unknown."""
+    return rec(row, f"{level}_code")
+
+
+def precision_text(row: Mapping[str, Any], lang: str, placed_at: str) -> str:
+    """How exactly a marker is placed, in words (never implying a site that is not published)."""
+    prec = rec(row, "location_precision")
+    if placed_at != "record":
+        return t(lang, f"precision_{placed_at}")
+    key = f"precision_{prec}"
+    return TEXT[lang].get(key, prec)
+
+
+def budget_line(row: Mapping[str, Any], lang: str) -> str | None:
+    """ "예산 110 억원 · 국비 63 억원", or None when the record has no amount."""
+    parts = []
+    for cols, label in (
+        (("life_total", "annual_total", "budget_total"), "budget"),
+        (("life_national", "annual_national", "budget_national"), "national"),
+    ):
+        v = num(row, *cols)
+        if v is not None:
+            parts.append(f"{t(lang, label)} {with_unit(v, BUDGET_UNIT)}")
+    return " · ".join(parts) or None
+
+
+def place(row: Mapping[str, Any]) -> tuple[tuple[float, float] | None, str]:
+    """Where a point record goes, and on what grounds (never a made-up site)."""
+    ll = latlon(row)
+    if ll is not None:
+        return ll, "record"
+    return None, ""
+
+
+_DISTRICT_SUFFIX = re.compile(
+    r"\s*\(?\s*(?:국가\s*)?디지털\s*혁신지구\s*\)?\s*$|\s*\(?\s*(?:national\s+)?digital innovation district\s*\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def short_district_name(name: str) -> str:
+    """ "부산 센텀시티 국가 디지털 혁신지구" → "부산 센텀시티" for a label; tooltips keep the full name."""
+    return _DISTRICT_SUFFIX.sub("", name).strip() or name

@@ -1,0 +1,192 @@
+/*
+ * The map's code in the browser (지방 디지털 혁신 지도). Loaded once per page: served by the app
+ * from static/vendor/kdim-<hash>/kdim.js, inlined by the standalone exports. Python (geo/maps)
+ * emits only data and one call per layer, e.g.
+ *   var S = [...], C = {...}, T = {...}, P = {...};
+ *   return kdim.choropleth(PARENT, kdimGeo({...}), S, C, T, P);
+ * Plain ES5, no build step: `node --check` reads it in CI.
+ */
+(function (root) {
+  'use strict';
+  if (root.kdim) return;
+
+  // ------------------------------------------------------------------ geometry codec
+  // Rings are delta + zigzag + 5-bit varint strings in a base64 alphabet (geo/maps/codec.py).
+  // Decoded straight into L.LatLng objects (layers use coordsToLatLng: kdimLL): no
+  // intermediate [lon, lat] arrays, which were half of the garbage collector's work.
+  var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  var TBL = new Int8Array(128);
+  for (var i = 0; i < ALPHABET.length; i++) TBL[ALPHABET.charCodeAt(i)] = i;
+
+  function ring(s, scale) {
+    var out = [], i = 0, x = 0, y = 0, n = s.length, v, mul, c;
+    while (i < n) {
+      v = 0; mul = 1;
+      do { c = TBL[s.charCodeAt(i++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      x += (v % 2) ? -(v + 1) / 2 : v / 2;
+      v = 0; mul = 1;
+      do { c = TBL[s.charCodeAt(i++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      y += (v % 2) ? -(v + 1) / 2 : v / 2;
+      out.push(new L.LatLng(y / scale, x / scale));
+    }
+    return out;
+  }
+
+  function decode(fc) {
+    if (fc.kdimDecoded) return fc;
+    var sc = fc.scale;
+    fc.features.forEach(function (f) {
+      var g = f.geometry;
+      if (g.type === 'LineString') g.coordinates = ring(g.coordinates, sc);
+      else if (g.type === 'Polygon' || g.type === 'MultiLineString')
+        g.coordinates = g.coordinates.map(function (r) { return ring(r, sc); });
+      else if (g.type === 'MultiPolygon') g.coordinates = g.coordinates.map(function (p) {
+        return p.map(function (r) { return ring(r, sc); });
+      });
+    });
+    fc.kdimDecoded = true;
+    return fc;
+  }
+
+  function identity(ll) { return ll; }
+
+  // ------------------------------------------------------------------ no-data hatch
+  // One SVG pattern per page; path.kdim-nodata fills with url(#kdim-hatch) (kdim.css).
+  function defs(fill, hatch) {
+    if (document.getElementById('kdim-defs')) return;
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('id', 'kdim-defs');
+    svg.setAttribute('width', '0'); svg.setAttribute('height', '0');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.style.position = 'absolute';
+    svg.innerHTML = '<defs><pattern id="kdim-hatch" patternUnits="userSpaceOnUse" width="6" height="6"'
+      + ' patternTransform="rotate(45)"><rect width="6" height="6" fill="' + fill + '"/>'
+      + '<line x1="0" y1="0" x2="0" y2="6" stroke="' + hatch + '" stroke-width="2"/></pattern></defs>';
+    document.body.appendChild(svg);
+  }
+
+  // ------------------------------------------------------------------ layers
+
+  // The quiet basemap: land below everything, 시도 borders above the choropleth.
+  function base(map, fit, landGeo, borderGeo, landStyle, borderStyle) {
+    // Fit the view before any layer exists: fitting afterwards would project and draw everything twice.
+    map.fitBounds(fit, {padding: [8, 8], animate: false});
+    map.createPane('kdim-land').style.zIndex = 350;
+    var bp = map.createPane('kdim-borders'); bp.style.zIndex = 450; bp.style.pointerEvents = 'none';
+    var land = L.geoJSON(landGeo, {pane: 'kdim-land', coordsToLatLng: identity,
+                                   style: function () { return landStyle; }}).addTo(map);
+    L.geoJSON(borderGeo, {pane: 'kdim-borders', coordsToLatLng: identity,
+                          style: function () { return borderStyle; }}).addTo(map);
+    return land;
+  }
+
+  // Classed fills: S = style list, C = code -> style index, T/P = code -> tooltip/popup HTML.
+  function choropleth(parent, geo, S, C, T, P) {
+    var layer = L.geoJSON(geo, {
+      coordsToLatLng: identity,
+      style: function (f) { return S[C[f.id]]; },
+      onEachFeature: function (f, l) {
+        if (T[f.id]) l.bindTooltip(T[f.id], {sticky: true, className: 'kdim-tip-box'});
+        if (P[f.id]) l.bindPopup(P[f.id], {maxWidth: 380});
+        l.on('mouseover', function () { l.setStyle({weight: 2.5, color: '#222'}); });
+        l.on('mouseout', function () { layer.resetStyle(l); });
+      }
+    });
+    layer.addTo(parent);
+    return layer;
+  }
+
+  // Markers from one JSON array (one loop, not one folium element each). I = icon options by key.
+  function points(parent, I, D) {
+    var icons = {};
+    Object.keys(I).forEach(function (k) { icons[k] = L.divIcon(I[k]); });
+    D.forEach(function (d) {
+      var icon = icons[d.icon];
+      if (d.label) icon = L.divIcon(L.extend({}, I[d.icon],
+        {html: I[d.icon].html + '<span class="kdim-label">' + d.label + '</span>'}));
+      var mk = L.marker([d.lat, d.lon], {icon: icon, keyboard: false, riseOnHover: true, zIndexOffset: d.z || 0});
+      if (d.tip) mk.bindTooltip(d.tip, {direction: 'top', className: 'kdim-tip-box'});
+      if (d.popup) mk.bindPopup(d.popup, {maxWidth: 380});
+      mk.addTo(parent);
+    });
+    return D.length;
+  }
+
+  // Outlines with a tooltip each (권역 specialties: S/T keyed by feature id; 읍면동: one style).
+  function outlines(parent, geo, S, T, filtered) {
+    return L.geoJSON(geo, {
+      coordsToLatLng: identity,
+      filter: function (f) { return !filtered || !!S[f.id]; },
+      style: function (f) { return filtered ? S[f.id] : S; },
+      onEachFeature: function (f, l) {
+        if (T[f.id]) l.bindTooltip(T[f.id], {sticky: true, className: 'kdim-tip-box'});
+      }
+    }).addTo(parent);
+  }
+
+  // District labels go right of their star; where that runs over another marker, label or the
+  // legend and other boxes on the map (경남 창원 beside 부산 센텀시티 at the national zoom), the
+  // first free place of left, the four corners, above and below (else the place that runs over
+  // the fewest). Markers under the label's own star (a Smart Village cluster in the same city)
+  // cannot be avoided and do not count. Measured in the page, so it holds for projector sizes and
+  // every zoom; run again when the zoom or the shown layers change (and once more after
+  // markercluster has redrawn).
+  var SIDES = ['right', 'left', 'above-right', 'below-right', 'above-left', 'below-left', 'above', 'below'];
+
+  function hit(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
+
+  function placeLabels(map) {
+    var icons = Array.prototype.slice.call(map.getPane('markerPane').children);
+    var boxes = icons.map(function (e) { return e.getBoundingClientRect(); });
+    var placed = Array.prototype.map.call(map.getContainer().querySelectorAll('.leaflet-control'),
+      function (e) { return e.getBoundingClientRect(); });  // the title, legend, layer list, source line
+    icons.forEach(function (icon, i) {
+      var label = icon.querySelector('.kdim-label');
+      if (!label) return;
+      var own = boxes[i], best = null;
+      SIDES.forEach(function (side) {
+        if (best && best.n === 0) return;
+        label.className = 'kdim-label kdim-label-' + side;
+        var r = label.getBoundingClientRect(), n = 0;
+        boxes.forEach(function (b, j) { if (j !== i && !hit(own, b) && hit(r, b)) n++; });
+        placed.forEach(function (b) { if (hit(r, b)) n++; });
+        if (!best || n < best.n) best = {side: side, n: n};
+      });
+      label.className = 'kdim-label kdim-label-' + best.side;
+      placed.push(label.getBoundingClientRect());
+    });
+  }
+
+  function labels(parent) {
+    function place() { if (parent._map) placeLabels(parent._map); }
+    function soon() { setTimeout(place, 0); setTimeout(place, 300); }
+    var EVENTS = 'zoomend overlayadd overlayremove';
+    parent.on('add', function () { parent._map.on(EVENTS, soon); soon(); });
+    parent.on('remove', function () { parent._map.off(EVENTS, soon); });
+    if (parent._map) { parent._map.on(EVENTS, soon); soon(); }
+    return null;
+  }
+
+  // A Leaflet control (title, legend, source line) that lives exactly as long as its group.
+  function control(parent, position, cls, html) {
+    var ctl = L.control({position: position});
+    ctl.onAdd = function () {
+      var d = L.DomUtil.create('div', cls);
+      d.innerHTML = html;
+      L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);
+      return d;
+    };
+    parent.on('add', function () { ctl.addTo(parent._map); });
+    parent.on('remove', function () { ctl.remove(); });
+    if (parent._map) ctl.addTo(parent._map);
+    return ctl;
+  }
+
+  root.kdim = {
+    decode: decode, defs: defs, base: base, choropleth: choropleth, points: points,
+    outlines: outlines, labels: labels, control: control
+  };
+  root.kdimGeo = decode;
+  root.kdimLL = identity;
+})(window);
