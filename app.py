@@ -229,7 +229,7 @@ def current_data(lang: str) -> tuple[dataset.DataSet, list[str]]:
     return dataset.prepare(key, raw), messages
 
 
-def kpi_row(v: view.View, lang: str) -> None:
+def kpi_row(v: view.View, lang: str, by_year: dict[int, list[str]] | None = None) -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("kpi_budget", lang), v.kpis["budget"], help=v.kpis["budget_label"])
     c1.caption(f"{v.kpis['budget_label']} · {t('eok_note', lang)}")
@@ -237,7 +237,11 @@ def kpi_row(v: view.View, lang: str) -> None:
     c3.metric(t("kpi_lgs", lang), v.kpis["lgs"])
     for note in v.notes:
         st.caption(note)
-    st.info(" · ".join(v.coverage), icon=None)
+    if not by_year:
+        st.info(" · ".join(v.coverage), icon=None)
+        return
+    for col, lines in zip(st.columns(len(by_year)), by_year.values(), strict=True):  # years side by side
+        col.info("  \n".join(lines), icon=None)
 
 
 def draw_map(v: view.View, state: ViewState, height: int, settings: maps.MapSettings) -> dict | None:
@@ -440,7 +444,7 @@ def main() -> None:
             f'<p class="kdim-brief-filter">{html.escape(words)}</p>',
             unsafe_allow_html=True,
         )
-        kpi_row(v, lang)
+        kpi_row(v, lang, data.coverage_by_year.get(lang))
         out = draw_map(v, state, height=700, settings=maps.MapSettings.projector(scheme=state.scheme))
         handle_click(out, state)
         st.markdown(f'<p class="kdim-brief-source">{html.escape(t("source_line", lang))}</p>', unsafe_allow_html=True)
@@ -457,7 +461,7 @@ def main() -> None:
     if up:
         st.caption(t("upload_active", lang, name=up["name"]))
     st.markdown(f"**{title}** — {view.filter_words(state)}")
-    kpi_row(v, lang)
+    kpi_row(v, lang, data.coverage_by_year.get(lang))
     out = draw_map(v, state, height=640, settings=maps.MapSettings(scheme=state.scheme))
     handle_click(out, state)
     guarded(lang, region_panel, v, lang)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -29,6 +29,7 @@ class DataSet:
     records: pd.DataFrame
     coverage: dict[str, list[str]]  # per language
     reconciliation: pd.DataFrame
+    coverage_by_year: dict[str, dict[int, list[str]]] = field(default_factory=dict)  # lang -> year -> lines
 
 
 class _Cache:
@@ -82,8 +83,9 @@ def prepare(key: str, raw: pd.DataFrame) -> DataSet:
 
     def make() -> DataSet:
         records = join.attach(raw)
-        coverage = {lang: view.coverage_lines(records, lang) for lang in i18n.LANGS}
-        return DataSet(key, records, coverage, join.reconcile(records))
+        by_year = {lang: view.coverage_by_year(records, lang) for lang in i18n.LANGS}
+        coverage = {lang: [line for lines in by_year[lang].values() for line in lines] for lang in i18n.LANGS}
+        return DataSet(key, records, coverage, join.reconcile(records), by_year)
 
     return _datasets.get(key, make)
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -411,6 +413,125 @@ def _sv_items(df: pd.DataFrame, y0: int, y1: int) -> pd.DataFrame:
     return sv[(sv["year"] >= y0) & (sv["year"] <= y1)]
 
 
+def _span(year: str) -> tuple[int, int]:
+    """ "2024" -> (2024, 2024); "2019-2022" -> (2019, 2022)."""
+    a, _, b = str(year).partition("-")
+    return int(a), int(b or a)
+
+
+# Each official figure is reconciled by the first rule whose pattern matches its id. A rule gets
+# the figure's row, the attached records and the whole official table, and returns
+# (records' value or NaN, coverage sentence). Years come from the id, so 2025 and 2026 figures
+# reconcile like 2024's without new code.
+_Rule = Callable[[dict, pd.DataFrame, pd.DataFrame], tuple[float, str]]
+
+
+def _r_total_budget(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    y, val = _span(o["year"])[0], float(o["value"])
+    rec = total(df, f"budget_{y}_national")
+    n = int(df.loc[(df["record_role"] == "whole") & (df["annual_year"] == y), "annual_national"].notna().sum())
+    return rec, f"{y} 국비: {_fmt(rec)} of {_fmt(val)}억 itemized in {n} program records"
+
+
+def _r_total_programs(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    y = _span(o["year"])[0]
+    w = df[(df["record_role"] == "whole") & (df["annual_year"] == y) & df["annual_national"].notna()]
+    return float(len(w)), f"{len(w)} of {int(float(o['value']))} programs itemized with a {y} amount"
+
+
+def _r_field(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    y, fld = _span(o["year"])[0], o["note"].split("=", 1)[1]
+    rec = total(df, f"budget_{y}_national", field=fld)
+    unknown = total(df[df["field"] == ""], f"budget_{y}_national")
+    return rec, (
+        f"{FIELDS_EN.get(fld, fld)} ({fld}): {_fmt(rec)} of {_fmt(float(o['value']))}억 itemized; "
+        f"{_fmt(unknown)}억 of itemized {y} 국비 has no field in the sources"
+    )
+
+
+def _r_sv_budget(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    y0, y1 = _span(o["year"])
+    line = total(df, f"budget_{y0}_national", program_type="smart_village") if y0 == y1 else 0.0
+    if line > 0:  # the program's own budget line for that year (per-task budgets mostly unpublished)
+        return line, f"Smart Village {y0} budget as one national line; per-task budgets not published"
+    items = _sv_items(df, y0, y1)
+    rec = float(items["annual_total"].sum()) + float(items["annual_national"].sum())
+    what = "억 (sum of per-site amounts in those years)"
+    return rec, f"Smart Village {o['year']}: {_fmt(rec)} of {_fmt(float(o['value']))} {what} itemized"
+
+
+def _r_sv_tasks(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    y0, y1 = _span(o["year"])
+    items = _sv_items(df, y0, y1)
+    what = "tasks" if y0 == y1 else "tasks/sites"
+    return float(len(items)), f"Smart Village {o['year']}: {len(items)} of {int(float(o['value']))} {what} itemized"
+
+
+def _r_sv_lgs(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    y0, y1 = _span(o["year"])
+    items = _sv_items(df, y0, y1)
+    lg = items["sigungu_code"].where(items["sigungu_code"] != "", items["sido_code"])
+    sido_only = sorted({regions.name(c) for c in items.loc[items["sigungu_code"] == "", "sido_code"] if c})
+    text = f"Smart Village {o['year']}: {lg.nunique()} of {int(float(o['value']))} local governments named"
+    if sido_only:
+        text += f"; {len(sido_only)} ({', '.join(sido_only)}) counted only at 시도 level"
+    return float(lg.nunique()), text
+
+
+def _r_sv_tasks_sido(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    y0, y1 = _span(o["year"])
+    n = int((_sv_items(df, y0, y1)["sido_code"] == o["scope"]).sum())
+    return float(n), (
+        f"Smart Village {o['year']} in {regions.name(o['scope'])}: {n} of {int(float(o['value']))} tasks itemized"
+    )
+
+
+def _r_bottom_up(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    y, val = _span(o["year"])[0], float(o["value"])
+    amt = total(df[df["bottom_up"].fillna(False).astype(bool)], f"budget_{y}_national")
+    tot = float(off.loc[off["id"] == f"TOTAL_{y}_BUDGET", "value"].iloc[0])
+    rec = round(100 * amt / tot, 1)
+    return rec, (
+        f"records flagged bottom-up: {_fmt(amt)}억 = {rec}% of {_fmt(tot)}억 "
+        f"(official {val}% ≈ {_fmt(tot * val / 100)}억); others not flagged in the sources"
+    )
+
+
+def _r_districts(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    d = df[(df["program_type"] == "innovation_district") & (df["location_precision"] != "multi_region")]
+    years = sorted({int(y) for y in d["year"].dropna()})
+    span = f"{years[0]}–{years[-1]}" if years else "none yet"
+    return float(len(d)), f"{len(d)} districts selected ({span}) of the {int(float(o['value']))}+ targeted by 2030"
+
+
+def _r_not_itemized(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    y = _span(o["year"])[0]
+    return math.nan, f"not itemized: the sources do not say which records are among the new programs of {y}"
+
+
+_RULES: tuple[tuple[str, _Rule], ...] = (
+    (r"TOTAL_\d{4}_BUDGET", _r_total_budget),
+    (r"TOTAL_\d{4}_PROGRAMS", _r_total_programs),
+    (r"FIELD_\d{4}_\w+", _r_field),
+    (r"SV_\d{4}(?:_\d{4})?_BUDGET", _r_sv_budget),
+    (r"SV_\d{4}(?:_\d{4})?_TASKS", _r_sv_tasks),
+    (r"SV_\d{4}(?:_\d{4})?_LGS", _r_sv_lgs),
+    (r"SV_\d{4}_TASKS_\w+", _r_sv_tasks_sido),
+    (r"BOTTOM_UP_\d{4}_SHARE", _r_bottom_up),
+    (r"TARGET_2030_DISTRICTS", _r_districts),
+    (r"NEW_\d{4}_\w+", _r_not_itemized),
+)
+
+
+def _reconcile_one(o: dict, df: pd.DataFrame, off: pd.DataFrame) -> tuple[float, str]:
+    for pattern, rule in _RULES:
+        if re.fullmatch(pattern, o["id"]) and (rule is not _r_field or "=" in str(o["note"])):
+            return rule(o, df, off)
+    if o["kind"] == "target":
+        return math.nan, "target; not a sum of records"
+    return math.nan, "not reconcilable from program records"
+
+
 def reconcile(records: pd.DataFrame, official: pd.DataFrame | None = None) -> pd.DataFrame:
     """For each official figure: the official value, the records' sum, the gap and the coverage.
 
@@ -420,87 +541,14 @@ def reconcile(records: pd.DataFrame, official: pd.DataFrame | None = None) -> pd
     """
     off = load_official() if official is None else official
     df = attach(records)
-    sv24 = _sv_items(df, 2024, 2024)
     rows = []
     for o in off.to_dict("records"):
-        oid, val = o["id"], float(o["value"])
-        rec, cov = math.nan, ""
-        if oid in ("TOTAL_2024_BUDGET", "TOTAL_2023_BUDGET"):
-            y = 2024 if "2024" in oid else 2023
-            rec = total(df, f"budget_{y}_national")
-            n = int(df.loc[(df["record_role"] == "whole") & (df["annual_year"] == y), "annual_national"].notna().sum())
-            cov = f"{y} 국비: {_fmt(rec)} of {_fmt(val)}억 itemized in {n} program records"
-        elif oid == "TOTAL_2024_PROGRAMS":
-            w = df[(df["record_role"] == "whole") & (df["annual_year"] == 2024) & df["annual_national"].notna()]
-            rec = float(len(w))
-            cov = f"{len(w)} of {int(val)} programs itemized with a 2024 amount"
-        elif oid.startswith("FIELD_2024_"):
-            fld = o["note"].split("=", 1)[1]
-            rec = total(df, "budget_2024_national", field=fld)
-            unknown = total(df[df["field"] == ""], "budget_2024_national")
-            cov = (
-                f"{FIELDS_EN.get(fld, fld)} ({fld}): {_fmt(rec)} of {_fmt(val)}억 itemized; "
-                f"{_fmt(unknown)}억 of itemized 2024 국비 has no field in the sources"
-            )
-        elif oid == "SV_2024_BUDGET":
-            rec = total(df, "budget_2024_national", program_type="smart_village")
-            cov = "Smart Village 2024 budget as one national line; per-task budgets not published"
-        elif oid == "SV_2024_TASKS":
-            rec = float(len(sv24))
-            cov = f"Smart Village 2024: {len(sv24)} of {int(val)} tasks itemized"
-        elif oid == "SV_2024_LGS":
-            lg = sv24["sigungu_code"].where(sv24["sigungu_code"] != "", sv24["sido_code"])
-            sido_only = sorted({regions.name(c) for c in sv24.loc[sv24["sigungu_code"] == "", "sido_code"]})
-            rec = float(lg.nunique())
-            cov = (
-                f"Smart Village 2024: {lg.nunique()} of {int(val)} local governments named; "
-                f"{len(sido_only)} ({', '.join(sido_only)}) counted only at 시도 level"
-            )
-        elif oid.startswith("SV_2024_TASKS_"):
-            n = int((sv24["sido_code"] == o["scope"]).sum())
-            rec = float(n)
-            cov = f"Smart Village 2024 in {regions.name(o['scope'])}: {n} of {int(val)} tasks itemized"
-        elif oid.startswith("SV_") and oid.endswith(("_TASKS", "_LGS", "_BUDGET")):
-            y0, y1 = (
-                (int(x) for x in (o["year"].split("-") * 2)[:2])
-                if "-" in o["year"]
-                else (int(o["year"]), int(o["year"]))
-            )
-            items = _sv_items(df, y0, y1)
-            if oid.endswith("_TASKS"):
-                rec, what = float(len(items)), "tasks/sites"
-            elif oid.endswith("_LGS"):
-                rec, what = float(items["sigungu_code"].nunique()), "local governments"
-            else:
-                rec = float(items["annual_total"].sum()) + float(items["annual_national"].sum())
-                what = "억 (sum of per-site amounts in those years)"
-            cov = f"Smart Village {o['year']}: {_fmt(rec)} of {_fmt(val)} {what} itemized"
-        elif oid == "BOTTOM_UP_2024_SHARE":
-            bu = df[df["bottom_up"].fillna(False).astype(bool)]
-            amt = total(bu, "budget_2024_national")
-            tot = float(off.loc[off["id"] == "TOTAL_2024_BUDGET", "value"].iloc[0])
-            rec = round(100 * amt / tot, 1)
-            cov = (
-                f"records flagged bottom-up: {_fmt(amt)}억 = {rec}% of {_fmt(tot)}억 "
-                f"(official {val}% ≈ {_fmt(tot * val / 100)}억); others not flagged in the sources"
-            )
-        elif oid == "TARGET_2030_DISTRICTS":
-            n = int(
-                (df["program_type"] == "innovation_district").sum()
-                - ((df["program_type"] == "innovation_district") & (df["location_precision"] == "multi_region")).sum()
-            )
-            rec = float(n)
-            cov = f"{n} districts selected (2023–2024) of the {int(val)}+ targeted by 2030"
-        elif o["kind"] == "target":
-            cov = "target; not a sum of records"
-        elif oid.startswith("NEW_2024_"):
-            cov = "not itemized: the sources do not say which records are among the 16 new programs"
-        else:
-            cov = "not reconcilable from program records"
+        val = float(o["value"])
+        rec, cov = _reconcile_one(o, df, off)
         gap = val - rec if not math.isnan(rec) else math.nan
         rows.append(
             {
-                "id": oid,
+                "id": o["id"],
                 "metric_ko": o["metric_ko"],
                 "metric_en": o["metric_en"],
                 "year": o["year"],
