@@ -82,7 +82,7 @@ def clear_selection() -> None:
 # --------------------------------------------------------------------------- sidebar
 
 
-def sidebar(lang: str, fmt_none: str) -> None:
+def sidebar(lang: str, fmt_none: str, years: Sequence[int]) -> None:
     sb = st.sidebar
     sb.radio(
         t("language", lang),
@@ -124,7 +124,7 @@ def sidebar(lang: str, fmt_none: str) -> None:
     optional_select(
         "program_type", "w_type", list(i18n.PROGRAM_TYPES), lambda v: i18n.label(i18n.PROGRAM_TYPES, v, lang)
     )
-    optional_select("year", "w_year", view.YEARS, str)
+    optional_select("year", "w_year", list(years), str)
 
     sb.subheader(t("map_settings", lang))
     sb.radio(
@@ -203,6 +203,15 @@ def upload_box(lang: str) -> None:
 
 
 # --------------------------------------------------------------------------- main
+
+
+def bundled_years() -> tuple[int, ...]:
+    """The year filter's choices: years in which a bundled record runs (every year, if the data fails)."""
+    try:
+        return view.record_years(dataset.bundled().records)
+    except Exception:  # the page reports the data problem itself (current_data); the filter stays usable
+        log.exception("years of the bundled data")
+        return view.YEARS
 
 
 def current_data(lang: str) -> tuple[dataset.DataSet, list[str]]:
@@ -426,7 +435,7 @@ def main() -> None:
         st.session_state["ignored"] = ignored
     lang = st.session_state.get("w_lang", "ko")
     # The sidebar is always drawn (hidden by CSS in briefing mode) so its widgets keep their state.
-    sidebar(lang, t("all", lang))
+    sidebar(lang, t("all", lang), bundled_years())
     state = state_from_widgets()
     briefing_mode = state.briefing
     lang = state.lang

@@ -67,6 +67,10 @@ METRICS: dict[str, Metric] = {
     "budget_2024_national": _annual(2024, "national"),
     "budget_2024_total": _annual(2024, "total"),
     "budget_2024_local": _annual(2024, "local"),
+    "budget_2025_national": _annual(2025, "national"),
+    "budget_2025_total": _annual(2025, "total"),
+    "budget_2026_national": _annual(2026, "national"),
+    "budget_2026_total": _annual(2026, "total"),
     "life_total": Metric(
         "life_total",
         "life_total",
@@ -516,7 +520,7 @@ _RULES: tuple[tuple[str, _Rule], ...] = (
     (r"SV_\d{4}(?:_\d{4})?_BUDGET", _r_sv_budget),
     (r"SV_\d{4}(?:_\d{4})?_TASKS", _r_sv_tasks),
     (r"SV_\d{4}(?:_\d{4})?_LGS", _r_sv_lgs),
-    (r"SV_\d{4}_TASKS_\w+", _r_sv_tasks_sido),
+    (r"SV_\d{4}_TASKS_[A-Z]+", _r_sv_tasks_sido),  # one 시도 (SV_2024_TASKS_DAEGU), not sub-kinds
     (r"BOTTOM_UP_\d{4}_SHARE", _r_bottom_up),
     (r"TARGET_2030_DISTRICTS", _r_districts),
     (r"NEW_\d{4}_\w+", _r_not_itemized),

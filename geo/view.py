@@ -25,9 +25,12 @@ if TYPE_CHECKING:  # maps pulls in folium; view is imported without it
 
 LEVELS = ("sido", "sigungu")
 SCHEMES = ("natural_breaks", "quantiles")
-MAP_METRICS = ("life_total", "life_national", "budget_2024_national", "budget_2024_total", "records")
+MAP_METRICS = (
+    "life_total", "life_national", "budget_2024_national", "budget_2024_total",
+    "budget_2025_national", "budget_2026_national", "records",
+)  # fmt: skip
 SPECIALTIES = ("manufacturing", "agriculture", "healthcare", "disaster_safety")
-YEARS = tuple(range(2019, 2028))
+YEARS = tuple(range(2019, 2031))  # what a URL may ask for; the app offers record_years()
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,13 @@ def fmt_eok(v: float) -> str:
 
 
 COVERAGE_KEYS = ("TOTAL_{y}_BUDGET", "TOTAL_{y}_PROGRAMS", "SV_{y}_TASKS", "SV_{y}_LGS")
+
+
+def record_years(records: pd.DataFrame) -> tuple[int, ...]:
+    """Years in which at least one record runs (its year, period or budget year): the year filter's choices."""
+    from geo.join import active_in
+
+    return tuple(y for y in YEARS if len(records) and bool(active_in(records, y).any()))
 
 
 def coverage_years(table: pd.DataFrame, first: int = 2024) -> list[int]:

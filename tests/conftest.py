@@ -28,3 +28,20 @@ def browser(playwright_instance):  # type: ignore[no-untyped-def]
         yield b
     finally:
         b.close()
+
+
+def raw_programs() -> list[dict[str, str]]:
+    """data/programs.csv read with the csv module only: expected values independent of the code under test."""
+    import csv
+
+    with open(ROOT / "data" / "programs.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def sv_tasks(year: int, sido: str | None = None) -> int:
+    """Named Smart Village tasks of a year (shares of SV-<year>), optionally in one 시도 (2024 name)."""
+    return sum(
+        1
+        for r in raw_programs()
+        if r["project_id"] == f"SV-{year}" and r["record_role"] == "share" and (sido is None or r["sido"] == sido)
+    )

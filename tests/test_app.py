@@ -17,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import dataset, join, programs, view
+from tests.conftest import sv_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -59,7 +60,7 @@ def test_first_page_has_figures_map_and_coverage(records):
     assert at.title[0].value == "지방 디지털 혁신 지도"
     assert metric(at, "기록 수") == f"{len(records):,}"
     info = " ".join(i.value for i in at.info)
-    assert "스마트빌리지 2024: 과제 99개 중 13개 명시" in info
+    assert f"스마트빌리지 2024: 과제 99개 중 {sv_tasks(2024)}개 명시" in info
     assert "공식 5,770억원" in info
     assert not at.error
 
@@ -168,7 +169,7 @@ def test_language_switch_changes_every_label():
     at.radio(key="w_lang").set_value("en").run()
     assert at.title[0].value == "Korea Regional Digital Innovation Map"
     assert [m.label for m in at.metric] == ["Budget in selection", "Records", "Local governments reached"]
-    assert "Smart Village 2024: 13 of 99 tasks itemized" in " ".join(i.value for i in at.info)
+    assert f"Smart Village 2024: {sv_tasks(2024)} of 99 tasks itemized" in " ".join(i.value for i in at.info)
     args = map_args(at)
     assert "Announced total" in args["feature_group"] or "Announced total" in args["layer_control"]
     labels = [s.label for s in at.selectbox]

