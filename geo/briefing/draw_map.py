@@ -1,0 +1,265 @@
+"""The sheet's map panel: the web map's fills, outlines, markers and labels, drawn with matplotlib.
+
+Geometry comes from the 'national' display band and is turned into matplotlib paths once per
+(level, band). Labels are placed greedily around their point and skipped where they would
+cover another label, a star or the frame, as the web map's labels move off each other.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Bbox
+
+from geo import boundaries, maps
+from geo.briefing.figures import SheetData
+from geo.briefing.style import INK, PAGE_IN, font
+from geo.briefing.text import short_name
+
+MAP_RECT = (0.025, 0.075, 0.585, 0.785)  # left, bottom, width, height in figure fractions
+
+# a district label with its year, at its place: (lon, lat, label)
+District = tuple[float, float, str]
+LabelItem = tuple[float, float, str, dict[str, Any]]
+
+# --------------------------------------------------------------------------- geometry
+
+
+def _ring_path(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
+    codes[0] = MplPath.MOVETO
+    codes[-1] = MplPath.CLOSEPOLY
+    return coords, codes
+
+
+def _geom_path(g: shapely.Geometry) -> MplPath:
+    verts, codes = [], []
+    for poly in shapely.get_parts(g):
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            v, c = _ring_path(shapely.get_coordinates(ring))
+            verts.append(v)
+            codes.append(c)
+    if not verts:
+        return MplPath(np.zeros((1, 2)), [MplPath.MOVETO])
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+@cache
+def _paths(level: str, band: str) -> tuple[tuple[str, ...], tuple[MplPath, ...], np.ndarray]:
+    """Codes, matplotlib paths and bounds (x0, y0, x1, y1 per unit) of a display layer."""
+    gdf = boundaries.display_layer(level, band)
+    geoms = gdf.geometry.values
+    return (
+        tuple(str(c) for c in gdf["code"]),
+        tuple(_geom_path(g) for g in geoms),
+        shapely.bounds(np.asarray(geoms)),
+    )
+
+
+@cache
+def _specialty_outlines(band: str) -> dict[str, MplPath]:
+    sido = boundaries.display_layer("sido", band).set_index("code")
+    out = {}
+    for s in maps.SPECIALTIES:
+        g = shapely.coverage_union_all(sido.loc[list(s.sido)].geometry.values)
+        parts = [p for p in shapely.get_parts(g) if p.area >= maps.SPECIALTY_MIN_PART_DEG2]
+        out[s.key] = _geom_path(shapely.MultiPolygon([shapely.Polygon(p.exterior) for p in parts]))
+    return out
+
+
+def specialty_dash(s: maps.Specialty) -> list[float] | None:
+    """The web map's SVG dash pattern of a 특화 outline, at matplotlib's scale (None: solid)."""
+    return [float(x) / 2 for x in s.dash.split()] if s.dash else None
+
+
+# --------------------------------------------------------------------------- frame and fills
+
+
+def _frame(fig: Figure, sea: str) -> Any:
+    ax = fig.add_axes(MAP_RECT)
+    ax.set_facecolor(sea)
+    for side in ax.spines.values():
+        side.set_edgecolor("#c9d3dc")
+        side.set_linewidth(0.6)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def _fit(ax: Any, codes: Sequence[str], bounds: np.ndarray, focus: Sequence[str] | None) -> np.ndarray:
+    """Fit the view to the focus units (or all of Korea); return which units are in view."""
+    view_codes = set(focus) if focus else None
+    sel_b = bounds if view_codes is None else bounds[[c in view_codes for c in codes]]
+    x0, y0 = sel_b[:, 0].min(), sel_b[:, 1].min()
+    x1, y1 = sel_b[:, 2].max(), sel_b[:, 3].max()
+    lat0 = (y0 + y1) / 2
+    aspect = 1 / math.cos(math.radians(lat0))
+    # pad, then widen the box to the axes' shape so the map fills the frame
+    padx, pady = (x1 - x0) * 0.04 + 0.02, (y1 - y0) * 0.04 + 0.02
+    x0, x1, y0, y1 = x0 - padx, x1 + padx, y0 - pady, y1 + pady
+    axw, axh = MAP_RECT[2] * PAGE_IN[0], MAP_RECT[3] * PAGE_IN[1]
+    w, h = (x1 - x0), (y1 - y0) * aspect
+    if w / h < axw / axh:
+        extra = (h * axw / axh - w) / 2
+        x0, x1 = x0 - extra, x1 + extra
+    else:
+        extra = (w * axh / axw - h) / 2 / aspect
+        y0, y1 = y0 - extra, y1 + extra
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(aspect, adjustable="box")
+    return (bounds[:, 2] >= x0) & (bounds[:, 0] <= x1) & (bounds[:, 3] >= y0) & (bounds[:, 1] <= y1)
+
+
+def _fills(ax: Any, data: SheetData) -> None:
+    """Outside, no-data (hatched) and classed units, then the 시도 borders on top."""
+    codes, paths, bounds = _paths(data.level, data.settings.band)
+    visible = _fit(ax, codes, bounds, data.focus)
+    idx = {c: i for i, c in enumerate(codes)}
+
+    def draw(which: Sequence[str], **kw: Any) -> None:
+        ps = [paths[idx[c]] for c in which if c in idx and visible[idx[c]]]
+        if ps:
+            ax.add_collection(PathCollection(ps, **kw), autolim=False)
+
+    cls = data.cls
+    edge_lw = 0.25 if data.level == "sigungu" else 0.6
+    draw(cls.outside, facecolor=maps.OUTSIDE_FILL, edgecolor="#d0d0d0", linewidths=edge_lw, zorder=1)
+    draw(cls.nodata, facecolor=maps.NODATA_FILL, edgecolor="#9a9a9a", hatchcolor=maps.NODATA_HATCH,
+         hatch="//////", linewidths=edge_lw, zorder=1)  # fmt: skip
+    filled = sorted(cls.fill)
+    draw(filled, facecolors=[cls.fill[c] for c in filled], edgecolor="white", linewidths=edge_lw, zorder=2)
+    _, s_paths, _ = _paths("sido", data.settings.band)
+    ax.add_collection(
+        PathCollection(list(s_paths), facecolor="none", edgecolor="#555555", linewidths=0.8, zorder=3),
+        autolim=False,
+    )
+
+
+def _specialties(ax: Any, data: SheetData) -> None:
+    """The 특화 outlines, dashed as on the web map."""
+    if not data.specialties:
+        return
+    outlines = _specialty_outlines(data.settings.band)
+    for s in maps.SPECIALTIES:
+        if s.key in data.specialties:
+            dash = specialty_dash(s)
+            ls = (0, dash) if dash else "solid"
+            ax.add_collection(
+                PathCollection([outlines[s.key]], facecolor="none", edgecolor=s.colour, linewidths=2.2,
+                               linestyle=ls, zorder=4),
+                autolim=False,
+            )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- markers and labels
+
+
+def _star(ax: Any, xs: Sequence[float], ys: Sequence[float], size: float) -> None:
+    ax.scatter(xs, ys, marker="*", s=size, c=maps.DISTRICT_COLOUR, edgecolors="white", linewidths=0.9, zorder=9)
+
+
+def _villages(ax: Any, rows: Sequence[dict[str, Any]]) -> None:
+    pts = [(r["lon"], r["lat"]) for r in rows if r.get("program_type") == "smart_village"
+           and pd.notna(r.get("lat")) and pd.notna(r.get("lon"))]  # fmt: skip
+    if pts:
+        xs, ys = zip(*pts, strict=True)
+        ax.scatter(xs, ys, s=22, c=maps.VILLAGE_COLOUR, edgecolors="white", linewidths=0.8, zorder=7)
+
+
+def _districts(ax: Any, rows: Sequence[dict[str, Any]], lang: str) -> list[District]:
+    """Stars at the districts (their point, else their 시군구's); the labels they will carry."""
+    rep = maps.representative_points("sigungu")
+    districts = []
+    for r in sorted(rows, key=lambda r: str(r.get("id", ""))):
+        if r.get("program_type") != "innovation_district":
+            continue
+        if pd.notna(r.get("lat")) and pd.notna(r.get("lon")):
+            lon, lat = float(r["lon"]), float(r["lat"])
+        elif str(r.get("sigungu_code", "")) in rep:
+            lat, lon = rep[str(r["sigungu_code"])]
+        else:
+            continue  # the national program line itself has no place
+        short = maps.short_district_name(maps.record_name(r, lang))
+        year = maps.record_year(r)
+        districts.append((lon, lat, f"{short} ({year})" if year else short))
+    if districts:
+        _star(ax, [d[0] for d in districts], [d[1] for d in districts], 230)
+    return districts
+
+
+def _region_labels(data: SheetData) -> list[LabelItem]:
+    """Every 시도 on a 시도 map; the ten highest-valued units on a 시군구 map."""
+    rp = maps.representative_points(data.level)
+    if data.level == "sido":
+        codes = _paths("sido", data.settings.band)[0]  # in drawing order, as the labels are placed
+        named = [c for c in codes if data.focus is None or c in set(data.focus)]
+    else:
+        named = list(data.cls.values.sort_values(ascending=False, kind="stable").index[:10])
+    items = []
+    for c in named:
+        if c in rp:
+            lat, lon = rp[c]
+            items.append((lon, lat, short_name(c, data.level, data.lang), {"size": 7.5, "color": "#333333"}))
+    return items
+
+
+def _place_labels(ax: Any, renderer: Any, items: Sequence[LabelItem], taken: list[Bbox]) -> None:
+    """Greedy label placement: right, left, above, below; skip a label that fits nowhere."""
+    offsets = [((7, 0), "left", "center"), ((-7, 0), "right", "center"), ((0, 7), "center", "bottom"),
+               ((0, -7), "center", "top"), ((7, 9), "left", "bottom"), ((7, -9), "left", "top")]  # fmt: skip
+    ax_box = ax.get_window_extent(renderer)
+    for x, y, label, style in items:
+        for (dx, dy), ha, va in offsets:
+            t = ax.annotate(
+                label,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontproperties=font(style.get("size", 8), style.get("bold", False)),
+                color=style.get("color", INK),
+                parse_math=False,
+                annotation_clip=True,
+                # a white box as the web map's labels have (a stroke halo would turn the
+                # label into a path in the PDF: no longer text, not searchable)
+                bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.82},
+                zorder=style.get("zorder", 8),
+            )
+            bb = t.get_window_extent(renderer).expanded(1.04, 1.1)
+            inside = ax_box.x0 <= bb.x0 and bb.x1 <= ax_box.x1 and ax_box.y0 <= bb.y0 and bb.y1 <= ax_box.y1
+            if inside and not any(bb.overlaps(o) for o in taken):
+                taken.append(bb)
+                break
+            t.remove()
+
+
+def map_panel(fig: Figure, renderer: Any, data: SheetData) -> list[District]:
+    """Draw the map on the sheet's left; return the districts drawn (the legend lists their star)."""
+    ax = _frame(fig, data.settings.sea_colour)
+    _fills(ax, data)
+    _specialties(ax, data)
+    rows = data.rows
+    if "village" in data.layers:
+        _villages(ax, rows)
+    districts = _districts(ax, rows, data.lang) if "districts" in data.layers else []
+    taken: list[Bbox] = []  # star boxes are obstacles for every label
+    for lon, lat, _ in districts:
+        px, py = ax.transData.transform((lon, lat))
+        taken.append(Bbox.from_extents(px - 9, py - 9, px + 9, py + 9))
+    style = {"size": 8.5, "bold": True, "color": maps.DISTRICT_COLOUR, "zorder": 10}
+    items: list[LabelItem] = [(lon, lat, label, style) for lon, lat, label in districts]
+    _place_labels(ax, renderer, items + _region_labels(data), taken)
+    return districts

@@ -1,0 +1,197 @@
+"""The numbers on the sheet: the selection, its classes (as the web map has them), key figures, coverage.
+
+Nothing here draws: every number the sheet prints is computed once in :func:`sheet_data`, so
+the drawing modules only place it, and the app can reuse :func:`key_figures` without matplotlib.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from geo import join, maps
+from geo.briefing.text import as_filters, say, span_words
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The numbers a briefing states next to the map (the app's figure row can use them too)."""
+
+    budget: float  # NaN when no record in the selection has an amount on the span
+    budget_metric: str
+    budget_label: str
+    budget_span: str
+    placed: float  # part of the budget drawn on the map (at the map's level)
+    n_records: int
+    n_lgs: int  # 시군구-level local governments reached
+    n_sido: int
+    coverage: tuple[str, ...]  # reconciliation lines, national
+
+
+def _coverage_lines(records: pd.DataFrame, filters: join.Filters, lang: str, table: pd.DataFrame | None) -> list[str]:
+    """The reconciliation lines that matter for this view (national; they ignore region filters)."""
+    rec = join.reconcile(records) if table is None else table
+    by_id = {r["id"]: r for r in rec.to_dict("records")}
+    year = filters.year or 2024
+    out = []
+    want_sv = filters.program_type in (None, "smart_village")
+    want_budget = filters.program_type != "smart_village"
+    b = by_id.get(f"TOTAL_{year}_BUDGET") or by_id.get("TOTAL_2024_BUDGET")
+    if want_budget and b is not None and not math.isnan(b["records"]):
+        df = join.attach(records)
+        y = int(str(b["year"])[:4])
+        n = int(df.loc[(df["record_role"] == "whole") & (df["annual_year"] == y), "annual_national"].notna().sum())
+        official, rec_n = maps.fmt_number(b["official"]), maps.fmt_number(b["records"]) or "0"
+        out.append(say(lang, "cov_budget", y=y, official=official, rec=rec_n, n=n))
+    s = by_id.get(f"SV_{year}_TASKS") or by_id.get("SV_2024_TASKS")
+    if want_sv and s is not None and not math.isnan(s["records"]):
+        official, rec_n = maps.fmt_number(s["official"]), maps.fmt_number(s["records"]) or "0"
+        out.append(say(lang, "cov_sv", y=s["year"], official=official, rec=rec_n))
+    return out
+
+
+def key_figures(
+    records: pd.DataFrame,
+    filters: Any = None,
+    *,
+    level: str = "sigungu",
+    metric: str = maps.DEFAULT_METRIC,
+    lang: str = "ko",
+    reconciliation: pd.DataFrame | None = None,
+) -> KeyFigures:
+    """Budget in the selection (with its span), records, local governments, coverage lines.
+
+    ``records`` are all records (uploads included); the filters are applied here. A count
+    metric shows the announced lifetime total as its budget, since a count has no money.
+    """
+    maps.check_lang(lang)
+    f = as_filters(filters)
+    return selection_figures(records, join.apply_filters(records, f), f, level, metric, lang, reconciliation)
+
+
+def selection_figures(
+    records: pd.DataFrame,
+    sel: pd.DataFrame,
+    f: join.Filters,
+    level: str,
+    metric: str,
+    lang: str,
+    reconciliation: pd.DataFrame | None,
+) -> KeyFigures:
+    """:func:`key_figures` of a selection already made, so the sheet filters the records once."""
+    m = join.get_metric(metric)
+    bm = m if m.column is not None else join.get_metric("life_total")
+    vals = join._values(sel, bm)
+    budget = float(vals.sum()) if vals.notna().any() else math.nan
+    placed_mask = sel[f"at_{level}"] != ""
+    placed = float(vals[placed_mask].sum()) if vals[placed_mask].notna().any() else 0.0
+    label, _unit = maps.metric_label(bm.key, lang)
+    return KeyFigures(
+        budget=budget,
+        budget_metric=bm.key,
+        budget_label=label,
+        budget_span=span_words(bm, lang),
+        placed=placed,
+        n_records=len(sel),
+        n_lgs=int(sel.loc[sel["at_sigungu"] != "", "at_sigungu"].nunique()),
+        n_sido=int(sel.loc[sel["at_sido"] != "", "at_sido"].nunique()),
+        coverage=tuple(_coverage_lines(records, f, lang, reconciliation)),
+    )
+
+
+@dataclass
+class Classes:
+    """The choropleth's classes for this view: bins, each unit's fill, and the units without one."""
+
+    bins: list[maps.ClassBin]
+    fill: dict[str, str]  # code -> colour
+    nodata: list[str]
+    outside: list[str]
+    values: pd.Series  # in-scope values by code
+
+
+def classes(values: pd.DataFrame, level: str, focus: Iterable[str] | None, settings: maps.MapSettings) -> Classes:
+    """The web map's classification (same function, same inputs as maps.choropleth_layer)."""
+    df = maps.values_frame(values)
+    codes = maps.layer_codes(level)
+    focus_set = set(codes) if focus is None else {str(c) for c in focus}
+    in_scope = [c for c in codes if c in focus_set]
+    vals = df["value"].reindex(in_scope)
+    bins, _ = maps.classify(vals.dropna().tolist(), settings.k, settings.scheme)
+    fill, nodata, outside = {}, [], []
+    for c in codes:
+        if c not in focus_set:
+            outside.append(c)
+            continue
+        i = maps.class_of(vals.get(c, math.nan), bins)
+        if i is None:
+            nodata.append(c)
+        else:
+            fill[c] = bins[i].colour
+    return Classes(bins, fill, nodata, outside, vals.dropna())
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """Everything one sheet shows, computed before drawing: the view, its selection and numbers."""
+
+    filters: join.Filters
+    sel: pd.DataFrame  # the selected records
+    level: str
+    metric: str
+    lang: str
+    settings: maps.MapSettings
+    layers: tuple[str, ...]
+    specialties: tuple[str, ...]  # 특화 outlines to draw: the filtered one, or all if the layer is on
+    focus: tuple[str, ...] | None  # the units in the selection's region, None for all of Korea
+    cls: Classes
+    figs: KeyFigures
+
+    @cached_property
+    def rows(self) -> list[dict[str, Any]]:
+        """The selected records as dicts, as the marker layers read them."""
+        return self.sel.to_dict("records")
+
+
+def sheet_data(
+    records: pd.DataFrame,
+    filters: Any,
+    *,
+    level: str,
+    metric: str,
+    lang: str,
+    settings: maps.MapSettings,
+    layers: Iterable[str],
+    reconciliation: pd.DataFrame | None,
+) -> SheetData:
+    """Filter, aggregate and classify once; check the language and level before any drawing."""
+    maps.check_lang(lang)
+    if level not in maps.LEVELS:
+        raise ValueError(f"level must be one of {maps.LEVELS}, not {level!r}")
+    f = as_filters(filters)
+    sel = join.apply_filters(records, f)
+    values = join.aggregate(sel, level, metric)
+    focus = maps.focus_codes(level, f)
+    layers = tuple(layers)
+    keys = {s.key for s in maps.SPECIALTIES}
+    specialties = [f.specialty] if f.specialty and f.specialty in keys else []
+    if "specialties" in layers and not specialties:
+        specialties = [s.key for s in maps.SPECIALTIES]
+    return SheetData(
+        filters=f,
+        sel=sel,
+        level=level,
+        metric=metric,
+        lang=lang,
+        settings=settings,
+        layers=layers,
+        specialties=tuple(specialties),
+        focus=focus,
+        cls=classes(values, level, focus, settings),
+        figs=selection_figures(records, sel, f, level, metric, lang, reconciliation),
+    )
