@@ -170,6 +170,15 @@ def test_embedded_geometry_round_trips() -> None:
     assert len(got) == len(shapely.get_coordinates(ext))
 
 
+def test_rings_are_google_encoded_polylines() -> None:
+    # The worked example of Google's Polyline Algorithm: (38.5, -120.2), (40.7, -120.95), (43.252, -126.453).
+    pts = [[-120.2, 38.5], [-120.95, 40.7], [-126.453, 43.252]]  # [lon, lat], as shapely gives them
+    text = maps.encode_ring(pts)
+    assert text == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
+    assert maps.decode_ring(text) == pts
+    assert all(63 <= ord(ch) <= 126 for ch in maps.encode_ring([[124.61268, 33.11452], [131.87818, 38.61349]]))
+
+
 def test_markers_and_counts(page: str, records: pd.DataFrame) -> None:
     arrays = marker_arrays(page)
     flat = [p for arr in arrays for p in arr]

@@ -8,7 +8,7 @@ so callers write ``from geo import maps; maps.build_map(...)``:
 | ``text`` | what the map says (labels ko/en, metric names and units, filter words) |
 | ``style`` | how it looks (palettes, colours, specialties, marker symbols, :class:`MapSettings`) |
 | ``markup`` | making data safe for the page (HTML escaping, JSON in scripts, numbers) |
-| ``codec`` | the compact geometry encoding that ``geo/web/kdim.js`` decodes |
+| ``codec`` | the geometry encoding (encoded-polyline rings) that ``geo/web/kdim.js`` decodes |
 | ``geometry`` | display geometry per level (cached), islets, bounds, ``region_at`` |
 | ``classes`` | class breaks (mapclassify) |
 | ``elements`` | offline folium elements, our scripts and styles, deterministic ids |

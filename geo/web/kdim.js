@@ -11,37 +11,25 @@
   if (root.kdim) return;
 
   // ------------------------------------------------------------------ geometry codec
-  // Rings are delta + zigzag + 5-bit varint strings in a base64 alphabet (geo/maps/codec.py).
-  // Decoded straight into L.LatLng objects (layers use coordsToLatLng: kdimLL): no
-  // intermediate [lon, lat] arrays, which were half of the garbage collector's work.
-  var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  var TBL = new Int8Array(128);
-  for (var i = 0; i < ALPHABET.length; i++) TBL[ALPHABET.charCodeAt(i)] = i;
-
-  function ring(s, scale) {
-    var out = [], i = 0, x = 0, y = 0, n = s.length, v, mul, c;
-    while (i < n) {
-      v = 0; mul = 1;
-      do { c = TBL[s.charCodeAt(i++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
-      x += (v % 2) ? -(v + 1) / 2 : v / 2;
-      v = 0; mul = 1;
-      do { c = TBL[s.charCodeAt(i++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
-      y += (v % 2) ? -(v + 1) / 2 : v / 2;
-      out.push(new L.LatLng(y / scale, x / scale));
-    }
+  // Rings are Google encoded polylines (precision in fc.precision, lat,lng; geo/maps/codec.py),
+  // decoded by the vendored @mapbox/polyline (polyline.js, loaded before this file) and made
+  // L.LatLng objects here, so the layers need no coordsToLatLng of their own (kdimLL).
+  function ring(s, precision) {
+    var c = root.polyline.decode(s, precision), n = c.length, out = new Array(n);
+    for (var i = 0; i < n; i++) out[i] = new L.LatLng(c[i][0], c[i][1]);
     return out;
   }
 
   function decode(fc) {
     if (fc.kdimDecoded) return fc;
-    var sc = fc.scale;
+    var pr = fc.precision;
     fc.features.forEach(function (f) {
       var g = f.geometry;
-      if (g.type === 'LineString') g.coordinates = ring(g.coordinates, sc);
+      if (g.type === 'LineString') g.coordinates = ring(g.coordinates, pr);
       else if (g.type === 'Polygon' || g.type === 'MultiLineString')
-        g.coordinates = g.coordinates.map(function (r) { return ring(r, sc); });
+        g.coordinates = g.coordinates.map(function (r) { return ring(r, pr); });
       else if (g.type === 'MultiPolygon') g.coordinates = g.coordinates.map(function (p) {
-        return p.map(function (r) { return ring(r, sc); });
+        return p.map(function (r) { return ring(r, pr); });
       });
     });
     fc.kdimDecoded = true;
