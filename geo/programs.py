@@ -322,15 +322,12 @@ def _cell_check(rule: CellRule, col: str) -> pa.Check:
 
 def _schema(severity: str) -> pa.DataFrameSchema:
     """The pandera schema of one severity, built from CELL_RULES and ROW_RULES."""
-    cols = {
-        c: pa.Column(
-            str,
-            [_cell_check(r, c) for r in CELL_RULES if r.severity == severity and c in r.columns],
-            unique=c == "id" and severity == "error",
-            report_duplicates="exclude_first",
-        )
-        for c in COLUMNS
-    }
+    cols = {}
+    for c in COLUMNS:  # every cell is already text (dtype None: no per-column dtype pass, 3x faster)
+        checks = [_cell_check(r, c) for r in CELL_RULES if r.severity == severity and c in r.columns]
+        unique = c == "id" and severity == "error"
+        if checks or unique:
+            cols[c] = pa.Column(None, checks, unique=unique, report_duplicates="exclude_first")
     checks = []
     for r in ROW_RULES:
         if r.severity == severity:
@@ -342,9 +339,8 @@ def _schema(severity: str) -> pa.DataFrameSchema:
 ERROR_SCHEMA, WARNING_SCHEMA = _schema("error"), _schema("warning")
 
 
-def _header_schema() -> pa.DataFrameSchema:
-    """Columns only: reports missing and extra columns (pandera's strict mode)."""
-    return pa.DataFrameSchema({c: pa.Column(str, required=c in REQUIRED_COLUMNS) for c in COLUMNS}, strict=True)
+# Columns only: reports missing and extra columns (pandera's strict mode).
+HEADER_SCHEMA = pa.DataFrameSchema({c: pa.Column(None, required=c in REQUIRED_COLUMNS) for c in COLUMNS}, strict=True)
 
 
 # --------------------------------------------------------------------------- loading
@@ -383,7 +379,7 @@ def _header_issues(header: list[str], fname: str) -> tuple[list[Issue], bool]:
                 )
             )
     try:
-        _header_schema().validate(pd.DataFrame(columns=list(dict.fromkeys(header)), dtype=str), lazy=True)
+        HEADER_SCHEMA.validate(pd.DataFrame(columns=list(dict.fromkeys(header)), dtype=str), lazy=True)
     except pa.errors.SchemaErrors as exc:
         for fc in exc.failure_cases.to_dict("records"):
             col = str(fc["failure_case"])

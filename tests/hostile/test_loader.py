@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from geo import cli
 from geo.programs import ProgramLoad, load_programs
 from tests.hostile.corpus import Case, cases
 
@@ -57,31 +56,47 @@ def test_loader(case: Case) -> None:
     assert_outcome(case, load_programs(case.data, name=f"{case.name}.csv"))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_cli_validate(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "upload.csv"
-    path.write_bytes(case.data)
-    code = cli.main(["validate", str(path)])
-    out = capsys.readouterr()
-    assert out.err == "" and "Traceback" not in out.out
-    assert out.out.startswith(f"{path}: read as")
-    assert code == (1 if case.outcome in ("reject", "refuse") else 0), out.out
-    load = load_programs(path)
-    assert out.out.strip() == load.report()
-
-
-def test_cli_whole_corpus_in_one_process_prints_no_traceback(tmp_path: Path) -> None:
-    """The real command over every case at once: reports on stdout, nothing on stderr."""
-    paths = []
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], subprocess.CompletedProcess]:
+    """The real command (`python -m geo validate`) over every case at once; its report per file."""
+    folder = tmp_path_factory.mktemp("corpus")
+    paths = {}
     for n, case in enumerate(CASES):
-        p = tmp_path / f"case{n:03d}.csv"
+        p = folder / f"case{n:03d}.csv"
         p.write_bytes(case.data)
-        paths.append(str(p))
-    run = subprocess.run([sys.executable, "-m", "geo", "validate", *paths], cwd=ROOT, capture_output=True, text=True)
-    assert run.stderr == "", run.stderr[-2000:]
-    assert run.returncode == 1
-    for p in paths:
-        assert f"{p}: read as" in run.stdout
+        paths[case.name] = str(p)
+    run = subprocess.run(
+        [sys.executable, "-m", "geo", "validate", *paths.values()], cwd=ROOT, capture_output=True, text=True
+    )
+    sections: dict[str, str] = {}
+    for name, p in paths.items():
+        begin = run.stdout.index(f"{p}: read as")
+        nxt = [run.stdout.find(f"{q}: read as", begin + 1) for q in paths.values()]
+        stop = min([i for i in nxt if i > begin] or [len(run.stdout)])
+        sections[name] = run.stdout[begin:stop].strip()
+    return sections, run
+
+
+def test_cli_prints_no_traceback(cli_run: tuple[dict[str, str], subprocess.CompletedProcess]) -> None:
+    _, run = cli_run
+    assert run.stderr == "" and "Traceback" not in run.stdout, run.stderr[-2000:]
+    assert run.returncode == 1  # the corpus has rejected rows
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_cli_validate(case: Case, cli_run: tuple[dict[str, str], subprocess.CompletedProcess]) -> None:
+    """The CLI's report for the case: the same counts and messages the loader gives."""
+    report = cli_run[0][case.name]
+    head = report.splitlines()[0]
+    n_errors = int(head.rsplit("; ", 1)[1].split(" errors")[0])
+    assert (n_errors > 0) == (case.outcome in ("reject", "refuse")), report
+    if case.outcome == "read":
+        assert head.endswith("0 errors, 0 warnings"), report
+    for e in case.expects:
+        where = f", row {e.row}" if e.row is not None else ""
+        where += f", column {e.column}" if e.column else ""
+        lines = [ln for ln in report.splitlines() if ln.startswith(e.severity.upper()) and e.fragment in ln]
+        assert any(f"{where}: " in ln for ln in lines), f"{e} not in\n{report}"
 
 
 def test_200k_rows_time_and_memory_are_bounded(capsys: pytest.CaptureFixture[str]) -> None:
