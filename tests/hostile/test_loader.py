@@ -110,4 +110,4 @@ def test_200k_rows_time_and_memory_are_bounded(capsys: pytest.CaptureFixture[str
     tracemalloc.stop()
     with capsys.disabled():
         print(f"\n200,000 rows ({len(data) / 1e6:.1f} MB): {seconds:.2f} s, peak {peak / 1e6:.0f} MB traced")
-    assert load.errors and seconds < 10 and peak < 200e6
+    assert load.errors and seconds < 30 and peak < 200e6  # ~2 s alone, ~7 s on a loaded 2-core CI
