@@ -464,6 +464,8 @@ def main() -> None:
     st.caption(t("app_subtitle", lang))
     for msg in messages:
         st.error(msg)
+    for msg in dataset.problems():  # e.g. a damaged boundary file: the map still draws, from memory
+        st.warning(msg)
     if st.session_state.get("ignored"):
         st.warning(t("query_warning", lang, items=", ".join(st.session_state["ignored"])))
     up = st.session_state.get("upload")

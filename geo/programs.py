@@ -1,9 +1,11 @@
-"""The programs table: its schema, loading (UTF-8, UTF-8 with BOM, CP949) and validation.
+"""The programs table: its schema, loading (see geo/csvread.py for encodings and delimiters) and validation.
 
 Officials edit ``data/programs.csv`` in Excel, which in Korea often saves CP949. A file with a
 few bad rows must still load: every problem is reported at once (file, spreadsheet row,
 column, value, what was expected), bad rows are rejected and good rows kept. The checks are
-declared as pandera schemas (one for errors, one for warnings), not hand-written if-chains.
+declared in two tables of rules (CELL_RULES, ROW_RULES) that become pandera schemas, one for
+errors and one for warnings, not hand-written if-chains. A file that is no table at all (a
+workbook, binary data, an empty file) comes back as one file-level error, never as a traceback.
 
 Row numbers are what a spreadsheet shows: the header is row 1, the first data row is row 2.
 Text is kept raw (no HTML escaping here): the map escapes it when it renders.
@@ -12,10 +14,10 @@ Text is kept raw (no HTML escaping here): the map escapes it when it renders.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import math
+import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,42 @@ from typing import IO, Any
 import pandas as pd
 import pandera.pandas as pa
 
-from geo import regions
+from geo import csvread, regions
+from geo.program_checks import (  # noqa: F401 (LON_*/LAT_*, TRUE/FALSE_WORDS: part of this module's API)
+    ANNUAL_COLUMNS,
+    FALSE_WORDS,
+    LAT_MAX,
+    LAT_MIN,
+    LON_MAX,
+    LON_MIN,
+    MAX_AMOUNT,
+    TRUE_WORDS,
+    _annual_year_given,
+    _blank,
+    _bool,
+    _context,
+    _date_bounds,
+    _group_matches_sido,
+    _is_date,
+    _is_num,
+    _is_year,
+    _latlon_pair,
+    _national_has_no_region,
+    _needs,
+    _no_polygon,
+    _nonneg,
+    _num,
+    _outside,
+    _parts_within_total,
+    _period_order,
+    _plausible,
+    _point_detail,
+    _point_in_named,
+    _point_sigungu,
+    _region_group_ok,
+    _sugg,
+    _swapped,
+)
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -36,7 +73,6 @@ COLUMNS: tuple[str, ...] = (
     "lead_org", "source_url", "source_ref", "source_date", "note",
 )  # fmt: skip
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name_ko", "location_precision", "source_url", "source_date")
-ANNUAL_COLUMNS = ("annual_total", "annual_national", "annual_local")
 LIFE_COLUMNS = ("life_total", "life_national", "life_local")
 BUDGET_COLUMNS: tuple[str, ...] = ANNUAL_COLUMNS + LIFE_COLUMNS
 FIELDS: tuple[str, ...] = ("거점 조성", "신기술 융합·확산", "지역사회 포용", "디지털 인재 양성")
@@ -55,13 +91,16 @@ PRECISIONS: tuple[str, ...] = (
     "site", "emd_centroid", "sigungu", "sido", "region_group", "multi_region", "national",
 )  # fmt: skip
 ROLES = ("whole", "share")
-TRUE_WORDS = {"true", "yes", "y", "1", "예", "o"}
-FALSE_WORDS = {"false", "no", "n", "0", "아니오", "x"}
-# lon/lat box around South Korea incl. 독도 and 마라도 (same as geo.boundaries.KOREA_BOUNDS)
-LON_MIN, LAT_MIN, LON_MAX, LAT_MAX = 124.5, 33.0, 132.0, 38.7
 
-ENCODINGS = ("utf-8-sig", "utf-8", "cp949")
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "programs.csv"
+# Free text: where a spreadsheet formula could hide (checked for = + - @ tab CR at the start).
+TEXT_COLUMNS: tuple[str, ...] = (
+    "id", "project_id", "name_ko", "name_en", "specialty", "sido", "sigungu", "emd", "site_name",
+    "lead_org", "source_url", "source_ref", "note",
+)  # fmt: skip
+MAX_CELL = csvread.MAX_CELL
+# KDIM_DATA_DIR points the app and the CLI at another copy of data/ (tests, a staging copy).
+DATA_DIR = Path(os.environ.get("KDIM_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
+DATA_FILE = DATA_DIR / "programs.csv"
 
 
 # --------------------------------------------------------------------------- results
@@ -95,6 +134,7 @@ class ProgramLoad:
     file: str = ""
     n_rows: int = 0  # data rows read (blank lines not counted)
     rejected_rows: list[int] = field(default_factory=list)
+    delimiter: str = ","
 
     @property
     def errors(self) -> list[Issue]:
@@ -112,160 +152,27 @@ class ProgramLoad:
     def report(self) -> str:
         """Human-readable report, one line per issue, for the CLI and the app."""
         head = (
-            f"{self.file}: read as {self.encoding or 'unknown encoding'}; {self.n_rows} data rows, "
+            f"{self.file}: read as {self.encoding or 'unknown encoding'}{_delimiter_words(self.delimiter)}; "
+            f"{self.n_rows} data rows, "
             f"{len(self.records)} accepted, {len(self.rejected_rows)} rejected; "
             f"{len(self.errors)} errors, {len(self.warnings)} warnings"
         )
         return "\n".join([head, *(str(i) for i in self.issues)])
 
 
-# --------------------------------------------------------------------------- parsing helpers
+_DELIMITER_NAMES = {";": "semicolon", "\t": "tab", "|": "bar"}
 
 
-def _num(text: str) -> float | None:
-    """A number in 억원: '63', '93.5', '1,039' (thousands commas allowed); '' → None."""
-    t = str(text).strip().replace(",", "")
-    if not t:
-        return None
-    v = float(t)
-    if math.isnan(v) or math.isinf(v):
-        raise ValueError(text)
-    return v
+def _delimiter_words(d: str) -> str:
+    return "" if d == "," else f" ({_DELIMITER_NAMES.get(d, repr(d))}-separated)"
 
 
-def _is_num(text: str) -> bool:
-    try:
-        _num(text)
-        return True
-    except ValueError:
-        return False
-
-
-def _nonneg(text: str) -> bool:
-    try:
-        v = _num(text)
-    except ValueError:
-        return True  # reported by the numeric check
-    return v is None or v >= 0
-
-
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-
-def _date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """First and last day a 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' covers; None if empty or bad."""
-    m = _DATE.match(str(text).strip())
-    if not m:
-        return None
-    y, mo, d = m.group(1), m.group(2), m.group(3)
-    try:
-        if d:
-            start = pd.Timestamp(f"{y}-{mo}-{d}")
-            return start, start
-        if mo:
-            start = pd.Timestamp(f"{y}-{mo}-01")
-            return start, start + pd.offsets.MonthEnd(0)
-        return pd.Timestamp(f"{y}-01-01"), pd.Timestamp(f"{y}-12-31")
-    except ValueError:
-        return None
-
-
-def _is_date(text: str) -> bool:
-    return str(text).strip() == "" or _date_bounds(text) is not None
-
-
-def _is_year(text: str) -> bool:
-    t = str(text).strip()
-    return t == "" or (t.isdigit() and 1990 <= int(t) <= 2100)
-
-
-def _bool(text: str) -> bool | None:
-    t = str(text).strip().lower()
-    if t in TRUE_WORDS:
-        return True
-    if t in FALSE_WORDS:
-        return False
-    return None
-
-
-# --------------------------------------------------------------------------- region context
-
-
-def _resolve_sido(text: str) -> tuple[str, str, list[str]]:
-    """(code, note, suggestions): code '' when unresolved, suggestions then say what is close."""
-    if not str(text).strip():
-        return "", "", []
-    try:
-        r = regions.resolve(text, level="sido")
-        return r.code, r.note, []
-    except regions.UnknownRegionError as exc:
-        return "", "", exc.suggestions or regions.suggest(text)
-
-
-def _resolve_sigungu(text: str, sido_text: str) -> tuple[str, str, list[str]]:
-    if not str(text).strip():
-        return "", "", []
-    sido_code = _resolve_sido(sido_text)[0] if str(sido_text).strip() else ""
-    try:
-        r = regions.resolve(text, sido=sido_code or None, level="sigungu")
-        return r.code, r.note, []
-    except regions.UnknownRegionError as exc:
-        sugg = list(exc.suggestions)
-        if sido_code and not isinstance(exc, regions.AmbiguousRegionError):
-            # "구미식" alone is too short to match "경상북도 구미시": ask with the 시도 in front.
-            near = regions.suggest(f"{regions.name(sido_code)} {text}")
-            sugg = [n for n in near if n != regions.name(sido_code)] + [n for n in sugg if n not in near]
-        return "", "", sugg[:5] or regions.suggest(text)
-
-
-def _point_sigungu(lat: pd.Series, lon: pd.Series) -> pd.Series:
-    """2024 시군구 code under each point ('' outside every polygon; NaN rows skipped)."""
-    out = pd.Series("", index=lat.index, dtype=object)
-    ok = lat.notna() & lon.notna()
-    if not ok.any():
-        return out
-    import geopandas as gpd  # heavy: only when a row has coordinates
-
-    from geo import boundaries
-
-    layer = boundaries.load_layer("sigungu")[["code", "geometry"]]
-    pts = gpd.GeoDataFrame(index=lat.index[ok], geometry=gpd.points_from_xy(lon[ok], lat[ok]), crs=4326)
-    hit = gpd.sjoin(pts, layer, how="left", predicate="within")
-    hit = hit[~hit.index.duplicated(keep="first")]
-    out.loc[hit.index] = hit["code"].fillna("").astype(str)
-    return out
-
-
-def _context(df: pd.DataFrame) -> pd.DataFrame:
-    """Derived columns the checks need (resolved codes, parsed points), prefixed with '_'."""
-    ctx = pd.DataFrame(index=df.index)
-    sido = [_resolve_sido(v) for v in df["sido"]]
-    sgg = [_resolve_sigungu(v, s) for v, s in zip(df["sigungu"], df["sido"], strict=True)]
-    ctx["_sido_code"] = [c for c, _, _ in sido]
-    ctx["_sido_note"] = [n for _, n, _ in sido]
-    ctx["_sido_sugg"] = [s for _, _, s in sido]
-    ctx["_sgg_code"] = [c for c, _, _ in sgg]
-    ctx["_sgg_note"] = [n for _, n, _ in sgg]
-    ctx["_sgg_sugg"] = [s for _, _, s in sgg]
-
-    def num_or_nan(v: str) -> float:
-        try:
-            x = _num(v)
-        except ValueError:
-            return math.nan
-        return math.nan if x is None else x
-
-    ctx["_lat"] = df["lat"].map(num_or_nan).astype(float)
-    ctx["_lon"] = df["lon"].map(num_or_nan).astype(float)
-    inside = ctx["_lat"].between(LAT_MIN, LAT_MAX) & ctx["_lon"].between(LON_MIN, LON_MAX)
-    ctx["_pt_sgg"] = _point_sigungu(ctx["_lat"].where(inside), ctx["_lon"].where(inside))
-    return ctx
-
-
-# --------------------------------------------------------------------------- the schemas
+# --------------------------------------------------------------------------- the rules
 #
-# Each check carries a unique ``error`` text (pandera reports it in failure_cases["check"]);
-# _RULES maps that text to the column to blame and what was expected.
+# Two tables declare every check: CELL_RULES (one cell at a time) and ROW_RULES (a row, with
+# the derived '_' columns). _schema() turns them into pandera schemas, one per severity. Each
+# check carries a unique ``error`` key (pandera reports it in failure_cases["check"]); _RULES
+# maps it back to the column to blame and what was expected.
 
 
 @dataclass(frozen=True)
@@ -276,411 +183,167 @@ class _Rule:
     detail: Callable[[pd.Series], str] | None = None  # row (data + context) → extra message text
 
 
-_RULES: dict[str, _Rule] = {}
+@dataclass(frozen=True)
+class CellRule:
+    """A check of single cells in each of ``columns``; ``vector`` checks take the whole Series."""
+
+    columns: tuple[str, ...]
+    ok: Callable[[str], bool] | Callable[[pd.Series], pd.Series]
+    expected: str
+    problem: str
+    severity: str = "error"
+    vector: bool = False
 
 
-def _elem(col: str, fn: Callable[[str], bool], expected: str, problem: str) -> pa.Check:
-    key = f"{col}: {problem}"
-    _RULES[key] = _Rule(col, expected, problem)
+@dataclass(frozen=True)
+class RowRule:
+    """A check that needs several cells of a row; ``key`` is '<column>: <what>'."""
+
+    key: str
+    ok: Callable[[pd.DataFrame], pd.Series]
+    expected: str
+    problem: str
+    detail: Callable[[pd.Series], str] | None = None
+    severity: str = "error"
+
+    @property
+    def column(self) -> str:
+        return self.key.split(":")[0]
+
+
+def _one_of(values: tuple[str, ...]) -> Callable[[str], bool]:
+    return lambda v: v.strip() in ("", *values)
+
+
+def _formula_free(v: str) -> bool:
+    from geo.export import neutralise_cell  # the export's own rule, so report and export agree
+
+    return neutralise_cell(v) == v
+
+
+_GROUPS = (*regions.REGION_GROUPS, *regions.SUPER_GROUPS)
+_AMOUNT = f"an amount of 0 to {MAX_AMOUNT:,.0f} 억원"
+
+CELL_RULES: tuple[CellRule, ...] = (
+    CellRule(REQUIRED_COLUMNS, lambda v: v.strip() != "", "a value (required)", "empty"),
+    CellRule(("id",), lambda v: not re.search(r"\s", v.strip()), "an id without spaces", "contains spaces"),
+    CellRule(("record_role",), _one_of(ROLES), "whole or share (empty = whole)", "unknown role"),
+    CellRule(("year", "annual_year"), _is_year, "a year such as 2024 (1990–2100)", "not a year"),
+    CellRule(("field",), _one_of(FIELDS), "one of " + ", ".join(FIELDS) + " (or empty)", "unknown field"),
+    CellRule(
+        ("region_group",), _region_group_ok, f"권역: {', '.join(_GROUPS)} (several separated by |)", "unknown 권역"
+    ),
+    CellRule(("location_precision",), _one_of(PRECISIONS), "one of " + ", ".join(PRECISIONS), "unknown precision"),
+    CellRule(BUDGET_COLUMNS, _is_num, "a number in 억원 without unit (e.g. 63 or 93.5)", "not a number"),
+    CellRule(BUDGET_COLUMNS, _nonneg, "an amount of 0 or more", "negative budget"),
+    CellRule(BUDGET_COLUMNS, _plausible, _AMOUNT, "amount too large to be a program budget"),
+    CellRule(("lat", "lon"), _is_num, "a decimal degree number (WGS84)", "not a number"),
+    CellRule(("period_start", "period_end", "source_date"), _is_date, "a date: YYYY, YYYY-MM or YYYY-MM-DD",
+             "not a date"),
+    CellRule(
+        ("source_url",),
+        lambda v: v.strip() == "" or re.match(r"^https?://\S+$", v.strip()) is not None,
+        "an http(s) address",
+        "not a web address",
+    ),
+    CellRule(("bottom_up",), lambda v: v.strip() == "" or _bool(v) is not None, "true or false (or empty)",
+             "not true/false"),
+    CellRule(COLUMNS, lambda s: s.str.len() <= MAX_CELL, f"at most {MAX_CELL:,} characters", "cell too long",
+             vector=True),
+    CellRule(("program_type",), _one_of(PROGRAM_TYPES), "one of " + ", ".join(PROGRAM_TYPES),
+             "unknown program_type", "warning"),
+    CellRule(
+        TEXT_COLUMNS,
+        _formula_free,
+        "text that does not start with = + - @, tab or CR (a spreadsheet runs it as a formula)",
+        "starts like a spreadsheet formula; exports prefix it with an apostrophe",
+        "warning",
+    ),
+)  # fmt: skip
+
+ROW_RULES: tuple[RowRule, ...] = (
+    RowRule("sido: unknown", lambda d: _blank(d["sido"]) | (d["_sido_code"] != ""),
+            "a 2024 시도 name, alias or code", "unknown 시도", lambda r: _sugg(r["_sido_sugg"])),
+    RowRule("sigungu: unknown", lambda d: _blank(d["sigungu"]) | (d["_sgg_code"] != ""),
+            "a 2024 시군구 name, alias or code (add the 시도 when the name is shared)", "unknown 시군구",
+            lambda r: _sugg(r["_sgg_sugg"])),
+    RowRule("sigungu: other sido",
+            lambda d: (d["_sgg_code"] == "") | (d["_sido_code"] == "") | (d["_sgg_code"].str[:2] == d["_sido_code"]),
+            "a 시군구 inside the row's 시도", "시군구 not in the named 시도",
+            lambda r: f"; {regions.name(r['_sgg_code'])} is not in {regions.name(r['_sido_code'])}"),
+    RowRule("lat: pair", _latlon_pair, "both lat and lon, or neither", "only one coordinate"),
+    RowRule("lat: swapped", _swapped, "lat 33–38.7 and lon 124.5–132", "lat/lon look swapped",
+            lambda r: f"; lat {r['lat']} and lon {r['lon']}"),
+    RowRule("lat: outside", _outside, "a point in South Korea (lat 33–38.7, lon 124.5–132)",
+            "point outside South Korea", lambda r: f"; lat {r['lat']}, lon {r['lon']}"),
+    RowRule("period_end: order", _period_order, "period_end on or after period_start", "period ends before it starts",
+            lambda r: f"; starts {r['period_start']}"),
+    RowRule("annual_year: missing", _annual_year_given, "the year the annual_* amounts cover",
+            "annual amount without its year"),
+    RowRule("lat: site", _needs("site", ("lat", "lon")), "lat and lon for precision 'site'",
+            "site without coordinates"),
+    RowRule("emd: emd_centroid", _needs("emd_centroid", ("emd", "sigungu")),
+            "emd and sigungu for precision 'emd_centroid'", "emd_centroid without 읍면동 and 시군구"),
+    RowRule("sigungu: precision", _needs("sigungu", ("sigungu",)), "a sigungu for precision 'sigungu'",
+            "precision sigungu without 시군구"),
+    RowRule("sido: precision", _needs("sido", ("sido",)), "a sido for precision 'sido'", "precision sido without 시도"),
+    RowRule("region_group: precision", _needs("region_group", ("region_group",)),
+            "a 권역 for precision 'region_group'", "precision region_group without 권역"),
+    RowRule("sido: national", _national_has_no_region, "no 시도/시군구 for precision 'national'",
+            "national record names a region"),
+    # warnings: the row is kept
+    RowRule("lat: other sigungu", _point_in_named, "a point inside the named region", "point in a different 시군구",
+            lambda r: "; " + _point_detail(r), "warning"),
+    RowRule("lat: no polygon", _no_polygon, "a point on land inside a 시군구",
+            "point not inside any 시군구 (sea or outside South Korea?)", None, "warning"),
+    RowRule("annual_total: parts", _parts_within_total("annual"), "annual_national + annual_local ≤ annual_total",
+            "parts exceed the total", None, "warning"),
+    RowRule("life_total: parts", _parts_within_total("life"), "life_national + life_local ≤ life_total",
+            "parts exceed the total", None, "warning"),
+    RowRule("sido: alias", lambda d: d["_sido_note"] == "", "the 2024 name", "older name or alias resolved",
+            lambda r: f"; read as {regions.name(r['_sido_code'])} ({r['_sido_note']})", "warning"),
+    RowRule("sigungu: alias", lambda d: d["_sgg_note"] == "", "the 2024 name", "older name or alias resolved",
+            lambda r: f"; read as {regions.name(r['_sgg_code'])} ({r['_sgg_note']})", "warning"),
+    RowRule("region_group: sido", _group_matches_sido, "the 권역 of the row's 시도", "권역 does not contain the 시도",
+            None, "warning"),
+)  # fmt: skip
+
+_RULES: dict[str, _Rule] = {"field_uniqueness": _Rule("id", "a unique id", "duplicate id (an earlier row has it)")}
+
+
+def _cell_check(rule: CellRule, col: str) -> pa.Check:
+    key = f"{col}: {rule.problem}"
+    _RULES[key] = _Rule(col, rule.expected, rule.problem)
+    if rule.vector:
+        return pa.Check(rule.ok, error=key)
+    fn = rule.ok
     return pa.Check(lambda v: fn(str(v)), element_wise=True, error=key)
 
 
-def _wide(
-    key: str,
-    col: str,
-    fn: Callable[[pd.DataFrame], pd.Series],
-    expected: str,
-    problem: str,
-    detail: Callable[[pd.Series], str] | None = None,
-) -> pa.Check:
-    _RULES[key] = _Rule(col, expected, problem, detail)
-    return pa.Check(fn, error=key)
+def _schema(severity: str) -> pa.DataFrameSchema:
+    """The pandera schema of one severity, built from CELL_RULES and ROW_RULES."""
+    cols = {}
+    for c in COLUMNS:  # every cell is already text (dtype None: no per-column dtype pass, 3x faster)
+        checks = [_cell_check(r, c) for r in CELL_RULES if r.severity == severity and c in r.columns]
+        unique = c == "id" and severity == "error"
+        if checks or unique:
+            cols[c] = pa.Column(None, checks, unique=unique, report_duplicates="exclude_first")
+    checks = []
+    for r in ROW_RULES:
+        if r.severity == severity:
+            _RULES[r.key] = _Rule(r.column, r.expected, r.problem, r.detail)
+            checks.append(pa.Check(r.ok, error=r.key))
+    return pa.DataFrameSchema(cols, checks=checks)
 
 
-def _blank(s: pd.Series) -> pd.Series:
-    return s.astype(str).str.strip() == ""
+ERROR_SCHEMA, WARNING_SCHEMA = _schema("error"), _schema("warning")
 
 
-def _sugg(names: list[str]) -> str:
-    return f"; closest valid names: {', '.join(names)}" if names else ""
+# Columns only: reports missing and extra columns (pandera's strict mode).
+HEADER_SCHEMA = pa.DataFrameSchema({c: pa.Column(None, required=c in REQUIRED_COLUMNS) for c in COLUMNS}, strict=True)
 
 
-def _point_detail(r: pd.Series) -> str:
-    named = r["_sgg_code"] or r["_sido_code"]
-    where = regions.name(r["_pt_sgg"]) if r["_pt_sgg"] else "no 시군구"
-    return f"the point lies in {where}, not in the named {regions.name(named)}"
-
-
-def _point_in_named(d: pd.DataFrame) -> pd.Series:
-    named = d["_sgg_code"].where(d["_sgg_code"] != "", d["_sido_code"])
-    has = (d["_pt_sgg"] != "") & (named != "")
-    same = pd.Series(
-        [p.startswith(n) if len(n) == 2 else p == n for p, n in zip(d["_pt_sgg"], named, strict=True)],
-        index=d.index,
-    )
-    return ~has | same
-
-
-def _latlon_pair(d: pd.DataFrame) -> pd.Series:
-    return _blank(d["lat"]) == _blank(d["lon"])
-
-
-def _swapped(d: pd.DataFrame) -> pd.Series:
-    lat, lon = d["_lat"], d["_lon"]
-    return ~(lat.between(LON_MIN, LON_MAX) & lon.between(LAT_MIN, LAT_MAX))
-
-
-def _outside(d: pd.DataFrame) -> pd.Series:
-    lat, lon = d["_lat"], d["_lon"]
-    none = lat.isna() | lon.isna()
-    inside = lat.between(LAT_MIN, LAT_MAX) & lon.between(LON_MIN, LON_MAX)
-    return none | inside | ~_swapped(d)  # swapped points get the swap message only
-
-
-def _no_polygon(d: pd.DataFrame) -> pd.Series:
-    inside = d["_lat"].between(LAT_MIN, LAT_MAX) & d["_lon"].between(LON_MIN, LON_MAX)
-    return ~inside | (d["_pt_sgg"] != "")
-
-
-def _period_order(d: pd.DataFrame) -> pd.Series:
-    out = []
-    for s, e in zip(d["period_start"], d["period_end"], strict=True):
-        bs, be = _date_bounds(s), _date_bounds(e)
-        out.append(bs is None or be is None or be[1] >= bs[0])
-    return pd.Series(out, index=d.index)
-
-
-def _needs(precision: str, cols: tuple[str, ...]) -> Callable[[pd.DataFrame], pd.Series]:
-    def check(d: pd.DataFrame) -> pd.Series:
-        has = pd.Series(True, index=d.index)
-        for c in cols:
-            has &= ~_blank(d[c])
-        return (d["location_precision"].str.strip() != precision) | has
-
-    return check
-
-
-def _national_has_no_region(d: pd.DataFrame) -> pd.Series:
-    return (d["location_precision"].str.strip() != "national") | (_blank(d["sido"]) & _blank(d["sigungu"]))
-
-
-def _annual_year_given(d: pd.DataFrame) -> pd.Series:
-    any_amount = pd.Series(False, index=d.index)
-    for c in ANNUAL_COLUMNS:
-        any_amount |= ~_blank(d[c])
-    return ~any_amount | ~_blank(d["annual_year"])
-
-
-def _parts_within_total(prefix: str) -> Callable[[pd.DataFrame], pd.Series]:
-    def check(d: pd.DataFrame) -> pd.Series:
-        out = []
-        for t, n, loc in zip(d[f"{prefix}_total"], d[f"{prefix}_national"], d[f"{prefix}_local"], strict=True):
-            try:
-                tv, nv, lv = _num(t), _num(n), _num(loc)
-            except ValueError:
-                out.append(True)
-                continue
-            out.append(tv is None or (nv or 0) + (lv or 0) <= tv + 1e-9)
-        return pd.Series(out, index=d.index)
-
-    return check
-
-
-def _region_group_ok(v: str) -> bool:
-    names = [p.strip() for p in str(v).split("|") if p.strip()]
-    return all(p in regions.REGION_GROUPS or p in regions.SUPER_GROUPS for p in names)
-
-
-def _group_matches_sido(d: pd.DataFrame) -> pd.Series:
-    out = []
-    for g, code in zip(d["region_group"], d["_sido_code"], strict=True):
-        groups = [p.strip() for p in str(g).split("|") if p.strip()]
-        if not groups or not code or not _region_group_ok(g):
-            out.append(True)
-            continue
-        out.append(any(code in regions.sido_codes_in_group(x) for x in groups))
-    return pd.Series(out, index=d.index)
-
-
-def _build_schemas() -> tuple[pa.DataFrameSchema, pa.DataFrameSchema]:
-    s = pa.Column  # every raw column is text; the checks parse it
-    cols: dict[str, pa.Column] = {c: s(str) for c in COLUMNS}
-    for c in REQUIRED_COLUMNS:
-        cols[c] = s(str, [_elem(c, lambda v: v.strip() != "", "a value (required)", "empty")])
-    cols["id"] = s(
-        str,
-        [
-            _elem("id", lambda v: v.strip() != "", "a value (required)", "empty"),
-            _elem("id", lambda v: not re.search(r"\s", v.strip()), "an id without spaces", "contains spaces"),
-        ],
-        unique=True,
-        report_duplicates="exclude_first",
-    )
-    _RULES["field_uniqueness"] = _Rule("id", "a unique id", "duplicate id (an earlier row has it)")
-    cols["record_role"] = s(
-        str,
-        [
-            _elem(
-                "record_role",
-                lambda v: v.strip() in ("", *ROLES),
-                "whole or share (empty = whole)",
-                "unknown role",
-            )
-        ],
-    )
-    for c in ("year", "annual_year"):
-        cols[c] = s(str, [_elem(c, _is_year, "a year such as 2024 (1990–2100)", "not a year")])
-    cols["field"] = s(
-        str,
-        [
-            _elem(
-                "field",
-                lambda v: v.strip() in ("", *FIELDS),
-                "one of " + ", ".join(FIELDS) + " (or empty)",
-                "unknown field",
-            )
-        ],
-    )
-    cols["region_group"] = s(
-        str,
-        [
-            _elem(
-                "region_group",
-                _region_group_ok,
-                "권역: " + ", ".join((*regions.REGION_GROUPS, *regions.SUPER_GROUPS)) + " (several separated by |)",
-                "unknown 권역",
-            )
-        ],
-    )
-    cols["location_precision"] = s(str, [
-        _elem("location_precision", lambda v: v.strip() != "", "a value (required)", "empty"),
-        _elem("location_precision", lambda v: v.strip() in ("", *PRECISIONS),
-              "one of " + ", ".join(PRECISIONS), "unknown precision"),
-    ])  # fmt: skip
-    for c in BUDGET_COLUMNS:
-        cols[c] = s(str, [
-            _elem(c, _is_num, "a number in 억원 without unit (e.g. 63 or 93.5)", "not a number"),
-            _elem(c, _nonneg, "an amount of 0 or more", "negative budget"),
-        ])  # fmt: skip
-    for c in ("lat", "lon"):
-        cols[c] = s(str, [_elem(c, _is_num, "a decimal degree number (WGS84)", "not a number")])
-    for c in ("period_start", "period_end", "source_date"):
-        cols[c] = s(str, [_elem(c, _is_date, "a date: YYYY, YYYY-MM or YYYY-MM-DD", "not a date")])
-    cols["source_url"] = s(str, [
-        _elem("source_url", lambda v: v.strip() != "", "a value (required)", "empty"),
-        _elem("source_url", lambda v: v.strip() == "" or re.match(r"^https?://\S+$", v.strip()) is not None,
-              "an http(s) address", "not a web address"),
-    ])  # fmt: skip
-    cols["bottom_up"] = s(
-        str,
-        [
-            _elem(
-                "bottom_up",
-                lambda v: v.strip() == "" or _bool(v) is not None,
-                "true or false (or empty)",
-                "not true/false",
-            )
-        ],
-    )
-
-    errors = pa.DataFrameSchema(
-        cols,
-        checks=[
-            _wide(
-                "sido: unknown",
-                "sido",
-                lambda d: _blank(d["sido"]) | (d["_sido_code"] != ""),
-                "a 2024 시도 name, alias or code",
-                "unknown 시도",
-                lambda r: _sugg(r["_sido_sugg"]),
-            ),
-            _wide(
-                "sigungu: unknown",
-                "sigungu",
-                lambda d: _blank(d["sigungu"]) | (d["_sgg_code"] != ""),
-                "a 2024 시군구 name, alias or code (add the 시도 when the name is shared)",
-                "unknown 시군구",
-                lambda r: _sugg(r["_sgg_sugg"]),
-            ),
-            _wide(
-                "sigungu: other sido",
-                "sigungu",
-                lambda d: (
-                    (d["_sgg_code"] == "") | (d["_sido_code"] == "") | (d["_sgg_code"].str[:2] == d["_sido_code"])
-                ),
-                "a 시군구 inside the row's 시도",
-                "시군구 not in the named 시도",
-                lambda r: f"; {regions.name(r['_sgg_code'])} is not in {regions.name(r['_sido_code'])}",
-            ),
-            _wide("lat: pair", "lat", _latlon_pair, "both lat and lon, or neither", "only one coordinate"),
-            _wide(
-                "lat: swapped",
-                "lat",
-                _swapped,
-                "lat 33–38.7 and lon 124.5–132",
-                "lat/lon look swapped",
-                lambda r: f"; lat {r['lat']} and lon {r['lon']}",
-            ),
-            _wide(
-                "lat: outside",
-                "lat",
-                _outside,
-                "a point in South Korea (lat 33–38.7, lon 124.5–132)",
-                "point outside South Korea",
-                lambda r: f"; lat {r['lat']}, lon {r['lon']}",
-            ),
-            _wide(
-                "period_end: order",
-                "period_end",
-                _period_order,
-                "period_end on or after period_start",
-                "period ends before it starts",
-                lambda r: f"; starts {r['period_start']}",
-            ),
-            _wide(
-                "annual_year: missing",
-                "annual_year",
-                _annual_year_given,
-                "the year the annual_* amounts cover",
-                "annual amount without its year",
-            ),
-            _wide(
-                "lat: site",
-                "lat",
-                _needs("site", ("lat", "lon")),
-                "lat and lon for precision 'site'",
-                "site without coordinates",
-            ),
-            _wide(
-                "emd: emd_centroid",
-                "emd",
-                _needs("emd_centroid", ("emd", "sigungu")),
-                "emd and sigungu for precision 'emd_centroid'",
-                "emd_centroid without 읍면동 and 시군구",
-            ),
-            _wide(
-                "sigungu: precision",
-                "sigungu",
-                _needs("sigungu", ("sigungu",)),
-                "a sigungu for precision 'sigungu'",
-                "precision sigungu without 시군구",
-            ),
-            _wide(
-                "sido: precision",
-                "sido",
-                _needs("sido", ("sido",)),
-                "a sido for precision 'sido'",
-                "precision sido without 시도",
-            ),
-            _wide(
-                "region_group: precision",
-                "region_group",
-                _needs("region_group", ("region_group",)),
-                "a 권역 for precision 'region_group'",
-                "precision region_group without 권역",
-            ),
-            _wide(
-                "sido: national",
-                "sido",
-                _national_has_no_region,
-                "no 시도/시군구 for precision 'national'",
-                "national record names a region",
-            ),
-        ],
-    )
-
-    warnings = pa.DataFrameSchema(
-        {
-            "program_type": s(
-                str,
-                [
-                    _elem(
-                        "program_type",
-                        lambda v: v.strip() in ("", *PROGRAM_TYPES),
-                        "one of " + ", ".join(PROGRAM_TYPES),
-                        "unknown program_type",
-                    )
-                ],
-            ),
-        },
-        checks=[
-            _wide(
-                "lat: other sigungu",
-                "lat",
-                _point_in_named,
-                "a point inside the named region",
-                "point in a different 시군구",
-                lambda r: "; " + _point_detail(r),
-            ),
-            _wide(
-                "lat: no polygon",
-                "lat",
-                _no_polygon,
-                "a point on land inside a 시군구",
-                "point not inside any 시군구 (sea or outside South Korea?)",
-            ),
-            _wide(
-                "annual_total: parts",
-                "annual_total",
-                _parts_within_total("annual"),
-                "annual_national + annual_local ≤ annual_total",
-                "parts exceed the total",
-            ),
-            _wide(
-                "life_total: parts",
-                "life_total",
-                _parts_within_total("life"),
-                "life_national + life_local ≤ life_total",
-                "parts exceed the total",
-            ),
-            _wide(
-                "sido: alias",
-                "sido",
-                lambda d: d["_sido_note"] == "",
-                "the 2024 name",
-                "older name or alias resolved",
-                lambda r: f"; read as {regions.name(r['_sido_code'])} ({r['_sido_note']})",
-            ),
-            _wide(
-                "sigungu: alias",
-                "sigungu",
-                lambda d: d["_sgg_note"] == "",
-                "the 2024 name",
-                "older name or alias resolved",
-                lambda r: f"; read as {regions.name(r['_sgg_code'])} ({r['_sgg_note']})",
-            ),
-            _wide(
-                "region_group: sido",
-                "region_group",
-                _group_matches_sido,
-                "the 권역 of the row's 시도",
-                "권역 does not contain the 시도",
-            ),
-        ],
-    )
-    return errors, warnings
-
-
-ERROR_SCHEMA, WARNING_SCHEMA = _build_schemas()
-
-
-def _header_schema() -> pa.DataFrameSchema:
-    """Columns only: reports missing and extra columns (pandera's strict mode)."""
-    return pa.DataFrameSchema({c: pa.Column(str, required=c in REQUIRED_COLUMNS) for c in COLUMNS}, strict=True)
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding that read it: UTF-8 with BOM, UTF-8, then CP949 (Korean Excel)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return data.decode("cp949"), "cp949"
+# --------------------------------------------------------------------------- loading
 
 
 def _read_bytes(source: str | Path | bytes | IO[Any], name: str | None) -> tuple[bytes, str]:
@@ -695,131 +358,111 @@ def _read_bytes(source: str | Path | bytes | IO[Any], name: str | None) -> tuple
     return data, name or str(getattr(source, "name", "<upload>"))
 
 
-def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (spreadsheet row number, cells) for every non-blank row."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] = []
-    out: list[tuple[int, list[str]]] = []
-    for n, cells in enumerate(reader, start=1):
-        if n == 1:
-            header = [c.strip() for c in cells]
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        out.append((n, cells))
-    return header, out
+def _header_issues(header: list[str], fname: str) -> tuple[list[Issue], bool]:
+    """Duplicate, missing and extra columns; True when every row must be rejected."""
+    issues: list[Issue] = []
+    reject_all = False
+    for h, n in Counter(header).items():
+        if n > 1 and h:
+            where = ", ".join(str(i + 1) for i, x in enumerate(header) if x == h)
+            reject_all |= h in COLUMNS
+            tail = ": every row is rejected (which one is meant?)" if h in COLUMNS else ""
+            issues.append(
+                Issue(
+                    "error",
+                    fname,
+                    1,
+                    h,
+                    h,
+                    "each column once",
+                    f"column {h!r} appears {n} times (columns {where}){tail}",
+                )
+            )
+    try:
+        HEADER_SCHEMA.validate(pd.DataFrame(columns=list(dict.fromkeys(header)), dtype=str), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        for fc in exc.failure_cases.to_dict("records"):
+            col = str(fc["failure_case"])
+            if fc["check"] == "column_in_schema":
+                expected = "one of the documented columns (data/README.md)"
+                issues.append(Issue("warning", fname, 1, col, col, expected, f"extra column {col!r} ignored"))
+            elif fc["check"] == "column_in_dataframe":
+                reject_all = True
+                msg = f"missing required column {col!r}: every row is rejected"
+                issues.append(Issue("error", fname, 1, col, "", f"a column named {col!r}", msg))
+    for col in COLUMNS:
+        if col not in header and col not in REQUIRED_COLUMNS:
+            msg = f"missing optional column {col!r}: read as empty"
+            issues.append(Issue("warning", fname, 1, col, "", f"a column named {col!r}", msg))
+    return issues, reject_all
 
 
-# --------------------------------------------------------------------------- loading
+def _frame(table: csvread.Table, fname: str) -> tuple[pd.DataFrame, list[Issue], set[int]]:
+    """Cells → a text DataFrame indexed by spreadsheet row; rows with too many cells are rejected."""
+    header = table.header
+    issues: list[Issue] = []
+    bad_shape: set[int] = set()
+    recs: list[dict[str, str]] = []
+    for n, cells in table.rows:
+        extra = [c for c in cells[len(header) :] if c.strip()]
+        if extra:
+            bad_shape.add(n)
+            value = _short(table.delimiter.join(extra))
+            msg = f"row has {len(cells)} cells but the header has {len(header)}"
+            issues.append(Issue("error", fname, n, None, value, f"{len(header)} cells like the header", msg))
+        rec = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h in COLUMNS}
+        recs.append({c: rec.get(c, "") for c in COLUMNS})
+    index = pd.Index([n for n, _ in table.rows], name="row")
+    df = pd.DataFrame(recs, index=index, columns=list(COLUMNS), dtype=object).fillna("").astype(str)
+    return df, issues, bad_shape
+
+
+def _short(value: str, limit: int = 200) -> str:
+    """A value as a report shows it: long cells cut, so one 1 MB cell does not make a 1 MB report."""
+    return value if len(value) <= limit else f"{value[:limit]}… ({len(value):,} characters)"
+
+
+def _refused(fname: str, exc: csvread.FileRefused, encoding: str | None = None) -> ProgramLoad:
+    issue = Issue("error", fname, exc.row, None, exc.value, exc.expected, exc.message)
+    return ProgramLoad(pd.DataFrame(columns=list(COLUMNS)), [issue], encoding, fname)
 
 
 def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str | None = None) -> ProgramLoad:
     """Read and validate a programs CSV; return the good rows and every problem found.
 
     ``source`` is a path, raw bytes (e.g. a Streamlit upload) or a file-like object; ``name``
-    is what the report calls the file.
+    is what the report calls the file. A file that is not a table at all comes back as one
+    file-level error, never as an exception (except OSError for a path that cannot be opened).
     """
     data, fname = _read_bytes(source, name)
-    empty = pd.DataFrame(columns=list(COLUMNS))
     try:
-        text, encoding = _decode(data)
-    except UnicodeDecodeError as exc:
-        msg = f"cannot be read as UTF-8 or CP949 (byte {exc.start})"
-        issue = Issue("error", fname, None, None, "", "UTF-8, UTF-8 with BOM or CP949 text", msg)
-        return ProgramLoad(empty, [issue], None, fname)
-
-    issues: list[Issue] = []
-    header, rows = _rows(text)
-    if not header or not any(header):
-        issue = Issue("error", fname, 1, None, "", "a header row with the column names", "file has no header")
-        return ProgramLoad(empty, [issue], encoding, fname)
-
-    # Header: duplicates, then missing/extra columns via pandera's strict mode.
-    seen: set[str] = set()
-    for h in header:
-        if h in seen:
-            issues.append(Issue("error", fname, 1, h, h, "each column once", f"column {h!r} appears twice"))
-        seen.add(h)
-    missing_required: list[str] = []
-    try:
-        _header_schema().validate(pd.DataFrame(columns=list(dict.fromkeys(header)), dtype=str), lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        for fc in exc.failure_cases.to_dict("records"):
-            col = str(fc["failure_case"])
-            if fc["check"] == "column_in_schema":
-                issues.append(
-                    Issue(
-                        "warning",
-                        fname,
-                        1,
-                        col,
-                        col,
-                        "one of the documented columns (data/README.md)",
-                        f"extra column {col!r} ignored",
-                    )
-                )
-            elif fc["check"] == "column_in_dataframe":
-                missing_required.append(col)
-                issues.append(
-                    Issue(
-                        "error",
-                        fname,
-                        1,
-                        col,
-                        "",
-                        f"a column named {col!r}",
-                        f"missing required column {col!r}: every row is rejected",
-                    )
-                )
-    for col in COLUMNS:
-        if col not in header and col not in REQUIRED_COLUMNS:
-            issues.append(
-                Issue(
-                    "warning",
-                    fname,
-                    1,
-                    col,
-                    "",
-                    f"a column named {col!r}",
-                    f"missing optional column {col!r}: read as empty",
-                )
-            )
-
-    # Cells → a text DataFrame indexed by spreadsheet row number.
-    recs: list[dict[str, str]] = []
-    index: list[int] = []
-    bad_shape: set[int] = set()
-    for n, cells in rows:
-        if len(cells) > len(header):
-            extra = [c for c in cells[len(header) :] if c.strip()]
-            if extra:
-                bad_shape.add(n)
-                issues.append(
-                    Issue(
-                        "error",
-                        fname,
-                        n,
-                        None,
-                        ",".join(extra),
-                        f"{len(header)} cells like the header",
-                        f"row has {len(cells)} cells but the header has {len(header)}",
-                    )
-                )
-        rec = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h in COLUMNS}
-        recs.append({c: rec.get(c, "") for c in COLUMNS})
-        index.append(n)
-    df = pd.DataFrame(recs, index=pd.Index(index, name="row"), columns=list(COLUMNS), dtype=object).fillna("")
-    df = df.astype(str)
+        table = csvread.read_table(data, set(COLUMNS))
+    except csvread.FileRefused as exc:
+        return _refused(fname, exc)
+    issues = [
+        Issue("warning", fname, n, table.header[j] if j is not None and j < len(table.header) else None, v, exp, msg)
+        for n, j, v, exp, msg in table.notes
+    ]
+    if not any(table.header):
+        expected = "a header row with the column names"
+        issues.append(Issue("error", fname, 1, None, "", expected, "file has no header"))
+        return ProgramLoad(pd.DataFrame(columns=list(COLUMNS)), issues, table.encoding, fname, 0, [], table.delimiter)
+    header_issues, reject_all = _header_issues(table.header, fname)
+    df, shape_issues, rejected = _frame(table, fname)
+    issues += header_issues + shape_issues
     if df.empty:
-        return ProgramLoad(_typed(df, pd.DataFrame(index=df.index)), issues, encoding, fname, 0, [])
+        issues.append(Issue("warning", fname, None, None, "", "one row per record", "no data rows below the header"))
+        return ProgramLoad(
+            _typed(df, pd.DataFrame(index=df.index)), issues, table.encoding, fname, 0, [], table.delimiter
+        )
 
     ctx = _context(df)
     full = pd.concat([df, ctx], axis=1)
-    rejected: set[int] = set(bad_shape)
-    if missing_required:
+    if reject_all:
         rejected |= set(df.index)
+    missing = {c for c in REQUIRED_COLUMNS if c not in table.header}
     for severity, schema in (("error", ERROR_SCHEMA), ("warning", WARNING_SCHEMA)):
-        for issue in _schema_issues(schema, full, fname, severity, skip_columns=set(missing_required)):
+        for issue in _schema_issues(schema, full, fname, severity, skip_columns=missing):
             issues.append(issue)
             if severity == "error" and issue.row is not None:
                 rejected.add(issue.row)
@@ -828,7 +471,8 @@ def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str
     issues.extend(_cross_row_issues(good, fname))
     issues.sort(key=lambda i: (i.row or 0, 0 if i.severity == "error" else 1, i.column or ""))
     records = _typed(good, ctx.loc[good.index])
-    return ProgramLoad(records, issues, encoding, fname, len(df), sorted(rejected & set(df.index)))
+    n_rej = sorted(rejected & set(df.index))
+    return ProgramLoad(records, issues, table.encoding, fname, len(df), n_rej, table.delimiter)
 
 
 def _schema_issues(
@@ -853,7 +497,7 @@ def _schema_issues(
             continue
         seen.add((row, key))
         r = full.loc[row]
-        value = str(r[rule.column])
+        value = _short(str(r[rule.column]))
         detail = rule.detail(r) if rule.detail else ""
         msg = f"{rule.problem}: {value!r}{detail}; expected {rule.expected}"
         out.append(Issue(severity, fname, row, rule.column, value, rule.expected, msg))
@@ -904,7 +548,7 @@ def _typed(df: pd.DataFrame, ctx: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in (*BUDGET_COLUMNS, "lat", "lon"):
         out[c] = [(_num(v) if _is_num(v) else None) for v in df[c]]
-        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float) + 0.0  # + 0.0: "-0" reads as 0
     for c in ("year", "annual_year"):
         out[c] = pd.array([int(v) if str(v).strip() else None for v in df[c]], dtype="Int64")
     out["bottom_up"] = pd.array([_bool(v) for v in df["bottom_up"]], dtype="boolean")
@@ -924,13 +568,22 @@ def _typed(df: pd.DataFrame, ctx: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cli_validate(args: argparse.Namespace) -> int:
-    result = load_programs(args.file)
-    print(result.report())
-    return 1 if result.errors else 0
+    """Print each file's report; 1 when a row is rejected or a file cannot be opened."""
+    status = 0
+    for path in args.file or [str(DATA_FILE)]:
+        try:
+            result = load_programs(path)
+        except OSError as exc:
+            print(f"ERROR: {path}: cannot be opened ({exc.strerror or exc}); expected a readable CSV file")
+            status = 1
+            continue
+        print(result.report())
+        status |= 1 if result.errors else 0
+    return status
 
 
 def register_cli(sub: argparse._SubParsersAction) -> None:
-    """`python -m geo validate FILE.csv`: print every problem; exit 1 when a row is rejected."""
-    p = sub.add_parser("validate", help="validate a programs CSV (UTF-8, UTF-8-BOM or CP949)")
-    p.add_argument("file", nargs="?", default=str(DATA_FILE), help="CSV file (default: data/programs.csv)")
+    """`python -m geo validate FILE.csv ...`: print every problem; exit 1 when a row is rejected."""
+    p = sub.add_parser("validate", help="validate programs CSVs (UTF-8, UTF-8-BOM, UTF-16, CP949; , ; or tab)")
+    p.add_argument("file", nargs="*", help="CSV files (default: data/programs.csv)")
     p.set_defaults(func=_cli_validate)
