@@ -179,11 +179,11 @@ def attach(records: pd.DataFrame) -> pd.DataFrame:
     df = records.copy()
     df["placed_by"] = "code"
     # Rows with a point but no named 시군구: point-in-polygon.
-    from geo.programs import _point_sigungu
+    from geo.program_checks import point_sigungu
 
     need = (df["sigungu_code"] == "") & df["lat"].notna() & df["lon"].notna()
     if need.any():
-        codes = _point_sigungu(df.loc[need, "lat"], df.loc[need, "lon"])
+        codes = point_sigungu(df.loc[need, "lat"], df.loc[need, "lon"])
         df.loc[need, "sigungu_code"] = codes
         df.loc[need & (df["sido_code"] == ""), "sido_code"] = codes.str[:2]
         df.loc[need, "placed_by"] = "point"
@@ -272,7 +272,7 @@ def apply_filters(records: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 # --------------------------------------------------------------------------- aggregates
 
 
-def _values(df: pd.DataFrame, metric: Metric) -> pd.Series:
+def metric_values(df: pd.DataFrame, metric: Metric) -> pd.Series:
     """Per-record value of a metric (NaN where the record has no amount on that span)."""
     if metric.column is None:
         return pd.Series(1.0, index=df.index)
@@ -308,7 +308,7 @@ def aggregate(records: pd.DataFrame, level: str, metric: str | Metric, by: str |
     df = attach(records)
     col = f"at_{level}"
     df = df[df[col] != ""].copy()
-    df["_v"] = _values(df, m)
+    df["_v"] = metric_values(df, m)
     keys = ["code"] + ([by] if by else [])
     df["code"] = df[col]
     if df.empty:
@@ -350,7 +350,7 @@ def breakdown(records: pd.DataFrame, level: str, metric: str | Metric) -> pd.Dat
     """
     m = metric if isinstance(metric, Metric) else get_metric(metric)
     df = attach(records).copy()
-    df["_v"] = _values(df, m)
+    df["_v"] = metric_values(df, m)
     placed = df[f"at_{level}"] != ""
     national = df["not_regional"]
     regional_somewhere = (df["at_sido"] != "") | (df["at_region_group"] != "")
@@ -393,7 +393,7 @@ def total(records: pd.DataFrame, metric: str | Metric, **where: object) -> float
     df = attach(records)
     for k, v in where.items():
         df = df[df[k] == v]
-    v = _values(df, m)
+    v = metric_values(df, m)
     return float(v.sum()) if m.column else float(len(df))
 
 

@@ -135,7 +135,7 @@ def _resolve_sigungu(text: str, sido_text: str) -> tuple[str, str, list[str]]:
         return "", "", sugg[:5] or regions.suggest(text)
 
 
-def _point_sigungu(lat: pd.Series, lon: pd.Series) -> pd.Series:
+def point_sigungu(lat: pd.Series, lon: pd.Series) -> pd.Series:
     """2024 시군구 code under each point ('' outside every polygon; NaN rows skipped)."""
     out = pd.Series("", index=lat.index, dtype=object)
     ok = lat.notna() & lon.notna()
@@ -175,7 +175,7 @@ def _context(df: pd.DataFrame) -> pd.DataFrame:
     ctx["_lat"] = df["lat"].map(num_or_nan).astype(float)
     ctx["_lon"] = df["lon"].map(num_or_nan).astype(float)
     inside = ctx["_lat"].between(LAT_MIN, LAT_MAX) & ctx["_lon"].between(LON_MIN, LON_MAX)
-    ctx["_pt_sgg"] = _point_sigungu(ctx["_lat"].where(inside), ctx["_lon"].where(inside))
+    ctx["_pt_sgg"] = point_sigungu(ctx["_lat"].where(inside), ctx["_lon"].where(inside))
     return ctx
 
 

@@ -57,10 +57,10 @@ from geo.program_checks import (  # noqa: F401 (LON_*/LAT_*, TRUE/FALSE_WORDS: p
     _plausible,
     _point_detail,
     _point_in_named,
-    _point_sigungu,
     _region_group_ok,
     _sugg,
     _swapped,
+    point_sigungu,
 )
 
 # --------------------------------------------------------------------------- vocabulary

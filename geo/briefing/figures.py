@@ -86,7 +86,7 @@ def selection_figures(
     """:func:`key_figures` of a selection already made, so the sheet filters the records once."""
     m = join.get_metric(metric)
     bm = m if m.column is not None else join.get_metric("life_total")
-    vals = join._values(sel, bm)
+    vals = join.metric_values(sel, bm)
     budget = float(vals.sum()) if vals.notna().any() else math.nan
     placed_mask = sel[f"at_{level}"] != ""
     placed = float(vals[placed_mask].sum()) if vals[placed_mask].notna().any() else 0.0
