@@ -49,6 +49,33 @@ def _popup_html(tip: str, row: Mapping[str, Any] | None, lang: str, settings: Ma
     return f"{tip}<div><b>{esc(t(lang, 'programs'))}</b><ul>{items}{tail}</ul></div>"
 
 
+def _styles(bins: list[ClassBin]) -> list[dict[str, Any]]:
+    """Leaflet path styles: one per class, then 'no data' (hatched), then 'outside the filter' (muted)."""
+    base = {"weight": 0.6, "color": "#ffffff", "opacity": 1, "fillOpacity": 0.9}
+    styles: list[dict[str, Any]] = [
+        {**base, "fillColor": b.colour, "className": "kdim-region kdim-c" + str(i)} for i, b in enumerate(bins)
+    ]
+    styles.append(
+        {
+            **base,
+            "fillColor": NODATA_FILL,
+            "color": "#9a9a9a",
+            "dashArray": "3 3",
+            "className": "kdim-region kdim-nodata",
+        },
+    )
+    styles.append(
+        {
+            **base,
+            "fillColor": OUTSIDE_FILL,
+            "color": "#d0d0d0",
+            "fillOpacity": 1,
+            "className": "kdim-region kdim-outside",
+        },
+    )
+    return styles
+
+
 @dataclass
 class ChoroplethResult:
     """What a legend needs to know about a drawn choropleth."""
@@ -88,30 +115,8 @@ def choropleth_layer(
     bins, _ = classify(vals.dropna().tolist(), settings.k, settings.scheme)
     mlabel, unit = metric_label(metric, lang)
 
-    base = {"weight": 0.6, "color": "#ffffff", "opacity": 1, "fillOpacity": 0.9}
-    style_list: list[dict[str, Any]] = [
-        {**base, "fillColor": b.colour, "className": "kdim-region kdim-c" + str(i)} for i, b in enumerate(bins)
-    ]
-    nodata_idx = len(style_list)
-    style_list.append(
-        {
-            **base,
-            "fillColor": NODATA_FILL,
-            "color": "#9a9a9a",
-            "dashArray": "3 3",
-            "className": "kdim-region kdim-nodata",
-        }
-    )
-    outside_idx = len(style_list)
-    style_list.append(
-        {
-            **base,
-            "fillColor": OUTSIDE_FILL,
-            "color": "#d0d0d0",
-            "fillOpacity": 1,
-            "className": "kdim-region kdim-outside",
-        }
-    )
+    style_list = _styles(bins)
+    nodata_idx, outside_idx = len(bins), len(bins) + 1
 
     cls: dict[str, int] = {}
     tips: dict[str, str] = {}
