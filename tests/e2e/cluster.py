@@ -25,6 +25,24 @@ from server import REPO, free_port, rss_kb
 
 SCRIPT = REPO / "scripts" / "run_cluster.sh"
 ROUTE_COOKIE = "kdim_route"  # deploy/nginx.conf: the sticky key
+
+# In a page: records every change of Streamlit's script state with its time (performance.now()).
+STATE_LOG_JS = """() => {
+  window.__kdimStates = [];
+  const rec = () => {
+    const e = document.querySelector('[data-test-script-state]');
+    const v = e && e.getAttribute('data-test-script-state');
+    const s = window.__kdimStates;
+    if (!s.length || s[s.length - 1][1] !== v) s.push([performance.now(), v]);
+  };
+  new MutationObserver(rec).observe(document.body,
+    {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  rec();
+}"""
+# A script run that started after time t has finished.
+RAN_SINCE_JS = """t => { const s = window.__kdimStates;
+  const i = s.findIndex(x => x[0] > t && x[1] === 'running');
+  return i >= 0 && s.slice(i).some(x => x[1] === 'notRunning'); }"""
 # deploy/nginx.conf's log_format kdim; up= lists every replica tried ("a:1, b:2"), the last one answered.
 _LOG_LINE = re.compile(
     r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) \d+ '
@@ -42,15 +60,39 @@ def http_get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
+def in_repo(pid: int) -> bool:
+    """True for a process working in this repository (not another work tree's tests on the machine)."""
+    try:
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return False
+    return cwd == str(REPO) or cwd.startswith(f"{REPO}/")
+
+
+def _pids() -> list[int]:
+    return [int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()]
+
+
 def listening_ports() -> set[int]:
-    """TCP ports in LISTEN state on this machine (IPv4 and IPv6), from /proc/net."""
-    ports = set()
+    """TCP ports in LISTEN state (IPv4 and IPv6, from /proc/net) held by processes working in this
+    repository: other work trees' tests on the same machine open and close ports of their own."""
+    inodes: dict[str, int] = {}
     for name in ("tcp", "tcp6"):
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/net/{name}").read_text().splitlines()[1:]:
                 fields = line.split()
                 if fields[3] == "0A":  # TCP_LISTEN
-                    ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+                    inodes[fields[9]] = int(fields[1].rsplit(":", 1)[1], 16)
+    ports = set()
+    for pid in _pids():
+        if not in_repo(pid):
+            continue
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    target = os.readlink(fd)
+                    if target.startswith("socket:[") and target[8:-1] in inodes:
+                        ports.add(inodes[target[8:-1]])
     return ports
 
 
@@ -215,15 +257,79 @@ class Cluster:
 
 
 def cluster_processes() -> set[tuple[int, str]]:
-    """(pid, command line) of every process that looks like part of a cluster: the script, a replica, nginx."""
+    """(pid, command line) of the processes of this repository that look like part of a cluster:
+    the script, a replica, nginx."""
     out = set()
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
+    for pid in _pids():
         try:
-            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
         except OSError:
             continue
-        if "run_cluster.sh" in cmd or "geo serve" in cmd or cmd.startswith("nginx"):
-            out.add((int(d.name), cmd))
+        if ("run_cluster.sh" in cmd or "geo serve" in cmd or cmd.startswith("nginx")) and in_repo(pid):
+            out.add((pid, cmd))
     return out
+
+
+def wait_until(predicate, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout:.1f} s: {what}")
+        time.sleep(0.1)
+
+
+def route_key(page) -> str:  # type: ignore[no-untyped-def]
+    """The page's sticky key (nginx's kdim_route cookie)."""
+    for cookie in page.context.cookies():
+        if cookie["name"] == ROUTE_COOKIE:
+            return cookie["value"]
+    raise AssertionError(f"nginx set no {ROUTE_COOKIE} cookie (deploy/nginx.conf: the sticky key)")
+
+
+@dataclass
+class Failover:
+    dead: Replica
+    survivor: Replica
+    reconnect_s: float  # kill → the page's requests reach another replica through nginx
+    view_s: float  # kill → a script run there has finished (the page shows the view again)
+    websocket_url: str
+    before: dict
+    after: dict
+
+
+def fail_over(cluster: Cluster, page, limit: float = 10.0) -> Failover:  # type: ignore[no-untyped-def]
+    """Kill (SIGKILL, as a crash) the replica serving ``page``'s session and time its recovery.
+
+    Waits for the page's new websocket, for its requests to reach another replica through nginx,
+    then presses Streamlit's "r" (rerun: what the page's next interaction does) and waits for that
+    run to finish on the new replica. The new session builds the view from the URL. Raises if it
+    takes longer than ``limit`` seconds in all.
+    """
+    from helpers import view_summary, wait_script_done
+
+    before = view_summary(page)
+    key = route_key(page)
+    dead = cluster.replica_at(cluster.upstreams_of(key)[-1])
+    served_before = len(cluster.upstreams_of(key))
+    page.evaluate(STATE_LOG_JS)
+    page_t0 = page.evaluate("performance.now()")
+    with page.expect_websocket(timeout=limit * 1000) as new_ws:
+        t0 = time.monotonic()
+        cluster.kill_replica(dead)
+
+    def left() -> float:
+        return limit - (time.monotonic() - t0)
+
+    wait_until(
+        lambda: any(u != dead.addr for u in cluster.upstreams_of(key)[served_before:]),
+        left(),
+        f"the page's requests reach a replica other than the dead {dead.addr}",
+    )
+    reconnect_s = time.monotonic() - t0
+    survivor = cluster.replica_at(next(u for u in cluster.upstreams_of(key)[served_before:] if u != dead.addr))
+    page.locator("h1").first.click()
+    page.keyboard.press("r")
+    page.wait_for_function(RAN_SINCE_JS, arg=page_t0, timeout=max(left(), 0.1) * 1000)
+    wait_script_done(page, expect_run=False, timeout=max(left(), 0.1))
+    view_s = time.monotonic() - t0
+    return Failover(dead, survivor, reconnect_s, view_s, new_ws.value.url, before, view_summary(page))

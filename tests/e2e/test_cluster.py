@@ -13,20 +13,28 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from cluster import ROUTE_COOKIE, SCRIPT, Cluster, cluster_processes, http_get, listening_ports
+from cluster import (
+    ROUTE_COOKIE,
+    SCRIPT,
+    Cluster,
+    cluster_processes,
+    fail_over,
+    http_get,
+    listening_ports,
+    route_key,
+    wait_until,
+)
 from helpers import (
     fills,
     open_app,
     record_count,
     region_count,
     select,
-    view_summary,
     wait_fills_change,
     wait_script_done,
 )
@@ -41,24 +49,6 @@ pytestmark = pytest.mark.e2e
 N_SIDO = 17
 FAILOVER_LIMIT_S = 10.0
 BRIEFING_HTML = "<!doctype html><meta charset='utf-8'><title>briefing</title><h1>권역 브리핑 kdim-site-marker</h1>\n"
-
-# Records every change of Streamlit's script state with its time (performance.now()).
-STATE_LOG_JS = """() => {
-  window.__kdimStates = [];
-  const rec = () => {
-    const e = document.querySelector('[data-test-script-state]');
-    const v = e && e.getAttribute('data-test-script-state');
-    const s = window.__kdimStates;
-    if (!s.length || s[s.length - 1][1] !== v) s.push([performance.now(), v]);
-  };
-  new MutationObserver(rec).observe(document.body,
-    {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
-  rec();
-}"""
-# A script run that started after time t has finished.
-RAN_SINCE_JS = """t => { const s = window.__kdimStates;
-  const i = s.findIndex(x => x[0] > t && x[1] === 'running');
-  return i >= 0 && s.slice(i).some(x => x[1] === 'notRunning'); }"""
 
 
 @pytest.fixture(scope="module")
@@ -98,27 +88,12 @@ def cluster(site):
         assert not still_listening, f"nginx still listens on {c.port} after run_cluster.sh stopped"
 
 
-def route_key(page) -> str:
-    for cookie in page.context.cookies():
-        if cookie["name"] == ROUTE_COOKIE:
-            return cookie["value"]
-    raise AssertionError(f"nginx set no {ROUTE_COOKIE} cookie (deploy/nginx.conf: the sticky key)")
-
-
 def query(page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
 
 
 def outside(group: str) -> int:
     return N_SIDO - len(regions.sido_codes_in_group(group))
-
-
-def wait_until(predicate, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.1f} s: {what}")
-        time.sleep(0.1)
 
 
 # --------------------------------------------------------------------------- bad input: nothing starts
@@ -224,37 +199,14 @@ def test_nginx_serves_briefing_site_and_health(cluster, site) -> None:
 def test_replica_dies_mid_session_page_reconnects_with_same_view(cluster, guarded_pages, model, capsys) -> None:
     page = guarded_pages()
     open_app(page, cluster.url + "/?group=호남권")
-    before = view_summary(page)
-    assert before["fills"].count(maps.OUTSIDE_FILL) == outside("호남권")
+    assert fills(page).count(maps.OUTSIDE_FILL) == outside("호남권")
     assert record_count(page) == len(model(ViewState(region_group="호남권")).records)
 
-    key = route_key(page)
-    serving = cluster.replica_at(cluster.upstreams_of(key)[-1])
-    survivor = next(r for r in cluster.replicas if r is not serving)
-    served_before = len(cluster.upstreams_of(key))
-    page.evaluate(STATE_LOG_JS)
-    page_t0 = page.evaluate("performance.now()")
-
-    with page.expect_websocket(timeout=FAILOVER_LIMIT_S * 1000) as new_ws:
-        t0 = time.monotonic()
-        cluster.kill_replica(serving)  # SIGKILL: a crash, no goodbye to the browser
-    assert new_ws.value.url == f"{cluster.url.replace('http', 'ws', 1)}/_stcore/stream"
-    wait_until(
-        lambda: survivor.addr in cluster.upstreams_of(key)[served_before:],
-        FAILOVER_LIMIT_S - (time.monotonic() - t0),
-        f"the browser's requests reach the surviving replica {survivor.addr}",
-    )
-    t_reconnect = time.monotonic() - t0
-
-    # The page's next interaction reruns its script on the new replica, which builds the view
-    # from the URL. Streamlit's "r" (rerun) is that interaction without changing anything.
-    page.locator("h1").click()
-    page.keyboard.press("r")
-    page.wait_for_function(RAN_SINCE_JS, arg=page_t0, timeout=(FAILOVER_LIMIT_S - (time.monotonic() - t0)) * 1000)
-    wait_script_done(page, expect_run=False)
-    t_view = time.monotonic() - t0
-    assert view_summary(page) == before
-    assert t_view < FAILOVER_LIMIT_S
+    fo = fail_over(cluster, page, limit=FAILOVER_LIMIT_S)
+    assert fo.websocket_url == f"{cluster.url.replace('http', 'ws', 1)}/_stcore/stream"  # through nginx
+    assert fo.survivor is not fo.dead
+    assert fo.view_s < FAILOVER_LIMIT_S
+    assert fo.after == fo.before  # map title, figures and the choropleth's fills
     assert query(page).get("group") == "호남권"
     body = page.inner_text("body")
     assert "Traceback" not in body and page.locator("[data-testid='stException']").count() == 0
@@ -267,14 +219,15 @@ def test_replica_dies_mid_session_page_reconnects_with_same_view(cluster, guarde
     assert record_count(page) == len(model(ViewState(region_group="수도권")).records)
 
     # Named in the logs: nginx's error log (the upstream) and the script's watch.
-    assert f'upstream: "http://{serving.addr}/' in cluster.error_log()
+    dead = fo.dead
+    assert f'upstream: "http://{dead.addr}/' in cluster.error_log()
     wait_until(
-        lambda: f"replica {serving.index} ({serving.addr}, pid {serving.pid}) exited" in cluster.output(),
+        lambda: f"replica {dead.index} ({dead.addr}, pid {dead.pid}) exited" in cluster.output(),
         5,
         "run_cluster.sh names the dead replica",
     )
     with capsys.disabled():
         print(
-            f"\nfailover: replica {serving.addr} killed; websocket back through nginx on {survivor.addr}"
-            f" after {t_reconnect:.1f} s; view rerun there after {t_view:.1f} s"
+            f"\nfailover: replica {dead.addr} killed; the page's requests reach {fo.survivor.addr} through nginx"
+            f" after {fo.reconnect_s:.1f} s; its view rerun there after {fo.view_s:.1f} s"
         )
