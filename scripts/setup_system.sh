@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages a fresh Debian machine lacks: Noto CJK (Korean glyphs in PNG/PDF briefing
-# sheets) and, unless --app, Chromium (real-browser tests), poppler-utils (PDF checks) and nginx
-# (the replica cluster's tests run it with their own config). Installs only what is missing.
+# sheets) and, unless --app, Chromium (real-browser tests), poppler-utils (PDF checks), nginx
+# (the replica cluster's tests run it with their own config) and iproute2 (`ip`, for the offline
+# bundle test's network namespace). Installs only what is missing.
 # nginx is installed without starting or enabling Debian's service (it would take port 80):
 # the cluster starts its own nginx, unprivileged, with `-c` its own config (scripts/run_cluster.sh).
 set -euo pipefail
@@ -10,6 +11,7 @@ if [ "${1:-}" != "--app" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v pdftotext >/dev/null || need+=(poppler-utils)  # tests read the PDF sheet's text
   [ -x /usr/sbin/nginx ] || need+=(nginx)
+  command -v ip >/dev/null || need+=(iproute2)  # the offline-bundle test brings up loopback in its namespace
 fi
 if [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then need+=(fonts-noto-cjk); fi
 [ ${#need[@]} -eq 0 ] && exit 0
