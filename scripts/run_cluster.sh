@@ -12,6 +12,7 @@
 # whole number >= 1, a port in use, no nginx) is said and nothing is started.
 # Logs: RUN/replica-I.log, RUN/nginx/{access,error}.log; RUN/replicas.tsv lists the replicas.
 # When run as root, nginx drops to the user nobody (setpriv), so it writes only RUN/nginx.
+# KDIM_HEALTH_TIMEOUT: seconds a replica may take to become healthy (default 120).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROG=run_cluster.sh

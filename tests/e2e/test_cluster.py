@@ -9,6 +9,8 @@ its teardown checks that TERM to the script stops nginx and every replica.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import socket
 import subprocess
@@ -132,6 +134,26 @@ def test_bad_input_says_what_is_wrong_and_starts_nothing(args, message, tmp_path
     assert ports_after - ports_before == set(), "a port was left listening"
     assert procs_after - procs_before == set(), "a process was left running"
     assert not run_dir.exists(), "the run directory was created"
+
+
+def test_replica_not_healthy_in_time_is_named_and_everything_stops() -> None:
+    run_dir = Path(tempfile.mkdtemp(prefix="kdim-cluster-unhealthy-"))
+    run_dir.chmod(0o755)  # nginx would run as nobody (the tests run as root)
+    procs_before, ports_before = cluster_processes(), listening_ports()
+    res = subprocess.run(
+        ["bash", str(SCRIPT), "1", "--port", str(free_port()), "--run-dir", str(run_dir)],
+        cwd=REPO,
+        env={**os.environ, "KDIM_HEALTH_TIMEOUT": "0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert re.search(r"replica 1 \(127\.0\.0\.1:\d+, pid \d+\) not healthy after 0 s", res.stderr), res.stderr
+    assert str(run_dir / "replica-1.log") in res.stderr
+    assert cluster_processes() - procs_before == set(), "a replica was left running"
+    assert listening_ports() - ports_before == set()
+    shutil.rmtree(run_dir)
 
 
 # --------------------------------------------------------------------------- through nginx
