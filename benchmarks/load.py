@@ -1,6 +1,8 @@
 """Load test: N browser pages applying filters against one local server (issue 6).
 
-Starts ``streamlit run app.py`` itself on a free localhost port (tests/e2e/server.py), opens N
+Starts ``streamlit run app.py`` itself on a free localhost port (tests/e2e/server.py), or with
+``--url`` loads a server that already runs on this machine (e.g. nginx in front of replicas,
+scripts/run_cluster.sh; ``--pids`` names its server processes for CPU and memory), opens N
 pages (default 10, up to 30) in one headless Chromium, and has each page switch the 권역 filter
 in a loop for a bounded time. For every change it measures the time from choosing the option
 to the updated map: the choropleth's fills changed to what that 권역 must show (units outside
@@ -18,6 +20,7 @@ latency is the queue of every page's work on the shared cores.
     python benchmarks/load.py                  # 10 officials, 90 s
     python benchmarks/load.py --think 0        # back to back
     python benchmarks/load.py --pages 30 --seconds 120
+    python benchmarks/load.py --url http://127.0.0.1:8080/ --pids 1234,1235   # a running cluster
 
 Target (issue 6): 0 errors and p95 under 1.5 s at 10 pages on a 2-core machine. Browsers and
 server share the machine here (each official has a PC of their own), so the figures include
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import os
@@ -36,6 +40,8 @@ import statistics
 import sys
 import threading
 import time
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
-from server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, is_local_url  # noqa: E402
+from server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, is_local_url, rss_kb  # noqa: E402
 
 from geo import i18n, offline, regions  # noqa: E402
 
@@ -220,19 +226,70 @@ def process_kind(pid: int) -> str:
     return "browser" if argv and "chrom" in argv[0] else Path(argv[0] if argv else "?").name
 
 
-def browser_cpu(server_pid: int | None) -> dict[str, float]:
-    """CPU seconds of this script's child processes except the Streamlit server, per kind."""
+def browser_cpu(server_roots: list[int]) -> dict[str, float]:
+    """CPU seconds of this script's child processes, per kind, except the server side (the
+    ``server_roots`` and their descendants: a Streamlit server, or a cluster's script, nginx and
+    replicas)."""
+    server = set(server_roots)
+    for root in server_roots:
+        server.update(descendants(root))
     out: dict[str, float] = {}
     for p in descendants(os.getpid()):
-        if p != server_pid:
+        if p not in server:
             kind = process_kind(p)
             out[kind] = out.get(kind, 0.0) + cpu_seconds(p)
     return out
 
 
-def sample_rss(srv: StreamlitServer, stats: Stats, stop: threading.Event) -> None:
+@dataclass
+class Target:
+    """What the pages load: a URL, and the server processes to measure when they are known."""
+
+    url: str
+    label: str = "one local server"
+    server_pids: Callable[[], list[int]] = list  # Streamlit processes: CPU and resident memory
+    server_roots: Callable[[], list[int]] = list  # this script's children that are the server side
+    log_tail: Callable[[], str] = str
+
+    def rss_kb(self) -> int | None:
+        sizes = [kb for kb in map(rss_kb, self.server_pids()) if kb]
+        return sum(sizes) if sizes else None
+
+    def cpu_s(self) -> float | None:
+        pids = self.server_pids()
+        return sum(map(cpu_seconds, pids)) if pids else None
+
+
+def local_server(srv: StreamlitServer) -> Target:
+    """The server load.py started itself (its pid measured, its log read for errors)."""
+
+    def pids() -> list[int]:
+        return [srv.pid] if srv.pid else []
+
+    return Target(srv.url, "one local server", pids, pids, lambda: srv.log_tail(400))
+
+
+def running_server(url: str, pids: list[int]) -> Target:
+    """A server started elsewhere (``--url``); ``pids``: its Streamlit processes, if known."""
+    label = f"{url} ({len(pids)} server process(es) measured)" if pids else f"{url} (server processes not measured)"
+    return Target(url.rstrip("/"), label, lambda: [p for p in pids if Path(f"/proc/{p}").exists()])
+
+
+def check_reachable(url: str) -> None:
+    """Fail with a message (not a traceback) when nothing answers at the URL's /_stcore/health."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(f"{url}/_stcore/health", timeout=10) as r:
+            if r.read().strip() == b"ok":
+                return
+    except OSError as exc:
+        raise SystemExit(f"no Streamlit server answers at {url}/_stcore/health: {exc}") from None
+    raise SystemExit(f"{url}/_stcore/health did not answer 'ok': is it this app?")
+
+
+def sample_rss(target: Target, stats: Stats, stop: threading.Event) -> None:
     while not stop.is_set():
-        kb = srv.rss_kb()
+        kb = target.rss_kb()
         if kb:
             stats.rss_kb.append(kb)
         stop.wait(0.5)
@@ -246,17 +303,31 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-async def main_async(args: argparse.Namespace) -> dict:
+def _mb(kb: int | None) -> float | None:
+    return round(kb / 1024, 1) if kb else None
+
+
+def _delta(a: float | None, b: float | None) -> float | None:
+    return round(b - a, 1) if a is not None and b is not None else None
+
+
+async def main_async(args: argparse.Namespace, target: Target | None = None) -> dict:
+    """Run the load against ``target``, or ``--url``, or a server this starts; returns the figures."""
     from playwright.async_api import async_playwright
 
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} not found: apt-get install chromium")
     offline.ensure_static_assets()
     stats = Stats()
-    with StreamlitServer() as srv:
-        rss_start = srv.rss_kb()
+    with contextlib.ExitStack() as stack:
+        if target is None and args.url:
+            target = running_server(args.url, args.pids)
+        if target is None:
+            target = local_server(stack.enter_context(StreamlitServer()))
+        check_reachable(target.url)
+        rss_start = target.rss_kb()
         stop = threading.Event()
-        sampler = threading.Thread(target=sample_rss, args=(srv, stats, stop), daemon=True)
+        sampler = threading.Thread(target=sample_rss, args=(target, stats, stop), daemon=True)
         sampler.start()
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -266,12 +337,12 @@ async def main_async(args: argparse.Namespace) -> dict:
 
             async def opened(i: int) -> Client | None:
                 async with gate:
-                    return await open_page(i, browser, srv.url, args.timeout, stats)
+                    return await open_page(i, browser, target.url, args.timeout, stats)
 
             clients = [c for c in await asyncio.gather(*(opened(i) for i in range(args.pages))) if c]
-            rss_open = srv.rss_kb()
+            rss_open = target.rss_kb()
             deadline = time.monotonic() + args.seconds
-            cpu0 = (cpu_seconds(srv.pid), browser_cpu(srv.pid), os.times())
+            cpu0 = (target.cpu_s(), browser_cpu(target.server_roots()), os.times())
             t0 = time.perf_counter()
             think = parse_think(args.think)  # checked in main
             await asyncio.gather(
@@ -281,17 +352,18 @@ async def main_async(args: argparse.Namespace) -> dict:
                 )
             )
             wall = time.perf_counter() - t0
-            cpu1 = (cpu_seconds(srv.pid), browser_cpu(srv.pid), os.times())
+            cpu1 = (target.cpu_s(), browser_cpu(target.server_roots()), os.times())
             for c in clients:
                 await c.ctx.close()
             await browser.close()
         stop.set()
         sampler.join()
-        rss_end = srv.rss_kb()
-        log_errors = [ln for ln in srv.log_tail(400).splitlines() if "Traceback" in ln or "Error" in ln]
+        rss_end = target.rss_kb()
+        log_errors = [ln for ln in target.log_tail().splitlines() if "Traceback" in ln or "Error" in ln]
     times = sorted(stats.map_times)
     page = sorted(stats.page_times)
     return {
+        "target": target.label,
         "pages": args.pages,
         "seconds": args.seconds,
         "think_s": args.think,
@@ -308,21 +380,32 @@ async def main_async(args: argparse.Namespace) -> dict:
         "page_p50_s": round(pct(page, 50), 3) if page else None,
         "page_p95_s": round(pct(page, 95), 3) if page else None,
         "page_max_s": round(page[-1], 3) if page else None,
-        "server_cpu_s": round(cpu1[0] - cpu0[0], 1),
+        "server_cpu_s": _delta(cpu0[0], cpu1[0]),
         "browser_cpu_s": round(sum(cpu1[1].values()) - sum(cpu0[1].values()), 1),
         "browser_cpu_by_kind_s": {
             k: round(v - cpu0[1].get(k, 0.0), 1) for k, v in sorted(cpu1[1].items()) if v - cpu0[1].get(k, 0.0) >= 0.1
         },
         "driver_cpu_s": round(sum(cpu1[2][:2]) - sum(cpu0[2][:2]), 1),
         "load_average": [round(x, 1) for x in os.getloadavg()],
-        "server_rss_mb_start": round(rss_start / 1024, 1) if rss_start else None,
-        "server_rss_mb_pages_open": round(rss_open / 1024, 1) if rss_open else None,
-        "server_rss_mb_peak": round(max(stats.rss_kb) / 1024, 1) if stats.rss_kb else None,
-        "server_rss_mb_end": round(rss_end / 1024, 1) if rss_end else None,
+        "server_rss_mb_start": _mb(rss_start),
+        "server_rss_mb_pages_open": _mb(rss_open),
+        "server_rss_mb_peak": _mb(max(stats.rss_kb)) if stats.rss_kb else None,
+        "server_rss_mb_end": _mb(rss_end),
     }
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_pids(text: str) -> list[int]:
+    """'1234,1235' → [1234, 1235]."""
+    try:
+        pids = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        pids = []
+    if not pids or min(pids) < 1:
+        raise argparse.ArgumentTypeError(f"expected process ids separated by commas, got {text!r}")
+    return pids
+
+
+def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=10, help="concurrent browser pages (1-30, default 10)")
     ap.add_argument("--seconds", type=float, default=90, help="how long each page keeps changing filters")
@@ -336,7 +419,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", default="kdim", help="seed of the think times and start offsets")
     ap.add_argument("--open-concurrency", type=int, default=2, help="pages opened at the same time (warm-up)")
     ap.add_argument("--target-p95", type=float, default=1.5)
+    ap.add_argument(
+        "--url",
+        help="load a server already running on this machine (e.g. http://127.0.0.1:8080/, nginx of"
+        " scripts/run_cluster.sh) instead of starting one",
+    )
+    ap.add_argument(
+        "--pids",
+        default="",
+        help="with --url: the server's Streamlit process ids (comma-separated, e.g. the replicas in"
+        " RUN/replicas.tsv) for CPU and memory; without it those figures are omitted",
+    )
     ap.add_argument("--json", action="store_true", help="print the result as JSON only")
+    return ap
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = build_parser()
     args = ap.parse_args(argv)
     if not 1 <= args.pages <= 30:
         ap.error("--pages must be between 1 and 30")
@@ -344,38 +443,63 @@ def main(argv: list[str] | None = None) -> int:
         parse_think(args.think)
     except argparse.ArgumentTypeError as exc:
         ap.error(f"--think: {exc}")
-    res = asyncio.run(main_async(args))
-    if args.json:
-        print(json.dumps(res, ensure_ascii=False, indent=2))
+    if args.url is not None:
+        if not args.url.startswith(("http://", "https://")) or not is_local_url(args.url):
+            ap.error(f"--url: expected an http:// URL on this machine (localhost, 127.0.0.1, [::1]), got {args.url!r}")
+        args.url = args.url.rstrip("/")
+    if args.pids and not args.url:
+        ap.error("--pids goes with --url (without --url, load.py measures the server it starts)")
+    try:
+        args.pids = parse_pids(args.pids) if args.pids else []
+    except argparse.ArgumentTypeError as exc:
+        ap.error(f"--pids: {exc}")
+    return args
+
+
+def report(res: dict) -> None:
+    print(
+        f"load: {res['pages']} pages for {res['seconds']:.0f} s against {res['target']} (think time {res['think_s']} s)"
+    )
+    print(f"  filter changes measured: {res['changes']} ({res['changes_per_s']} per s)   errors: {res['errors']}")
+    for e in res["error_samples"]:
+        print(f"    {e}")
+    for e in res["server_log_errors"]:
+        print(f"    server log: {e}")
+    print(f"  filter change → updated map: p50 {res['p50_s']} s   p95 {res['p95_s']} s   max {res['max_s']} s")
+    print(
+        f"  filter change → whole page settled (figures, charts, table too): p50 {res['page_p50_s']} s"
+        f"   p95 {res['page_p95_s']} s   max {res['page_max_s']} s"
+    )
+    n = max(res["changes"], 1)
+    server = (
+        f"server {res['server_cpu_s']} s ({res['server_cpu_s'] / n:.2f} s per change)"
+        if res["server_cpu_s"] is not None
+        else "server not measured"
+    )
+    print(
+        f"  CPU during the {res['wall_s']} s of changes: {server}, Chromium {res['browser_cpu_s']} s,"
+        f" this script {res['driver_cpu_s']} s; load average {res['load_average']} on {os.cpu_count()} CPUs"
+    )
+    kinds = ", ".join(f"{k} {v} s" for k, v in res["browser_cpu_by_kind_s"].items())
+    print(f"  Chromium CPU by process kind: {kinds}")
+    print(f"  page open → map drawn (p50): {res['page_open_s_p50']} s")
+    if res["server_rss_mb_start"] is None:
+        print("  server RSS: not measured (no server process ids)")
     else:
-        print(
-            f"load: {res['pages']} pages for {res['seconds']:.0f} s against one local server"
-            f" (think time {res['think_s']} s)"
-        )
-        print(f"  filter changes measured: {res['changes']} ({res['changes_per_s']} per s)   errors: {res['errors']}")
-        for e in res["error_samples"]:
-            print(f"    {e}")
-        for e in res["server_log_errors"]:
-            print(f"    server log: {e}")
-        print(f"  filter change → updated map: p50 {res['p50_s']} s   p95 {res['p95_s']} s   max {res['max_s']} s")
-        print(
-            f"  filter change → whole page settled (figures, charts, table too): p50 {res['page_p50_s']} s"
-            f"   p95 {res['page_p95_s']} s   max {res['page_max_s']} s"
-        )
-        n = max(res["changes"], 1)
-        print(
-            f"  CPU during the {res['wall_s']} s of changes: server {res['server_cpu_s']} s"
-            f" ({res['server_cpu_s'] / n:.2f} s per change), Chromium {res['browser_cpu_s']} s,"
-            f" this script {res['driver_cpu_s']} s; load average {res['load_average']} on {os.cpu_count()} CPUs"
-        )
-        kinds = ", ".join(f"{k} {v} s" for k, v in res["browser_cpu_by_kind_s"].items())
-        print(f"  Chromium CPU by process kind: {kinds}")
-        print(f"  page open → map drawn (p50): {res['page_open_s_p50']} s")
         print(
             f"  server RSS: start {res['server_rss_mb_start']} MB   pages open {res['server_rss_mb_pages_open']} MB"
             f"   peak {res['server_rss_mb_peak']} MB"
             f"   end {res['server_rss_mb_end']} MB"
         )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    res = asyncio.run(main_async(args))
+    if args.json:
+        print(json.dumps(res, ensure_ascii=False, indent=2))
+    else:
+        report(res)
     ok = res["errors"] == 0 and res["p95_s"] is not None and res["p95_s"] < args.target_p95
     print(f"  target (0 errors, map p95 < {args.target_p95} s): {'met' if ok else 'NOT met'}")
     return 0 if ok else 1

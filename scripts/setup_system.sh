@@ -1,17 +1,42 @@
 #!/usr/bin/env bash
 # System packages a fresh Debian machine lacks: Noto CJK (Korean glyphs in PNG/PDF briefing
-# sheets) and, unless --app, Chromium (real-browser tests) and poppler-utils (PDF checks). Installs only what is missing.
+# sheets) and, unless --app, Chromium (real-browser tests), poppler-utils (PDF checks), nginx
+# (the replica cluster's tests run it with their own config) and iproute2 (`ip`, for the offline
+# bundle test's network namespace). Installs only what is missing.
+# nginx is installed without starting or enabling Debian's service (it would take port 80):
+# the cluster starts its own nginx, unprivileged, with `-c` its own config (scripts/run_cluster.sh).
 set -euo pipefail
 need=()
 if [ "${1:-}" != "--app" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v pdftotext >/dev/null || need+=(poppler-utils)  # tests read the PDF sheet's text
   command -v node >/dev/null || need+=(nodejs)  # `node --check` parses geo/web/*.js in CI
+  [ -x /usr/sbin/nginx ] || need+=(nginx)
+  command -v ip >/dev/null || need+=(iproute2)  # the offline-bundle test brings up loopback in its namespace
 fi
 if [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then need+=(fonts-noto-cjk); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "installing with apt: ${need[*]}"
+# Package scripts ask /usr/sbin/policy-rc.d whether they may start a service; 101 = no. Only
+# ours if there was none, and removed again however apt ends.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# scripts/setup_system.sh: no service starts while it installs packages\nexit 101\n' |
+    $sudo tee "$policy.kdim-tmp" >/dev/null
+  $sudo chmod 755 "$policy.kdim-tmp"
+  $sudo mv "$policy.kdim-tmp" "$policy"
+  trap '$sudo rm -f "$policy"' EXIT
+fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+if [[ " ${need[*]} " == *" nginx "* ]]; then
+  # The package enables its boot-time service; nothing here wants it (and nothing may own port 80).
+  if [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --now nginx >/dev/null 2>&1 || true
+  elif command -v update-rc.d >/dev/null; then
+    $sudo update-rc.d nginx disable >/dev/null 2>&1 || true
+  fi
+  /usr/sbin/nginx -v
+fi

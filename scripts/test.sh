@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what the tests need (apt: chromium, fonts-noto-cjk; pip: requirements-dev.txt)
+# Install what the tests need (apt: chromium, fonts-noto-cjk, poppler-utils, nginx, iproute2;
+# pip: requirements-dev.txt)
 # and run the whole suite: lint, unit, app and real-browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."

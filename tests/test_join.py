@@ -127,7 +127,8 @@ def test_reconcile_real_data(recs):
     assert table.at["FIELD_2024_TECH", "records"] == 100 + 93.5
     official = load_official().set_index("id")["value"]
     assert sum(official[f] for f in table.index if f.startswith("FIELD_2024_")) == official["TOTAL_2024_BUDGET"]
-    assert table.at["TOTAL_2024_BUDGET", "gap"] == pytest.approx(5770 - 1699.2)  # 8 program lines + 3 talent shares of 10억
+    # 8 program lines and 3 talent shares of 10억
+    assert table.at["TOTAL_2024_BUDGET", "gap"] == pytest.approx(5770 - 1699.2)
 
 
 def test_cli_reconcile():

@@ -95,8 +95,8 @@ def guard() -> NetworkGuard:
 
 
 @pytest.fixture
-def new_page(browser, guard, app_server):  # type: ignore[no-untyped-def]
-    """Factory: a page in a fresh context (own Streamlit session), network-guarded.
+def guarded_pages(browser, guard):  # type: ignore[no-untyped-def]
+    """Factory: a page in a fresh context (own Streamlit session), network-guarded, for any server.
 
     At teardown the test fails if any page tried to reach a host other than localhost.
     """
@@ -112,6 +112,12 @@ def new_page(browser, guard, app_server):  # type: ignore[no-untyped-def]
         ctx.close()
     off = guard.off_host()
     assert not off, f"requests left localhost (blocked): {sorted(set(off))}"
+
+
+@pytest.fixture
+def new_page(guarded_pages, app_server):  # type: ignore[no-untyped-def]
+    """Factory of guarded pages, with the session's Streamlit server running (``app_server.url``)."""
+    return guarded_pages
 
 
 @pytest.fixture
