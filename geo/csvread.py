@@ -97,6 +97,10 @@ def decode(data: bytes) -> tuple[str, str]:
         try:
             return data.decode(codec), codec
         except UnicodeDecodeError as exc:
+            if codec.startswith("utf-8") and exc.reason == "unexpected end of data":
+                # A save or copy cut short mid-character: the text before it is whole; the cut last row
+                # is then reported like any short row.
+                return data[: exc.start].decode(codec), codec
             first_error = first_error or exc.start
     raise FileRefused(
         f"cannot be read as UTF-8, UTF-16 or CP949 text (byte {first_error}: "

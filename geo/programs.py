@@ -422,9 +422,15 @@ def _short(value: str, limit: int = 200) -> str:
     return value if len(value) <= limit else f"{value[:limit]}… ({len(value):,} characters)"
 
 
+def _no_records() -> pd.DataFrame:
+    """No records, with every column the join expects (a refused file must not crash the page)."""
+    empty = pd.DataFrame(columns=list(COLUMNS), dtype=str)
+    return _typed(empty, pd.DataFrame(index=empty.index))
+
+
 def _refused(fname: str, exc: csvread.FileRefused, encoding: str | None = None) -> ProgramLoad:
     issue = Issue("error", fname, exc.row, None, exc.value, exc.expected, exc.message)
-    return ProgramLoad(pd.DataFrame(columns=list(COLUMNS)), [issue], encoding, fname)
+    return ProgramLoad(_no_records(), [issue], encoding, fname)
 
 
 def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str | None = None) -> ProgramLoad:
@@ -446,7 +452,7 @@ def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str
     if not any(table.header):
         expected = "a header row with the column names"
         issues.append(Issue("error", fname, 1, None, "", expected, "file has no header"))
-        return ProgramLoad(pd.DataFrame(columns=list(COLUMNS)), issues, table.encoding, fname, 0, [], table.delimiter)
+        return ProgramLoad(_no_records(), issues, table.encoding, fname, 0, [], table.delimiter)
     header_issues, reject_all = _header_issues(table.header, fname)
     df, shape_issues, rejected = _frame(table, fname)
     issues += header_issues + shape_issues
