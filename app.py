@@ -9,6 +9,7 @@ import hashlib
 import html
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -21,6 +22,7 @@ from geo.view import ViewState
 
 log = logging.getLogger("app")
 UPLOAD_LIMIT_MB = 5
+WEB = Path(__file__).resolve().parent / "geo" / "web"  # the page's CSS files (app.css, briefing.css)
 WIDGETS = {  # ViewState field → widget key
     "lang": "w_lang",
     "level": "w_level",
@@ -238,7 +240,8 @@ def current_data(lang: str) -> tuple[dataset.DataSet, list[str]]:
     return dataset.prepare(key, raw), messages
 
 
-def kpi_row(v: view.View, lang: str, by_year: dict[int, list[str]] | None = None) -> None:
+def key_figures(v: view.View, lang: str) -> None:
+    """The view's three figures (they wrap one under another in the narrow side column)."""
     c1, c2, c3 = st.columns(3)
     c1.metric(t("kpi_budget", lang), v.kpis["budget"], help=v.kpis["budget_label"])
     c1.caption(f"{v.kpis['budget_label']} · {t('eok_note', lang)}")
@@ -246,30 +249,32 @@ def kpi_row(v: view.View, lang: str, by_year: dict[int, list[str]] | None = None
     c3.metric(t("kpi_lgs", lang), v.kpis["lgs"])
     for note in v.notes:
         st.caption(note)
+
+
+def coverage(v: view.View, by_year: dict[int, list[str]] | None) -> None:
+    """What the records cover against the official figures: one box per year."""
     if not by_year:
         st.info(" · ".join(v.coverage), icon=None)
         return
-    for col, lines in zip(st.columns(len(by_year)), by_year.values(), strict=True):  # years side by side
-        col.info("  \n".join(lines), icon=None)
+    for lines in by_year.values():
+        st.info("  \n".join(lines), icon=None)
 
 
-def draw_map(v: view.View, state: ViewState, height: int, settings: maps.MapSettings) -> dict | None:
+def draw_map(v: view.View, state: ViewState, settings: maps.MapSettings, height: int = 640) -> dict | None:
+    """The map. Its frame's height follows the window (geo/web/app.css; ``height`` is only the
+    first paint's), and the browser fits the view's focus to it (kdim.fit)."""
     lang = state.lang
     try:
         base = maps.base_map(state.level, lang, settings)
-        layers = view.map_arguments(v, settings)
-        groups = maps.overlay_layers(**layers)
+        groups = maps.overlay_layers(**view.map_arguments(v, settings))
     except Exception as exc:
         log.exception("map failed")
         st.error(t("map_error", lang, error=exc))
         return None
-    center, zoom = maps.fit_view(maps.bounds_of(state.level, layers["focus"]), height_px=height)
     return st_folium(
         base,
         key="map",
         height=height,
-        center=center,
-        zoom=zoom,
         use_container_width=True,
         returned_objects=["last_clicked"],
         feature_group_to_add=groups,
@@ -290,37 +295,38 @@ def handle_click(out: dict | None, state: ViewState) -> None:
         st.rerun()
 
 
+PANEL_COLUMNS = ("name", "year", "life", "annual", "source")  # what fits beside the map
+
+
 def region_panel(v: view.View, lang: str) -> None:
     p = v.panel
     if not p:
         st.caption(t("click_hint", lang))
         return
     with st.container(border=True):
-        head, close = st.columns([5, 1])
-        total = p["total"]
-        head.subheader(f"{t('panel', lang)}: {p['name']}")
-        close.button(t("panel_close", lang), on_click=clear_selection)
+        st.subheader(f"{t('panel', lang)}: {p['name']}")
+        st.button(t("panel_close", lang), on_click=clear_selection)
         if p["records"].empty:
             st.write(t("panel_none", lang))
         else:
-            st.write(f"{p['metric']}: **{view.fmt_eok(total)}**")
-            a, b = st.columns(2)
-            a.caption(t("panel_by_field", lang))
-            a.dataframe(p["by_field"], hide_index=True, width="stretch")
-            b.caption(t("panel_by_type", lang))
-            b.dataframe(p["by_type"], hide_index=True, width="stretch")
-            records_table(p["records"], lang, key="panel_table")
+            st.write(f"{p['metric']}: **{view.fmt_eok(p['total'])}**")
+            records_table(p["records"], lang, key="panel_table", columns=PANEL_COLUMNS)
+            st.caption(t("panel_by_field", lang))
+            st.dataframe(p["by_field"], hide_index=True, width="stretch")
+            st.caption(t("panel_by_type", lang))
+            st.dataframe(p["by_type"], hide_index=True, width="stretch")
         if p["is_sigungu"]:
             st.toggle(t("panel_drill", lang), key="w_emd")
 
 
-def records_table(table: pd.DataFrame, lang: str, key: str) -> None:
+def records_table(table: pd.DataFrame, lang: str, key: str, columns: Sequence[str] | None = None) -> None:
     cc = st.column_config
     st.dataframe(
         table,
         key=key,
         hide_index=True,
         width="stretch",
+        column_order=columns,
         column_config={
             "id": cc.TextColumn(t("col_id", lang)),
             "name": cc.TextColumn(t("col_name", lang), width="large"),
@@ -410,20 +416,64 @@ def guarded(lang: str, part: Callable[..., None], *args: object, **kwargs: objec
         st.error(t("part_error", lang, error=f"{type(exc).__name__}: {exc}"))
 
 
-BRIEFING_CSS = """
-<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
-.block-container { padding: 0.8rem 1.2rem 0.4rem 1.2rem !important; max-width: 100% !important; }
-.stMarkdown p.kdim-brief-title { font-size: 2.4rem !important; font-weight: 700; line-height: 1.2; margin: 0; }
-.stMarkdown p.kdim-brief-filter { font-size: 1.4rem !important; margin: 0.2rem 0 0.2rem 0; }
-.stMarkdown p.kdim-brief-source { font-size: 1.05rem !important; color: #333; }
-@media print {
-  .stButton, [data-testid="stDecoration"] { display: none !important; }
-  .block-container { padding: 0 !important; }
-}
-</style>
-"""
+def briefing_page(v: view.View, state: ViewState, data: dataset.DataSet, title: str) -> None:
+    """Briefing mode: large title and filter line, the map filling the window, figures, coverage
+    (always shown) and the source line beside it."""
+    lang = state.lang
+    st.html(WEB / "briefing.css")
+    words = f"{t('filters', lang)}: {view.filter_words(state)}"
+    st.markdown(
+        f'<p class="kdim-brief-title">{html.escape(title)}</p><p class="kdim-brief-filter">{html.escape(words)}</p>',
+        unsafe_allow_html=True,
+    )
+    with st.container(key="kdim_stage"):
+        left, right = st.columns([2.6, 1], gap="medium")
+        with left:
+            out = draw_map(v, state, maps.MapSettings.projector(scheme=state.scheme), height=700)
+        with right, st.container(key="kdim_side"):
+            key_figures(v, lang)
+            coverage(v, data.coverage_by_year.get(lang))
+            source = html.escape(t("source_line", lang))
+            st.markdown(f'<p class="kdim-brief-source">{source}</p>', unsafe_allow_html=True)
+            st.button(t("briefing_exit", lang), key="exit_brief", on_click=leave_briefing)
+    handle_click(out, state)
+
+
+def page_header(state: ViewState, title: str, messages: Sequence[str]) -> None:
+    """One title line and one line saying what the map shows; then anything that went wrong."""
+    lang = state.lang
+    words = f"{title} — {view.filter_words(state)}"
+    with st.container(key="kdim_head"):
+        st.title(t("app_title", lang), anchor=False)
+        st.markdown(
+            f'<p class="kdim-view" title="{html.escape(words)}"><strong>{html.escape(title)}</strong>'
+            f" — {html.escape(view.filter_words(state))}</p>",
+            unsafe_allow_html=True,
+        )
+    for msg in messages:
+        st.error(msg)
+    for msg in dataset.problems():  # e.g. a damaged boundary file: the map still draws, from memory
+        st.warning(msg)
+    if st.session_state.get("ignored"):
+        st.warning(t("query_warning", lang, items=", ".join(st.session_state["ignored"])))
+
+
+def map_stage(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
+    """The first screen: the map, and beside it the figures, coverage (a click away) and the panel."""
+    lang = state.lang
+    with st.container(key="kdim_stage"):
+        left, right = st.columns([2.2, 1], gap="medium")
+        with left:
+            out = draw_map(v, state, maps.MapSettings(scheme=state.scheme))
+        with right, st.container(key="kdim_side"):
+            up = st.session_state.get("upload")
+            if up:
+                st.caption(t("upload_active", lang, name=up["name"]))
+            key_figures(v, lang)
+            with st.expander(t("coverage_title", lang)):
+                coverage(v, data.coverage_by_year.get(lang))
+            guarded(lang, region_panel, v, lang)
+    handle_click(out, state)
 
 
 def main() -> None:
@@ -445,37 +495,13 @@ def main() -> None:
     v = dataset.computed(data, state)
     title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
 
+    st.html(WEB / "app.css")
     if briefing_mode:
-        st.markdown(BRIEFING_CSS, unsafe_allow_html=True)
-        words = f"{t('filters', lang)}: {view.filter_words(state)}"
-        st.markdown(
-            f'<p class="kdim-brief-title">{html.escape(title)}</p>'
-            f'<p class="kdim-brief-filter">{html.escape(words)}</p>',
-            unsafe_allow_html=True,
-        )
-        kpi_row(v, lang, data.coverage_by_year.get(lang))
-        out = draw_map(v, state, height=700, settings=maps.MapSettings.projector(scheme=state.scheme))
-        handle_click(out, state)
-        st.markdown(f'<p class="kdim-brief-source">{html.escape(t("source_line", lang))}</p>', unsafe_allow_html=True)
-        st.button(t("briefing_exit", lang), key="exit_brief", on_click=leave_briefing)
+        briefing_page(v, state, data, title)
         return
-
-    st.title(t("app_title", lang))
+    page_header(state, title, messages)
+    map_stage(v, state, data)
     st.caption(t("app_subtitle", lang))
-    for msg in messages:
-        st.error(msg)
-    for msg in dataset.problems():  # e.g. a damaged boundary file: the map still draws, from memory
-        st.warning(msg)
-    if st.session_state.get("ignored"):
-        st.warning(t("query_warning", lang, items=", ".join(st.session_state["ignored"])))
-    up = st.session_state.get("upload")
-    if up:
-        st.caption(t("upload_active", lang, name=up["name"]))
-    st.markdown(f"**{title}** — {view.filter_words(state)}")
-    kpi_row(v, lang, data.coverage_by_year.get(lang))
-    out = draw_map(v, state, height=640, settings=maps.MapSettings(scheme=state.scheme))
-    handle_click(out, state)
-    guarded(lang, region_panel, v, lang)
     guarded(lang, charts_part, v)
     st.subheader(t("table", lang))
     guarded(lang, records_table, v.table, lang, key="records_table")

@@ -52,8 +52,12 @@ UI: dict[str, dict[str, str]] = {
     "unallocated": {"ko": "지역 배분 미공개", "en": "split between regions not published"},
     "map": {"ko": "지도", "en": "Map"},
     "click_hint": {
-        "ko": "지역을 누르면 그 지역의 사업과 예산이 아래에 열립니다.",
-        "en": "Click a region to open its programs and budget below.",
+        "ko": "지역을 누르면 그 지역의 사업과 예산이 여기에 열립니다.",
+        "en": "Click a region to open its programs and budget here.",
+    },
+    "coverage_title": {
+        "ko": "공식 통계 대비 기록 범위 (연도별)",
+        "en": "Records against the official figures, by year",
     },
     "panel": {"ko": "선택 지역", "en": "Selected region"},
     "panel_close": {"ko": "선택 해제", "en": "Clear selection"},

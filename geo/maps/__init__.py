@@ -25,7 +25,15 @@ See docs/ARCHITECTURE.md.
 from geo.maps.choropleth import ChoroplethResult, choropleth_layer
 from geo.maps.classes import ClassBin, breaks, class_of, classify
 from geo.maps.codec import COORD_SCALE, decode_ring, encode_ring, feature_collection
-from geo.maps.compose import base_map, build_map, focus_codes, layer_control, overlay_layers, render_html
+from geo.maps.compose import (
+    base_map,
+    build_map,
+    focus_bounds,
+    focus_codes,
+    layer_control,
+    overlay_layers,
+    render_html,
+)
 from geo.maps.elements import OfflineMap, OfflineMarkerCluster
 from geo.maps.furniture import (
     describe_filters,
@@ -41,7 +49,6 @@ from geo.maps.geometry import (
     bounds_of,
     drop_islets,
     emd_geometry,
-    fit_view,
     geometry_json,
     layer_codes,
     region_at,
@@ -118,8 +125,8 @@ __all__ = [
     "encode_ring",
     "esc",
     "feature_collection",
-    "fit_view",
     "fmt_number",
+    "focus_bounds",
     "focus_codes",
     "geometry_json",
     "js_json",

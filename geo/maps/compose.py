@@ -47,7 +47,7 @@ def base_map(
         zoom_start=7,
         min_zoom=5,
         max_zoom=14,
-        zoom_snap=0.25,
+        zoom_snap=0.1,  # fitBounds snaps down: a tenth of a zoom step loses at most 7% of the box
         height=settings.height,
         tiles=settings.tile_url,
         attr=settings.tile_attribution or None,
@@ -63,7 +63,7 @@ def base_map(
         m.options.update(zoom_animation=False, fade_animation=False, marker_zoom_animation=False)
     m.add_child(PageStyle(page_css(settings)))
     land_geom, border_geom = base_geometry(settings.band)
-    fit = [list(map(float, bounds[0])), list(map(float, bounds[1]))] if bounds else bounds_of("sido")
+    fit = view_bounds(bounds)
     land = js_json(
         {"fillColor": settings.land_colour, "fillOpacity": 1, "color": "#7f8f9c", "weight": 1.2, "interactive": False}
     )
@@ -75,6 +75,19 @@ def base_map(
     m.add_child(Script(code, "KdimBase"))
     freeze_ids(m.get_root(), f"base:{level}:{lang}")
     return m
+
+
+def view_bounds(bounds: Sequence[Sequence[float]] | None) -> list[list[float]]:
+    """The [[south, west], [north, east]] the browser fits (all of Korea without bounds), as plain
+    floats: the base map and the overlays' fit compare them as JSON, so equal views fit once."""
+    b = bounds if bounds else bounds_of("sido")
+    return [[float(b[0][0]), float(b[0][1])], [float(b[1][0]), float(b[1][1])]]
+
+
+def focus_bounds(level: str, focus: Iterable[str] | None) -> list[list[float]]:
+    """The view to fit for a focus (the units of a region filter), or all of Korea."""
+    codes = tuple(sorted(str(c) for c in focus)) if focus else ()
+    return view_bounds(bounds_of(level, codes) if codes else None)
 
 
 def overlay_layers(
@@ -137,6 +150,8 @@ def overlay_layers(
         )
     )
     notes.add_child(Script(control_script("bottomleft", "kdim-source", source_html(records, lang)), "KdimSource"))
+    # The browser fits the focus to the frame's real size (the app's frame follows the window).
+    notes.add_child(Script(f"return kdim.fit(PARENT, {js_json(focus_bounds(level, focus))});", "KdimFit"))
     groups.append(notes)
     # streamlit-folium removes the previous groups, then pushes the new ones onto
     # window.feature_group without ever emptying it, so every filter change kept the old layers
@@ -163,16 +178,13 @@ def build_map(
     metric: str = DEFAULT_METRIC,
     lang: str = "ko",
     settings: MapSettings = DEFAULT_SETTINGS,
-    fit: bool = True,
     **overlay_kwargs: Any,
 ) -> OfflineMap:
     """Base map + overlays + layer control in one map: what exports and the CLI write.
 
-    With a ``focus`` (region filter) and ``fit``, the view fits the focus units.
+    With a ``focus`` (region filter), the view fits the focus units.
     """
-    focus = overlay_kwargs.get("focus")
-    codes = tuple(sorted(str(c) for c in focus)) if (fit and focus) else ()
-    m = base_map(level, lang, settings, bounds=bounds_of(level, codes) if codes else None)
+    m = base_map(level, lang, settings, bounds=focus_bounds(level, overlay_kwargs.get("focus")))
     for g in overlay_layers(
         values, records, level=level, metric=metric, lang=lang, settings=settings, **overlay_kwargs
     ):

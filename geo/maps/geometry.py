@@ -136,20 +136,6 @@ def bounds_of(level: str, codes: tuple[str, ...] | None = None) -> list[list[flo
     return [[round(y0, 4), round(x0, 4)], [round(y1, 4), round(x1, 4)]]
 
 
-def fit_view(bounds: list[list[float]], width_px: int = 1100, height_px: int = 640) -> tuple[list[float], float]:
-    """Centre and zoom (in the map's quarter steps) that show ``bounds`` in a map of that size.
-
-    streamlit-folium moves an existing map to a new ``center``/``zoom`` without reloading it,
-    so a region filter can zoom the map in place.
-    """
-    (s, w), (n, e) = bounds
-    lat_rad = [math.log(math.tan(math.pi / 4 + math.radians(v) / 2)) for v in (s, n)]
-    zoom_x = math.log2(width_px * 360 / (256 * max(e - w, 1e-6)))
-    zoom_y = math.log2(height_px * 2 * math.pi / (256 * max(lat_rad[1] - lat_rad[0], 1e-9)))
-    zoom = max(5.0, min(14.0, math.floor((min(zoom_x, zoom_y) - 0.1) * 4) / 4))
-    return [round(float(s + n) / 2, 4), round(float(w + e) / 2, 4)], zoom
-
-
 @cache
 def _tree(level: str) -> tuple[shapely.STRtree, tuple[str, ...]]:
     gdf = boundaries.load_layer(level)

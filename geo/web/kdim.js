@@ -59,7 +59,15 @@
   // The quiet basemap: land below everything, 시도 borders above the choropleth.
   function base(map, fit, landGeo, borderGeo, landStyle, borderStyle) {
     // Fit the view before any layer exists: fitting afterwards would project and draw everything twice.
-    map.fitBounds(fit, {padding: [8, 8], animate: false});
+    fitTo(map, fit);
+    // The frame's height follows the window (CSS): until the user pans or zooms, keep the focus fitted.
+    map.on('zoomstart movestart', function () { if (!map._kdimFitting) map._kdimMoved = true; });
+    map.on('resize', function () { if (!map._kdimMoved) fitTo(map, map._kdimBounds); });
+    // Leaflet notices a window resize only; the frame's CSS (loaded after the map is made) and the
+    // page's layout change the map's box without one.
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { map.invalidateSize({debounceMoveend: true}); }).observe(map.getContainer());
+    }
     map.createPane('kdim-land').style.zIndex = 350;
     var bp = map.createPane('kdim-borders'); bp.style.zIndex = 450; bp.style.pointerEvents = 'none';
     var land = L.geoJSON(landGeo, {pane: 'kdim-land', coordsToLatLng: identity,
@@ -67,6 +75,24 @@
     L.geoJSON(borderGeo, {pane: 'kdim-borders', coordsToLatLng: identity,
                           style: function () { return borderStyle; }}).addTo(map);
     return land;
+  }
+
+  function fitTo(map, bounds) {
+    map._kdimBounds = bounds; map._kdimFitKey = JSON.stringify(bounds); map._kdimMoved = false;
+    map._kdimFitting = true;
+    try { map.fitBounds(bounds, {padding: [8, 8], animate: false}); } finally { map._kdimFitting = false; }
+  }
+
+  // The view's focus (a region filter, or all of Korea), fitted to whatever size the frame has.
+  // A filter change that keeps the same focus (a click, a metric) leaves the user's pan and zoom alone.
+  function fit(parent, bounds) {
+    function go() {
+      var map = parent._map;
+      if (map && map._kdimFitKey !== JSON.stringify(bounds)) fitTo(map, bounds);
+    }
+    parent.on('add', go);
+    go();
+    return null;
   }
 
   // Classed fills: S = style list, C = code -> style index, T/P = code -> tooltip/popup HTML.
@@ -173,7 +199,7 @@
 
   root.kdim = {
     decode: decode, defs: defs, base: base, choropleth: choropleth, points: points,
-    outlines: outlines, labels: labels, control: control
+    outlines: outlines, labels: labels, control: control, fit: fit
   };
   root.kdimGeo = decode;
   root.kdimLL = identity;

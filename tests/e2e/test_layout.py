@@ -1,0 +1,107 @@
+"""Map first (issue 15): at 1366×768 and 1920×1080 the map starts within the first 200 px, fills
+the rest of the window, and the view's focus fills the map; coverage is one click away, and shown
+in briefing mode. Screenshots of each first screen go to tests/artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from helpers import MAP_IFRAME, map_frame, open_app, wait_script_done
+from playwright.sync_api import expect
+
+from geo import maps
+from geo.i18n import t
+from geo.view import ViewState
+
+pytestmark = pytest.mark.e2e
+
+SIZES = [(1366, 768), (1920, 1080)]
+TOP_MAX = 200  # px: the map's top edge is on the first screen of a laptop
+BOTTOM_GAP = 48  # px: the map reaches the window's bottom, less the page's margin
+FILL = 0.88  # the focus spans this share of the map's box in its tighter direction (zoom steps of 0.1)
+
+# Pixel box, inside the map frame, of the bounds the view fits (the map is window.map there).
+FOCUS_BOX_JS = """([s, w, n, e]) => {
+  const a = window.map.latLngToContainerPoint([n, w]), b = window.map.latLngToContainerPoint([s, e]);
+  const c = window.map.getContainer().getBoundingClientRect();
+  return {x0: a.x, y0: a.y, x1: b.x, y1: b.y, w: c.width, h: c.height};
+}"""
+
+
+def map_box(page) -> dict[str, float]:
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None, "no map frame"
+    return box
+
+
+def focus_fill(page, bounds: list[list[float]], timeout: float = 10.0) -> dict[str, float]:
+    """The focus's pixel box once the map has settled (the fit follows the frame's size)."""
+    (s, w), (n, e) = bounds
+    frame = map_frame(page)
+    frame.wait_for_function("() => window.map && document.querySelector('path.kdim-region')", timeout=30_000)
+    deadline = time.monotonic() + timeout
+    while True:
+        b = frame.evaluate(FOCUS_BOX_JS, [s, w, n, e])
+        fx, fy = (b["x1"] - b["x0"]) / b["w"], (b["y1"] - b["y0"]) / b["h"]
+        if max(fx, fy) >= FILL or time.monotonic() > deadline:
+            return {**b, "fx": fx, "fy": fy}
+        time.sleep(0.25)
+
+
+def assert_map_first(page, bounds: list[list[float]], height: int) -> dict[str, float]:
+    box = map_box(page)
+    assert box["y"] <= TOP_MAX, f"the map starts {box['y']:.0f} px down the page (≤ {TOP_MAX} asked)"
+    bottom = box["y"] + box["height"]
+    assert height - BOTTOM_GAP <= bottom <= height + 1, f"the map ends at {bottom:.0f} px in a {height} px window"
+    f = focus_fill(page, bounds)
+    assert max(f["fx"], f["fy"]) >= FILL, f"the focus fills {f['fx']:.0%} × {f['fy']:.0%} of the map"
+    assert f["x0"] >= -1 and f["y0"] >= -1 and f["x1"] <= f["w"] + 1 and f["y1"] <= f["h"] + 1, f
+    wide = page.evaluate("() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")
+    assert wide <= 1, f"the page scrolls sideways by {wide} px"
+    return {**box, **f}
+
+
+@pytest.mark.parametrize("mode", ["app", "briefing"])
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_map_fills_the_first_screen(new_page, app_server, screenshot_dir, mode, width, height) -> None:
+    page = new_page(viewport={"width": width, "height": height})
+    open_app(page, app_server.url + ("/?brief=1" if mode == "briefing" else ""))
+    got = assert_map_first(page, maps.focus_bounds("sido", None), height)
+    path = screenshot_dir / f"first_screen_{mode}_{width}x{height}.png"
+    page.screenshot(path=str(path))
+    print(f"{mode} {width}x{height}: map top {got['y']:.0f} px, height {got['height']:.0f} px, "
+          f"country fills {got['fx']:.0%} × {got['fy']:.0%}; screenshot: {path}")  # fmt: skip
+    if mode == "briefing":  # coverage always shown in briefing mode
+        expect(page.get_by_text(coverage_lines_ko()[0], exact=False)).to_be_visible()
+
+
+def coverage_lines_ko() -> list[str]:
+    """The coverage lines the page shows (every year's box), from the same data."""
+    from geo import dataset
+
+    lines = [line for year in dataset.bundled().coverage_by_year["ko"].values() for line in year]
+    assert lines, "no coverage lines for the bundled data"
+    return lines
+
+
+def test_coverage_is_one_click_away(page, app_server) -> None:
+    open_app(page, app_server.url)
+    first = coverage_lines_ko()[0]
+    expect(page.get_by_text(first, exact=False)).not_to_be_visible()
+    page.get_by_text(t("coverage_title", "ko"), exact=True).click()
+    expect(page.get_by_text(first, exact=False)).to_be_visible()
+
+
+def test_a_region_filter_fits_its_units_and_a_resize_refits(new_page, app_server) -> None:
+    page = new_page(viewport={"width": 1366, "height": 768})
+    open_app(page, app_server.url + "/?group=호남권", n_regions=None)
+    state = ViewState(region_group="호남권")
+    bounds = maps.focus_bounds("sido", maps.focus_codes("sido", state.filters()))
+    assert bounds != maps.focus_bounds("sido", None)
+    assert_map_first(page, bounds, 768)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    wait_script_done(page, expect_run=False)
+    got = assert_map_first(page, bounds, 1080)
+    assert got["height"] > 900, got  # the frame grew with the window, and the fit followed it
