@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import charts, dataset, export, i18n, maps, offline, programs, regions, view
+from geo import charts, compare, dataset, export, i18n, maps, offline, programs, regions, view
 from geo.i18n import t
 from geo.view import ViewState
 
@@ -35,6 +35,8 @@ WIDGETS = {  # ViewState field → widget key
     "field": "w_field",
     "program_type": "w_type",
     "year": "w_year",
+    "compare_year": "w_vs",
+    "side_by_side": "w_side",
     "briefing": "w_brief",
     "emd": "w_emd",
 }
@@ -61,7 +63,7 @@ def state_from_widgets() -> ViewState:
     return view.consistent(ViewState(**values, selected=s.get("selected")))
 
 
-OPTIONAL = {"region_group", "sido_code", "sigungu_code", "specialty", "field", "program_type", "year"}
+OPTIONAL = {"region_group", "sido_code", "sigungu_code", "specialty", "field", "program_type", "year", "compare_year"}
 
 
 def put_state(state: ViewState) -> None:
@@ -127,6 +129,7 @@ def sidebar(lang: str, fmt_none: str, years: Sequence[int]) -> None:
         "program_type", "w_type", list(i18n.PROGRAM_TYPES), lambda v: i18n.label(i18n.PROGRAM_TYPES, v, lang)
     )
     optional_select("year", "w_year", list(years), str)
+    compare_box(lang, years)
 
     sb.subheader(t("map_settings", lang))
     sb.radio(
@@ -151,6 +154,20 @@ def sidebar(lang: str, fmt_none: str, years: Sequence[int]) -> None:
     )
     sb.toggle(t("briefing", lang), key="w_brief")
     upload_box(lang)
+
+
+def compare_box(lang: str, years: Sequence[int]) -> None:
+    """The second year of a comparison (offered once a year is chosen) and the side-by-side switch."""
+    sb = st.sidebar
+    year = st.session_state.get("w_year") or None
+    options = [y for y in years if y != year]
+    if st.session_state.get("w_vs") not in (ALL, *options):
+        st.session_state["w_vs"] = ALL
+    sb.selectbox(
+        t("compare_year", lang), [ALL, *options], key="w_vs", disabled=year is None, help=t("compare_help", lang),
+        format_func=lambda v: t("compare_none", lang) if v == ALL else str(v),
+    )  # fmt: skip
+    sb.toggle(t("side_by_side", lang), key="w_side", disabled=year is None or not st.session_state.get("w_vs"))
 
 
 def leave_briefing() -> None:
@@ -240,13 +257,24 @@ def current_data(lang: str) -> tuple[dataset.DataSet, list[str]]:
     return dataset.prepare(key, raw), messages
 
 
-def key_figures(v: view.View, lang: str) -> None:
-    """The view's three figures (they wrap one under another in the narrow side column)."""
+def key_figures(v: view.View, lang: str, before: view.View | None = None) -> None:
+    """The view's three figures (they wrap one under another in the narrow side column); in a
+    comparison, each with its change from the earlier year (grey: a change is not good or bad)."""
+
+    def delta(key: str) -> str | None:
+        if before is None:
+            return None
+        a, b = before.figures.get(key, float("nan")), v.figures.get(key, float("nan"))
+        if pd.isna(a) or pd.isna(b):
+            return None
+        return f"{maps.fmt_signed(b - a)} ({t('compare_delta', lang, year=before.state.year)})"
+
     c1, c2, c3 = st.columns(3)
-    c1.metric(t("kpi_budget", lang), v.kpis["budget"], help=v.kpis["budget_label"])
+    opts = {"delta_color": "off", "delta_arrow": "off"}
+    c1.metric(t("kpi_budget", lang), v.kpis["budget"], delta("budget"), help=v.kpis["budget_label"], **opts)
     c1.caption(f"{v.kpis['budget_label']} · {t('eok_note', lang)}")
-    c2.metric(t("kpi_records", lang), v.kpis["records"])
-    c3.metric(t("kpi_lgs", lang), v.kpis["lgs"])
+    c2.metric(t("kpi_records", lang), v.kpis["records"], delta("records"), **opts)
+    c3.metric(t("kpi_lgs", lang), v.kpis["lgs"], delta("lgs"), **opts)
     for note in v.notes:
         st.caption(note)
 
@@ -260,26 +288,73 @@ def coverage(v: view.View, by_year: dict[int, list[str]] | None) -> None:
         st.info("  \n".join(lines), icon=None)
 
 
-def draw_map(v: view.View, state: ViewState, settings: maps.MapSettings, height: int = 640) -> dict | None:
-    """The map. Its frame's height follows the window (geo/web/app.css; ``height`` is only the
+def draw_map(state: ViewState, make_args: Callable[[], dict], key: str = "map", height: int = 640) -> dict | None:
+    """One map. Its frame's height follows the window (geo/web/app.css; ``height`` is only the
     first paint's), and the browser fits the view's focus to it (kdim.fit)."""
     lang = state.lang
     try:
-        base = maps.base_map(state.level, lang, settings)
-        groups = maps.overlay_layers(**view.map_arguments(v, settings))
+        args = make_args()
+        base = maps.base_map(state.level, lang, args["settings"])
+        groups = maps.overlay_layers(**args)
     except Exception as exc:
         log.exception("map failed")
         st.error(t("map_error", lang, error=exc))
         return None
     return st_folium(
         base,
-        key="map",
+        key=key,
         height=height,
         use_container_width=True,
         returned_objects=["last_clicked"],
         feature_group_to_add=groups,
         layer_control=maps.layer_control(),
     )
+
+
+def stage_maps(v: view.View, state: ViewState, data: dataset.DataSet, settings: maps.MapSettings, height: int) -> None:
+    """The view's map; in a comparison, the change per region, or the two years side by side
+    (one set of classes for both). A click on any of them selects the region under it."""
+    if state.compare_year is None:
+        outs = [draw_map(state, lambda: view.map_arguments(v, settings), "map", height)]
+    else:
+        cmp = dataset.compared(data, state)
+        if not state.side_by_side:
+            outs = [draw_map(state, lambda: compare.map_arguments(v, cmp, settings), "map", height)]
+        else:
+            outs = []
+            for col, which in zip(st.columns(2, gap="small"), ("before", "after"), strict=True):
+                with col:
+                    make = lambda w=which: compare.map_arguments(v, cmp, settings, w)  # noqa: E731
+                    outs.append(draw_map(state, make, f"map_{which}", height))
+    for out in outs:
+        handle_click(out, state)
+
+
+def before_view(data: dataset.DataSet, state: ViewState) -> view.View | None:
+    """The earlier year's view of a comparison (its figures give the deltas)."""
+    if state.compare_year is None:
+        return None
+    return dataset.computed(data, state.replace(year=state.compare_year, compare_year=None, side_by_side=False))
+
+
+def change_table(data: dataset.DataSet, state: ViewState) -> None:
+    """A comparison as a table: each region's two years and the change (what the map colours)."""
+    lang = state.lang
+    cmp = dataset.compared(data, state)
+    st.subheader(t("compare_table", lang))
+    ch = cmp.change
+    table = pd.DataFrame(
+        {
+            t("col_region", lang): [regions.name(c, lang) for c in ch["code"]],
+            str(cmp.before): ch["value_before"].where(ch["n_before"] > 0),
+            str(cmp.after): ch["value_after"].where(ch["n_after"] > 0),
+            t("col_change", lang): ch["value"],
+            f"{t('kpi_records', lang)} {cmp.before}": ch["n_before"],
+            f"{t('kpi_records', lang)} {cmp.after}": ch["n_after"],
+        }
+    )
+    st.caption(compare.title(state))
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def handle_click(out: dict | None, state: ViewState) -> None:
@@ -429,14 +504,13 @@ def briefing_page(v: view.View, state: ViewState, data: dataset.DataSet, title: 
     with st.container(key="kdim_stage"):
         left, right = st.columns([2.6, 1], gap="medium")
         with left:
-            out = draw_map(v, state, maps.MapSettings.projector(scheme=state.scheme), height=700)
+            stage_maps(v, state, data, maps.MapSettings.projector(scheme=state.scheme), height=700)
         with right, st.container(key="kdim_side"):
-            key_figures(v, lang)
+            key_figures(v, lang, before_view(data, state))
             coverage(v, data.coverage_by_year.get(lang))
             source = html.escape(t("source_line", lang))
             st.markdown(f'<p class="kdim-brief-source">{source}</p>', unsafe_allow_html=True)
             st.button(t("briefing_exit", lang), key="exit_brief", on_click=leave_briefing)
-    handle_click(out, state)
 
 
 def page_header(state: ViewState, title: str, messages: Sequence[str]) -> None:
@@ -464,16 +538,15 @@ def map_stage(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
     with st.container(key="kdim_stage"):
         left, right = st.columns([2.2, 1], gap="medium")
         with left:
-            out = draw_map(v, state, maps.MapSettings(scheme=state.scheme))
+            stage_maps(v, state, data, maps.MapSettings(scheme=state.scheme), height=640)
         with right, st.container(key="kdim_side"):
             up = st.session_state.get("upload")
             if up:
                 st.caption(t("upload_active", lang, name=up["name"]))
-            key_figures(v, lang)
+            key_figures(v, lang, before_view(data, state))
             with st.expander(t("coverage_title", lang)):
                 coverage(v, data.coverage_by_year.get(lang))
             guarded(lang, region_panel, v, lang)
-    handle_click(out, state)
 
 
 def main() -> None:
@@ -493,7 +566,10 @@ def main() -> None:
 
     data, messages = current_data(lang)
     v = dataset.computed(data, state)
-    title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
+    if state.compare_year is not None:
+        title = compare.title(state)
+    else:
+        title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
 
     st.html(WEB / "app.css")
     if briefing_mode:
@@ -502,6 +578,8 @@ def main() -> None:
     page_header(state, title, messages)
     map_stage(v, state, data)
     st.caption(t("app_subtitle", lang))
+    if state.compare_year is not None:
+        guarded(lang, change_table, data, state)
     guarded(lang, charts_part, v)
     st.subheader(t("table", lang))
     guarded(lang, records_table, v.table, lang, key="records_table")

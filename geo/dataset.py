@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo import i18n, join, programs, view
+from geo import compare, i18n, join, programs, view
 
 BUNDLED = "bundled"
 MAX_VIEWS = 256  # computed views kept per process (a view is a few hundred kB at most)
@@ -98,6 +98,11 @@ def bundled() -> DataSet:
 def computed(data: DataSet, state: view.ViewState) -> view.View:
     """The view of ``state`` over ``data``, computed once per (data set, state)."""
     return _views.get((data.key, state), lambda: view.compute(data.records, state, coverage=data.coverage[state.lang]))
+
+
+def compared(data: DataSet, state: view.ViewState) -> compare.Comparison:
+    """The two-year comparison of ``state`` over ``data``, computed once per (data set, state)."""
+    return _views.get(("compare", data.key, state), lambda: compare.compare(data.records, state))
 
 
 def problems() -> list[str]:

@@ -48,6 +48,8 @@ class ViewState:
     field: str | None = None
     program_type: str | None = None
     year: int | None = None
+    compare_year: int | None = None  # with ``year``: the map shows the change from this year (geo.compare)
+    side_by_side: bool = False  # a comparison as the two years' maps side by side instead of the change
     selected: str | None = None  # a clicked 시도 or 시군구 code
     emd: bool = False  # draw the 읍면동 of the selected 시군구
     briefing: bool = False
@@ -73,6 +75,8 @@ QUERY_KEYS = {
     "field": "field",
     "program_type": "type",
     "year": "year",
+    "compare_year": "vs",
+    "side_by_side": "side",
     "selected": "sel",
     "emd": "emd",
     "briefing": "brief",
@@ -115,9 +119,9 @@ def _check(name: str, value: str) -> object:
         return value
     if name == "program_type" and value in PROGRAM_TYPES:
         return value
-    if name == "year" and value.isdigit() and int(value) in YEARS:
+    if name in ("year", "compare_year") and value.isdigit() and int(value) in YEARS:
         return int(value)
-    if name in ("briefing", "emd") and value in ("0", "1"):
+    if name in ("briefing", "emd", "side_by_side") and value in ("0", "1"):
         return value == "1"
     raise ValueError(f"{QUERY_KEYS[name]}={value!r}")
 
@@ -163,6 +167,10 @@ def consistent(state: ViewState) -> ViewState:
             s = s.replace(sigungu_code=None)
     if s.emd and not (s.selected and len(s.selected) == 5):
         s = s.replace(emd=False)
+    if s.compare_year is not None and (s.year is None or s.compare_year == s.year):
+        s = s.replace(compare_year=None)  # a comparison needs a second, different year
+    if s.side_by_side and s.compare_year is None:
+        s = s.replace(side_by_side=False)
     return s
 
 
@@ -217,6 +225,7 @@ class View:
     table: pd.DataFrame
     panel: dict[str, object] | None = None
     notes: list[str] = field(default_factory=list)
+    figures: dict[str, float] = field(default_factory=dict)  # the kpis as numbers (a comparison's deltas)
 
 
 def fmt_eok(v: float) -> str:
@@ -335,6 +344,7 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
         table=table,
         panel=panel,
         notes=notes,
+        figures={"budget": float(total), "records": float(len(filtered)), "lgs": float(lgs)},
     )
 
 

@@ -56,7 +56,7 @@ from geo.maps.geometry import (
     specialty_geometry,
 )
 from geo.maps.markers import districts_layer, smart_village_layer
-from geo.maps.markup import esc, fmt_number, js_json, with_unit
+from geo.maps.markup import esc, fmt_number, fmt_signed, js_json, with_unit
 from geo.maps.records import budget_line, record_name, record_year, short_district_name, values_frame
 from geo.maps.style import (
     DEFAULT_SETTINGS,
@@ -126,6 +126,7 @@ __all__ = [
     "esc",
     "feature_collection",
     "fmt_number",
+    "fmt_signed",
     "focus_bounds",
     "focus_codes",
     "geometry_json",

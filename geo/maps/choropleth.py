@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import folium
 import pandas as pd
 
-from geo.maps.classes import ClassBin, class_of, classify
+from geo.maps.classes import ClassBin, class_of, classify, classify_change, recount
 from geo.maps.elements import Script
 from geo.maps.geometry import geometry_json, layer_codes
-from geo.maps.markup import esc, fmt_number, js_json, with_unit
+from geo.maps.markup import esc, fmt_number, fmt_signed, js_json, with_unit
 from geo.maps.records import num, program_names, values_frame
 from geo.maps.style import DEFAULT_SETTINGS, NODATA_FILL, NODATA_HATCH, OUTSIDE_FILL, MapSettings
 from geo.maps.text import DEFAULT_METRIC, LEVELS, check_lang, metric_label, region_name, t
 
 
-def _tooltip_html(name: str, lang: str, mlabel: str, unit: str, row: Mapping[str, Any] | None, outside: bool) -> str:
+def _tooltip_html(
+    name: str, lang: str, mlabel: str, unit: str, row: Mapping[str, Any] | None, outside: bool, signed: bool = False
+) -> str:
     lines = [f"<b>{esc(name)}</b>"]
     if outside:
         lines.append(f"<i>{esc(t(lang, 'outside'))}</i>")
         return '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
     v = None if row is None else num(row, "value")
-    shown = with_unit(v, unit) if v is not None else t(lang, "nodata")
+    if v is None:
+        shown = t(lang, "nodata")
+    else:
+        shown = f"{fmt_signed(v)} {unit}".strip() if signed else with_unit(v, unit)
     lines.append(f"{esc(mlabel)}: {esc(shown)}")
     if row is not None:
         n = num(row, "n_records")
@@ -35,6 +40,9 @@ def _tooltip_html(name: str, lang: str, mlabel: str, unit: str, row: Mapping[str
             if nv is not None and nv != n and unit:
                 text += " " + t(lang, "with_amount", n=fmt_number(nv))
             lines.append(esc(text))
+        detail = row.get(f"detail_{lang}")  # a comparison's two years, written out
+        if isinstance(detail, str) and detail:
+            lines += [esc(d) for d in detail.split("\n")]
     return '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
 
 
@@ -86,6 +94,8 @@ class ChoroplethResult:
     metric: str
     n_features: int
     styles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    label: str | None = None  # the legend's title when not the metric's own (a comparison)
+    signed: bool = False  # values are changes: the legend writes +/−
 
 
 def choropleth_layer(
@@ -96,6 +106,9 @@ def choropleth_layer(
     lang: str = "ko",
     focus: Iterable[str] | None = None,
     settings: MapSettings = DEFAULT_SETTINGS,
+    label: str | None = None,
+    diverging: bool = False,
+    breaks_from: Sequence[float] | None = None,
 ) -> tuple[folium.FeatureGroup, ChoroplethResult]:
     """Choropleth of one metric per unit: classed fills, hatched 'no data', muted outside focus.
 
@@ -103,6 +116,9 @@ def choropleth_layer(
     ``budget_total``, ``budget_national`` and ``programs`` (list or ';'-separated) feed the
     tooltip and popup. ``focus`` lists the codes inside the region filter; units outside it
     are drawn muted instead of as 'no data' (they were filtered out, not missing).
+    A comparison passes ``diverging`` (values are changes: falls, no change, rises) or, for two
+    years side by side, ``breaks_from`` (both years' values: one set of classes for both maps),
+    and its ``label`` for the legend and tooltips.
     """
     check_lang(lang)
     if level not in LEVELS:
@@ -112,8 +128,14 @@ def choropleth_layer(
     focus_set = set(codes) if focus is None else {str(c) for c in focus}
     in_scope = [c for c in codes if c in focus_set]
     vals = df["value"].reindex(in_scope)
-    bins, _ = classify(vals.dropna().tolist(), settings.k, settings.scheme)
+    present = vals.dropna().tolist()
+    if diverging:
+        bins = classify_change(present, 3, settings.scheme)
+    else:
+        bins, _ = classify(present if breaks_from is None else breaks_from, settings.k, settings.scheme)
+        bins = recount(bins, present) if breaks_from is not None else bins
     mlabel, unit = metric_label(metric, lang)
+    mlabel = label or mlabel
 
     style_list = _styles(bins)
     nodata_idx, outside_idx = len(bins), len(bins) + 1
@@ -139,7 +161,7 @@ def choropleth_layer(
             has_nodata = True
         else:
             cls[c] = ci
-        tips[c] = _tooltip_html(name, lang, mlabel, unit, row, outside=False)
+        tips[c] = _tooltip_html(name, lang, mlabel, unit, row, outside=False, signed=diverging)
         pop = _popup_html(tips[c], row, lang, settings)
         if pop:
             pops[c] = pop
@@ -153,4 +175,4 @@ def choropleth_layer(
     )
     fg.add_child(Script(code, "KdimChoropleth"))
     styles = {c: style_list[i] for c, i in cls.items()}
-    return fg, ChoroplethResult(bins, has_nodata, has_outside, metric, len(codes), styles)
+    return fg, ChoroplethResult(bins, has_nodata, has_outside, metric, len(codes), styles, label, diverging)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from geo.maps.style import SCHEMES, YLGNBU
+from geo.maps.style import BRBG_FALL, BRBG_RISE, BRBG_ZERO, SCHEMES, YLGNBU
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,34 @@ def classify(values: Iterable[float], k: int = 5, scheme: str = "natural_breaks"
     palette = YLGNBU[len(kept)]
     bins = [ClassBin(lo, hi, palette[i], n) for i, (lo, hi, n) in enumerate(kept)]
     return bins, [b.hi for b in bins]
+
+
+def classify_change(values: Iterable[float], k: int = 3, scheme: str = "natural_breaks") -> list[ClassBin]:
+    """Diverging bins for a change: up to ``k`` classes of falls, "no change", up to ``k`` of rises.
+
+    Each side is classed on its own (by size of the change), so a few large rises do not fold
+    every fall into one class; colours darken away from zero on both sides (BrBG).
+    """
+    y = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    k = max(1, min(int(k), 3))
+    falls, _ = classify([-v for v in y if v < 0], k, scheme)
+    rises, _ = classify([v for v in y if v > 0], k, scheme)
+    out = [ClassBin(-b.hi, -b.lo, BRBG_FALL[len(falls)][i], b.count) for i, b in reversed(list(enumerate(falls)))]
+    zeros = sum(1 for v in y if v == 0)
+    if zeros:
+        out.append(ClassBin(0.0, 0.0, BRBG_ZERO, zeros))
+    out += [dataclasses.replace(b, colour=BRBG_RISE[len(rises)][i]) for i, b in enumerate(rises)]
+    return out
+
+
+def recount(bins: Sequence[ClassBin], values: Iterable[float]) -> list[ClassBin]:
+    """The same bins counting other values (two years' maps sharing one set of classes)."""
+    counts = [0] * len(bins)
+    for v in values:
+        i = class_of(v, bins)
+        if i is not None:
+            counts[i] += 1
+    return [dataclasses.replace(b, count=n) for b, n in zip(bins, counts, strict=True)]
 
 
 @lru_cache(maxsize=256)

@@ -104,12 +104,14 @@ def overlay_layers(
     layers: Iterable[str] = ("choropleth", "specialties", "districts", "village"),
     title: str | None = None,
     settings: MapSettings = DEFAULT_SETTINGS,
+    choropleth: Mapping[str, Any] | None = None,
 ) -> list[folium.FeatureGroup]:
     """The filtered content as feature groups, for ``st_folium(feature_group_to_add=...)``.
 
     ``values``: per-code metric (``code``, ``value``, optional ``n_records``, ``programs``…) at
     ``level``; ``records``: the filtered program records (markers, specialty lists, sources).
     The last group is uncontrolled and carries the title block, legend and source line.
+    ``choropleth``: options of :func:`choropleth_layer` for a comparison (label, diverging, breaks_from).
     Deterministic: equal inputs give equal scripts.
     """
     check_lang(lang)
@@ -117,7 +119,9 @@ def overlay_layers(
     groups: list[folium.FeatureGroup] = []
     result = None
     if "choropleth" in layers:
-        fg, result = choropleth_layer(values, level=level, metric=metric, lang=lang, focus=focus, settings=settings)
+        fg, result = choropleth_layer(
+            values, level=level, metric=metric, lang=lang, focus=focus, settings=settings, **(choropleth or {})
+        )
         groups.append(fg)
     if "specialties" in layers:
         groups.append(specialties_layer(records, specialties=specialties, lang=lang, settings=settings))

@@ -11,7 +11,7 @@ import pandas as pd
 
 from geo import regions
 from geo.maps.choropleth import ChoroplethResult
-from geo.maps.markup import esc, fmt_number, js_json
+from geo.maps.markup import esc, fmt_number, fmt_signed, js_json
 from geo.maps.style import (
     DEFAULT_SETTINGS,
     OUTSIDE_FILL,
@@ -114,9 +114,13 @@ def legend_html(
     parts = []
     if result is not None:
         mlabel, unit = metric_label(result.metric, lang)
+        mlabel = result.label or mlabel
         parts.append(f"<h4>{esc(mlabel)}{f' ({esc(unit)})' if unit else ''}</h4>")
+        fmt = fmt_signed if result.signed else fmt_number
         for b in result.bins:
-            rng = fmt_number(b.lo) if b.lo == b.hi else f"{fmt_number(b.lo)} – {fmt_number(b.hi)}"
+            rng = fmt(b.lo) if b.lo == b.hi else f"{fmt(b.lo)} – {fmt(b.hi)}"
+            if result.signed and b.lo == b.hi == 0:
+                rng = f"0 ({t(lang, 'no_change')})"
             parts.append(
                 f'<div class="row kdim-class" data-lo="{b.lo!r}" data-hi="{b.hi!r}">'
                 f'<span class="sw" style="background:{b.colour}"></span>'

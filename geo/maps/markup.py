@@ -39,6 +39,15 @@ def fmt_number(v: float | int | None) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
+def fmt_signed(v: float | int | None) -> str:
+    """A change with its sign: +80 · −3.5 · 0 (a true minus sign, as printed figures use)."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return ""
+    if v == 0:
+        return "0"
+    return ("+" if v > 0 else "\u2212") + fmt_number(abs(v))
+
+
 def with_unit(v: float, unit: str) -> str:
     """A figure with its unit: "5,770 억원"."""
     return f"{fmt_number(v)} {unit}".strip()

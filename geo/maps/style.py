@@ -27,6 +27,22 @@ YLGNBU: dict[int, tuple[str, ...]] = {
 YLGNBU[1] = ("#41b6c4",)
 YLGNBU[2] = ("#a1dab4", "#2c7fb8")
 
+# ColorBrewer BrBG (diverging, colour-blind safe) for a change between two years: brown falls,
+# teal rises, darker away from zero, by the number of classes on that side (the outer classes
+# of the 3-, 5- and 9-class schemes: the palest ones sit too close to the grey of "no change").
+# Not purple-orange: the districts' stars are purple and the Smart Village dots red.
+BRBG_FALL: dict[int, tuple[str, ...]] = {
+    1: ("#d8b365",),
+    2: ("#dfc27d", "#a6611a"),
+    3: ("#dfc27d", "#bf812d", "#8c510a"),
+}
+BRBG_RISE: dict[int, tuple[str, ...]] = {
+    1: ("#5ab4ac",),
+    2: ("#80cdc1", "#018571"),
+    3: ("#80cdc1", "#35978f", "#01665e"),
+}
+BRBG_ZERO = "#f5f5f5"
+
 NODATA_FILL = "#ededed"  # grey + hatching: never confused with the lightest class (#ffffcc)
 NODATA_HATCH = "#c2c2c2"
 OUTSIDE_FILL = "#f4f4f2"  # regions outside the region filter: present, muted, no value

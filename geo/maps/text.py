@@ -28,6 +28,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ko": {
         "nodata": "자료 없음",
         "nodata_legend": "자료 없음 (기록 없음)",
+        "no_change": "변화 없음",
         "outside": "선택 범위 밖",
         "records": "사업 기록",
         "records_unit": "건",
@@ -71,6 +72,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "nodata": "No data",
         "nodata_legend": "No data (no records)",
+        "no_change": "no change",
         "outside": "Outside the selection",
         "records": "Program records",
         "records_unit": "",
