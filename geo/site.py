@@ -382,9 +382,13 @@ def build(
     chosen: list[Scene] | None = None,
     *,
     sheets: str = "natural",
+    data: DataSet | None = None,
     log: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr, flush=True),
 ) -> Written:
-    """Write the site to a temporary folder beside OUT, then rename it into place."""
+    """Write the site to a temporary folder beside OUT, then rename it into place.
+
+    ``data``: the records to show (default: the bundled data/programs.csv, as the app's).
+    """
     out = Path(out).absolute()
     chosen = scenes() if chosen is None else chosen
     if sheets not in SHEET_MODES:
@@ -395,7 +399,7 @@ def build(
     try:
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; nginx may read it as nobody
         w = Written(tmp)
-        data = dataset.bundled()
+        data = data or dataset.bundled()
         offline.write_assets(tmp / STATIC)
         w.files.update({f"{STATIC}/{a.rel}": (tmp / STATIC / a.rel).stat().st_size for a in offline.ASSETS})
         w.write(f"{STATIC}/site.css", SITE_CSS)
