@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from geo import dataset, export, i18n, maps, offline, regions, view
@@ -45,7 +45,8 @@ STATIC = "static"
 ASSET_PREFIX = f"../{STATIC}/"  # from a scene's folder; relative, so file:// and /briefing/ both work
 SHEET_MODES = ("natural", "all", "none")
 INDEX = {"ko": "index.html", "en": "index.en.html"}
-SUPER_GROUPS_EN = {"영남권": "Yeongnam"}  # not in regions.REGION_GROUPS_EN (a pair of 권역)
+BUILDING = ".building"  # in a build's temporary folder: the pid writing it (a killed build's folder is removed later)
+KST = timezone(timedelta(hours=9), "KST")  # officials read Korean time; UTC beside it for the logs
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {
@@ -115,9 +116,7 @@ def scenes() -> list[Scene]:
         for name, state in PRESETS.items()
     ]
     for group in (*regions.REGION_GROUPS, *regions.SUPER_GROUPS):
-        en = regions.REGION_GROUPS_EN.get(group) or SUPER_GROUPS_EN.get(group, group)
-        if group in regions.SUPER_GROUPS:
-            en += " (" + " + ".join(regions.REGION_GROUPS_EN[g] for g in regions.SUPER_GROUPS[group]) + ")"
+        en = regions.REGION_GROUPS_EN.get(group, group)
         state = ViewState(level="sigungu", region_group=group)
         out.append(Scene(f"group-{_slug(en.split(' (')[0])}", "groups", state, {"ko": group, "en": en}))
     for code in regions.SIDO["sido_code"]:
@@ -316,7 +315,7 @@ def index_html(data: DataSet, chosen: list[Scene], lang: str, sheets: str, built
     other = "en" if lang == "ko" else "ko"
     meta = " · ".join(
         [
-            f"{esc(tr('built', lang))}: {esc(built.strftime('%Y-%m-%d %H:%M UTC'))}",
+            f"{esc(tr('built', lang))}: {built.astimezone(KST):%Y-%m-%d %H:%M} KST ({built:%H:%M} UTC)",
             esc(tr("records_file", lang, n=f"{len(data.records):,}")),
             f'<a href="{INDEX[other]}" hreflang="{other}" lang="{other}">{esc(tr("other_lang", lang))}</a>',
         ]
@@ -361,6 +360,37 @@ def check_target(out: Path) -> None:
         )
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_stale_builds(out: Path) -> list[Path]:
+    """Clear what killed builds (their pid is gone) left beside OUT: temporary folders, each up to
+    a whole site, are removed; a previous site set aside by an unfinished swap is put back at OUT
+    if OUT is missing. A build still running (pid alive) is left alone.
+    """
+    gone = []
+    for d in sorted(out.parent.glob(f".{out.name}.tmp-*")) + sorted(out.parent.glob(f".{out.name}.old-*")):
+        try:
+            pid = int((d / BUILDING).read_text() if ".tmp-" in d.name else d.name.rsplit("-", 1)[1])
+        except (OSError, ValueError, IndexError):
+            continue  # not ours: leave it
+        if _alive(pid):
+            continue
+        if ".old-" in d.name and not out.exists() and is_site(d):
+            d.rename(out)  # killed between the two renames of replace_dir: the previous site comes back
+        else:
+            shutil.rmtree(d, ignore_errors=True)
+        gone.append(d)
+    return gone
+
+
 def replace_dir(tmp: Path, out: Path) -> None:
     """Put the finished build at OUT; the previous site is removed only once the new one is there."""
     check_target(out)  # again: something may have appeared there while the site was built
@@ -393,13 +423,16 @@ def build(
     chosen = scenes() if chosen is None else chosen
     if sheets not in SHEET_MODES:
         raise ValueError(f"sheets must be one of {SHEET_MODES}, not {sheets!r}")
-    check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    for d in remove_stale_builds(out):
+        log(f"[export-site] cleared {d.name}, left by a build that was killed")
+    check_target(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; nginx may read it as nobody
+        (tmp / BUILDING).write_text(str(os.getpid()))
         w = Written(tmp)
-        data = data or dataset.bundled()
+        data = dataset.bundled() if data is None else data
         offline.write_assets(tmp / STATIC)
         w.files.update({f"{STATIC}/{a.rel}": (tmp / STATIC / a.rel).stat().st_size for a in offline.ASSETS})
         w.write(f"{STATIC}/site.css", SITE_CSS)
@@ -415,6 +448,7 @@ def build(
         w.write(MARKER, json.dumps(marker, ensure_ascii=False, indent=1))
         for d in (p for p in tmp.rglob("*") if p.is_dir()):
             os.chmod(d, 0o755)
+        (tmp / BUILDING).unlink()
         replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

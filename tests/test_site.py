@@ -77,6 +77,10 @@ def test_scenes_are_every_preset_group_and_sido() -> None:
     assert [s.slug for s in site.select(["groups"])] == [s.slug for s in every if s.kind == "groups"]
     with pytest.raises(ValueError, match="unknown scene"):
         site.select(["없는장면"])
+    hangul = re.compile("[가-힣]")
+    for s in every:  # the English index names every scene and its filter without Korean words
+        assert not hangul.search(s.names["en"]), s.slug
+        assert not hangul.search(view.filter_words(s.at(s.state.level, "en"))), s.slug
 
 
 # --------------------------------------------------------------------------- the files written
@@ -135,7 +139,7 @@ def test_index_shows_the_apps_figures_with_their_sources(built) -> None:
     assert '<html lang="ko">' in ko and '<html lang="en">' in en
     assert "지방 디지털 혁신 지도" in ko and "Korea Regional Digital Innovation Map" in en
     assert i18n.t("source_line", "ko") in ko and "National Geographic Information Institute" in en
-    assert re.search(r"작성: \d{4}-\d\d-\d\d \d\d:\d\d UTC", ko)
+    assert re.search(r"작성: \d{4}-\d\d-\d\d \d\d:\d\d KST \(\d\d:\d\d UTC\)", ko)
     # the record count and the 2024 budget, read independently of the code under test
     assert f"기록 {len(raw_programs()):,}건" in ko
     with open(ROOT / "data" / "official_totals.csv", encoding="utf-8-sig", newline="") as fh:
@@ -219,6 +223,35 @@ def test_a_build_that_fails_midway_leaves_the_previous_site_whole(tmp_path: Path
         site.build(out, site.select(["sido-51", "sido-52"]), sheets="none", log=crash)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_killed_build_leaves_the_site_whole_and_its_folder_is_cleared_next_time(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "site"
+    site.build(out, site.select(["sido-50"]), sheets="none", log=lambda _m: None)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    cmd = [sys.executable, "-m", "geo", "export-site", str(out), "--scenes", "sido-51,sido-52", "--sheets", "none"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:  # killed (as by the OOM killer or a power cut) after its first scene
+            if line.startswith("[export-site] 1/2"):
+                proc.send_signal(signal.SIGKILL)
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    left = [p for p in tmp_path.iterdir() if p.name != "site"]
+    assert len(left) == 1 and left[0].name.startswith(".site.tmp-") and (left[0] / "sido-51").is_dir()
+    logs: list[str] = []
+    site.build(out, site.select(["sido-50"]), sheets="none", log=logs.append)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert logs[0] == f"[export-site] cleared {left[0].name}, left by a build that was killed"
 
 
 def test_default_build_writes_sheets_and_replaces_the_previous_site(tmp_path: Path, capsys) -> None:
