@@ -186,10 +186,12 @@ class Written:
         return sum(1 for r in self.files if r.endswith(".html"))
 
 
-def map_page(html_text: str, lang: str) -> str:
-    """A scene map with the site's stylesheet and a link back to the index (both relative)."""
+def map_page(html_text: str, lang: str, scene_name: str) -> str:
+    """A scene map with the site's stylesheet, a link back to the index (both relative) and the
+    scene's name first in its title (browser tabs of many maps must tell them apart)."""
     css = f'<link rel="stylesheet" href="{ASSET_PREFIX}site.css"/>'
     back = f'<a class="kdim-site-back" href="../{INDEX[lang]}">{esc(tr("back", lang))}</a>'
+    html_text = html_text.replace("<title>", f"<title>{esc(scene_name)} — ", 1)
     html_text = html_text.replace("</head>", f"    {css}\n</head>", 1)
     return html_text.replace("<body>", f"<body>\n    {back}", 1)
 
@@ -213,7 +215,8 @@ def write_scene(w: Written, data: DataSet, scene: Scene, sheets: str) -> None:
     for lang in LANGS:
         for level in LEVELS:
             v = dataset.computed(data, scene.at(level, lang))
-            w.write(map_file(scene, level, lang), map_page(export.view_html(v, asset_prefix=ASSET_PREFIX), lang))
+            page = export.view_html(v, asset_prefix=ASSET_PREFIX)
+            w.write(map_file(scene, level, lang), map_page(page, lang, scene.names[lang]))
         v = dataset.computed(data, scene.at(scene.state.level, lang))
         w.write(csv_file(scene, lang), export.records_csv(v.table))
         for level in sheet_levels(scene, sheets):

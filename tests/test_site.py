@@ -300,14 +300,11 @@ def test_index_to_maps_in_chromium_offline(built, browser) -> None:
                 r.abort()
 
         page.route("**/*", route)
-        visits = [
-            ("index.html", site.map_file(chosen[0], "sido", "ko"), "sido"),
-            ("index.html", site.map_file(chosen[1], "sigungu", "ko"), "sigungu"),
-            ("index.en.html", site.map_file(chosen[2], "sigungu", "en"), "sigungu"),
-        ]
-        for index, href, level in visits:
+        visits = [(chosen[0], "sido", "ko"), (chosen[1], "sigungu", "ko"), (chosen[2], "sigungu", "en")]
+        for scene, level, lang in visits:
+            index, href = site.INDEX[lang], site.map_file(scene, level, lang)
             page.goto((out / index).as_uri())
-            assert page.locator("h1").inner_text() == site.tr("title", "en" if "en" in index else "ko")
+            assert page.locator("h1").inner_text() == site.tr("title", lang)
             page.click(f'a[href="{href}"]')
             page.wait_for_url(f"**/{href}")
             n = len(boundaries.load_layer(level))
@@ -315,6 +312,7 @@ def test_index_to_maps_in_chromium_offline(built, browser) -> None:
             assert page.eval_on_selector_all("path.kdim-region", "els => els.length") == n
             assert page.eval_on_selector_all("path.kdim-region:not(.kdim-nodata)", "els => els.length") > 0
             assert page.locator(".kdim-legend").count() == 1
+            assert page.title().startswith(f"{scene.names[lang]} — ")
             back = page.locator("a.kdim-site-back")
             assert back.get_attribute("href") == f"../{index}"
         assert any(u.endswith("/static/leaflet-1.9.3/leaflet.js") for u in loaded)
