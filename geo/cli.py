@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "geo.programs",
     "geo.join",
     "geo.export",
+    "geo.site",
     "geo.merge",
     "geo.serve",
 )

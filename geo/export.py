@@ -55,14 +55,21 @@ def external_refs(html_text: str, *, strict: bool = False) -> list[str]:
     return found
 
 
-def standalone_html(m: folium.Map, *, lang: str | None = None, title: str | None = None) -> str:
+def standalone_html(
+    m: folium.Map, *, lang: str | None = None, title: str | None = None, asset_prefix: str | None = None
+) -> str:
     """One self-contained HTML page of a map: no http(s) script, stylesheet, font or image.
 
-    Raises ValueError if an external reference remains (e.g. a tile URL was configured),
-    because a file that silently needs the internet is what this export exists to avoid.
+    ``asset_prefix`` (e.g. ``"../static/"``): link Leaflet and kdim.js from that relative
+    folder (filled by ``offline.write_assets``) instead of inlining them, for a site of many
+    maps sharing one copy. Raises ValueError if an external reference remains (e.g. a tile URL
+    was configured), because a file that silently needs the internet is what this export
+    exists to avoid, or if a link to the app's own server is left.
     """
     page = m.get_root().render()
-    page = offline.inline_assets(page)
+    page = offline.inline_assets(page) if asset_prefix is None else offline.link_assets(page, asset_prefix)
+    if offline.URL_PREFIX in page:
+        raise ValueError(f"standalone map still links the app's server ({offline.URL_PREFIX})")
     if lang:
         page = page.replace("<html>", f'<html lang="{lang}">', 1)
     if title:
@@ -156,6 +163,21 @@ def export_map_html(
         selected_sigungu=emd,
     )
     return standalone_html(m, lang=lang, title=maps.page_title(level=level, metric=metric, lang=lang, filters=filters))
+
+
+def view_html(v: Any, settings: Any = None, *, asset_prefix: str | None = None) -> str:
+    """The standalone map of a computed ``geo.view.View``: the page's own map, with its title.
+
+    Through ``view.map_arguments``, the one translation of a view into map layers, so a file
+    shows what the app shows for the same view.
+    """
+    from geo import view
+
+    state = v.state
+    settings = settings or maps.MapSettings(scheme=state.scheme)
+    m = maps.build_map(**view.map_arguments(v, settings))
+    title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
+    return standalone_html(m, lang=state.lang, title=title, asset_prefix=asset_prefix)
 
 
 # --------------------------------------------------------------------------- CLI

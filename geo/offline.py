@@ -12,6 +12,10 @@ The files come from ``xstatic-leaflet`` (Leaflet 1.9.3, the version folium 0.20 
 - *inline*: :func:`inline_assets` swaps those ``<script src>`` / ``<link href>`` tags in a
   rendered page for the file contents (CSS images as ``data:`` URIs), for a standalone
   HTML file that works from disk with no network.
+- *linked*: :func:`write_assets` writes the same tree into any folder and :func:`link_assets`
+  points those tags at it by a relative prefix (``../static/``), for a static site of many
+  pages that share one copy (``python -m geo export-site``) and work from ``file://`` or under
+  any sub-path of a web server.
 
 One deliberate change to the vendored code: Leaflet's default attribution prefix is a
 link to leafletjs.com (plus an inline flag). On an offline network that link goes
@@ -26,6 +30,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
+from html import escape
 from pathlib import Path
 
 import xstatic.pkg.leaflet as _xs_leaflet
@@ -120,23 +125,31 @@ def asset_bytes(name: str) -> bytes:
     return data
 
 
-def ensure_static_assets(static_dir: Path | str = STATIC_DIR) -> Path:
-    """Copy the vendored files under ``static_dir/vendor`` if missing or different.
+def write_assets(dest: Path | str) -> Path:
+    """Write every vendored file at ``dest/<rel>`` if missing or different; returns ``dest``.
 
-    Idempotent and cheap (compares bytes), so the app calls it at every start and tests
-    call it freely. Returns the vendor folder.
+    Idempotent and cheap (compares bytes). Each file is written to a temporary name and
+    renamed, so a concurrent reader never sees half a file.
     """
-    vendor = Path(static_dir) / "vendor"
+    dest = Path(dest)
     for a in ASSETS:
-        dest = vendor / a.rel
+        path = dest / a.rel
         data = asset_bytes(a.name)
-        if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_suffix(dest.suffix + ".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_bytes(data)
-        tmp.replace(dest)  # atomic: a concurrent reader never sees half a file
-    return vendor
+        tmp.replace(path)
+    return dest
+
+
+def ensure_static_assets(static_dir: Path | str = STATIC_DIR) -> Path:
+    """Copy the vendored files under ``static_dir/vendor`` (the app calls it at every start).
+
+    Returns the vendor folder.
+    """
+    return write_assets(Path(static_dir) / "vendor")
 
 
 def _data_uri(name: str) -> str:
@@ -162,15 +175,37 @@ def inline_text(name: str) -> str:
     return text.replace("</script", "<\\/script").replace("</style", "<\\/style")
 
 
+def _tag(a: Asset) -> re.Pattern[str]:
+    """The ``<script src>`` or ``<link href>`` folium writes for a served asset."""
+    if a.kind == "js":
+        return re.compile(rf'<script\s+src="{re.escape(a.url)}"\s*>\s*</script>')
+    return re.compile(rf'<link\s+rel="stylesheet"\s+href="{re.escape(a.url)}"\s*/?>')
+
+
 def inline_assets(html: str) -> str:
     """Replace links to the vendored files in a rendered page with their contents."""
     for a in ASSETS:
         if a.kind == "js":
-            tag = re.compile(rf'<script\s+src="{re.escape(a.url)}"\s*>\s*</script>')
-            html = tag.sub(lambda _m, a=a: f"<script>/* {a.rel} */\n{inline_text(a.name)}\n</script>", html)
+            html = _tag(a).sub(lambda _m, a=a: f"<script>/* {a.rel} */\n{inline_text(a.name)}\n</script>", html)
         elif a.kind == "css":
-            tag = re.compile(rf'<link\s+rel="stylesheet"\s+href="{re.escape(a.url)}"\s*/?>')
-            html = tag.sub(lambda _m, a=a: f"<style>/* {a.rel} */\n{inline_text(a.name)}\n</style>", html)
+            html = _tag(a).sub(lambda _m, a=a: f"<style>/* {a.rel} */\n{inline_text(a.name)}\n</style>", html)
+    return html
+
+
+def link_assets(html: str, prefix: str) -> str:
+    """Point the links to the vendored files at ``prefix + rel`` (a folder :func:`write_assets` filled).
+
+    ``prefix`` must be relative (e.g. ``../static/``): an absolute path would break the page
+    from ``file://`` and under a server's sub-path such as ``/briefing/``.
+    """
+    if prefix.startswith(("/", "\\")) or "://" in prefix or not prefix.endswith("/"):
+        raise ValueError(f"asset prefix must be a relative folder ending in '/', not {prefix!r}")
+    for a in ASSETS:
+        url = escape(prefix + a.rel, quote=True)
+        if a.kind == "js":
+            html = _tag(a).sub(lambda _m, url=url: f'<script src="{url}"></script>', html)
+        elif a.kind == "css":
+            html = _tag(a).sub(lambda _m, url=url: f'<link rel="stylesheet" href="{url}"/>', html)
     return html
 
 

@@ -35,6 +35,8 @@ REGION_GROUPS_EN: dict[str, str] = {
 }
 # 영남 (used by the regional AI specialty) is 대경권 + 동남권.
 SUPER_GROUPS: dict[str, tuple[str, ...]] = {"영남권": ("대경권", "동남권")}
+# English names of the super groups too: every English label reads REGION_GROUPS_EN.get(group).
+REGION_GROUPS_EN["영남권"] = "Yeongnam (Daegu-Gyeongbuk + Southeast)"
 
 LEVELS = ("sido", "sigungu")
 

@@ -166,6 +166,37 @@ def test_missing_font_is_a_clear_error(tmp_path: Path) -> None:
         briefing.font_paths(tmp_path)
 
 
+def test_kdim_font_dir_is_read_when_the_font_is_looked_up(tmp_path: Path, monkeypatch, records: pd.DataFrame) -> None:
+    """The offline bundle's run.sh sets KDIM_FONT_DIR to its fonts/: a copy there is what gets registered."""
+    from matplotlib import font_manager
+
+    from geo.briefing import style
+
+    for name in style.FONT_FILES.values():
+        shutil.copyfile(style.FONT_DIR / name, tmp_path / name)
+    monkeypatch.setenv("KDIM_FONT_DIR", str(tmp_path))  # set after import: read at call time
+    paths = briefing.font_paths()
+    assert paths == {k: tmp_path / f for k, f in style.FONT_FILES.items()}
+    faces = {f.name for f in font_manager.fontManager.ttflist if Path(f.fname).parent == tmp_path}
+    assert briefing.FONT_FAMILY in faces
+    pdf = briefing.briefing_pdf(records, Filters(region_group="호남권"), level="sido", lang="ko")
+    assert pdf.startswith(b"%PDF") and b"FontFile2" in pdf  # the font embedded from the copy
+    monkeypatch.delenv("KDIM_FONT_DIR")
+    assert briefing.font_paths()["regular"].parent == style.FONT_DIR
+
+
+def test_empty_kdim_font_dir_names_the_folder(tmp_path: Path, monkeypatch) -> None:
+    empty = tmp_path / "fonts"
+    empty.mkdir()
+    monkeypatch.setenv("KDIM_FONT_DIR", str(empty))
+    with pytest.raises(briefing.FontMissingError) as err:
+        briefing.font_paths()
+    msg = str(err.value)
+    assert f"Korean font not found in {empty}" in msg
+    assert "NotoSansCJK-Regular.ttc" in msg and "NotoSansCJK-Bold.ttc" in msg
+    assert "KDIM_FONT_DIR" in msg and "fonts-noto-cjk" in msg
+
+
 # --------------------------------------------------------------------------- hostile text
 
 

@@ -97,10 +97,14 @@ def _to_truetype(font: TTFont) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
-@cache
 def truetype_subset(weight: str, chars: str) -> Path:
     """A TrueType-outline subset of the Korean face for these characters (cached per set, on disk too)."""
-    src = font_paths()[weight]
+    return _subset_file(font_paths()[weight], weight, chars)
+
+
+@cache
+def _subset_file(src: Path, weight: str, chars: str) -> Path:
+    """Keyed by the source file too: KDIM_FONT_DIR may point elsewhere between two sheets."""
     digest = hashlib.sha1(f"{src}|{weight}|{chars}".encode()).hexdigest()[:16]
     out = PDF_FONT_DIR / f"noto-kr-{weight}-{digest}.ttf"
     if out.is_file():

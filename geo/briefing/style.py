@@ -1,12 +1,16 @@
 """How the sheet looks: the page, its colours, the Korean font, and text set literally.
 
 Korean text uses Noto Sans CJK from Debian ``fonts-noto-cjk``, registered by path (the font
-cache may predate the package). A missing font is an error naming the file and the package,
-never a page of tofu boxes.
+cache may predate the package). ``KDIM_FONT_DIR`` names another folder holding the same files
+(the offline bundle's ``run.sh`` points it at the bundled copy, for targets without apt fonts);
+it is read each time the font is looked up, so a server or a test can change it while running.
+A missing font is an error naming the folder, the files and both ways to provide them, never a
+page of tofu boxes.
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ PAGE_IN = (PAGE_MM[0] / 25.4, PAGE_MM[1] / 25.4)
 DEFAULT_DPI = 200  # 2339 × 1654 px: sharp on a 1920×1080 projector and in print
 
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
+FONT_DIR_ENV = "KDIM_FONT_DIR"  # another folder with FONT_FILES (the offline bundle's fonts/)
 FONT_FILES = {"regular": "NotoSansCJK-Regular.ttc", "bold": "NotoSansCJK-Bold.ttc"}
 FONT_FAMILY = "Noto Sans CJK KR"  # the Korean face of the collection
 FONT_PACKAGE = "fonts-noto-cjk"
@@ -35,21 +40,36 @@ class FontMissingError(RuntimeError):
     """The Korean font is not installed: say which file and which package provides it."""
 
 
+def current_font_dir() -> Path:
+    """Where the font is looked for now: ``$KDIM_FONT_DIR`` if set, else Debian's folder."""
+    return Path(os.environ.get(FONT_DIR_ENV) or FONT_DIR)
+
+
+def font_paths(font_dir: Path | str | None = None) -> dict[str, Path]:
+    """Register the Noto Sans CJK files with matplotlib by path; fail clearly if absent.
+
+    ``font_dir`` defaults to :func:`current_font_dir` at call time (not at import), so setting
+    ``KDIM_FONT_DIR`` after the module was imported still takes effect.
+    """
+    return _register(Path(font_dir) if font_dir is not None else current_font_dir())
+
+
 @cache
-def font_paths(font_dir: Path = FONT_DIR) -> dict[str, Path]:
-    """Register the Noto Sans CJK files with matplotlib by path; fail clearly if absent."""
-    paths = {k: Path(font_dir) / f for k, f in FONT_FILES.items()}
-    missing = [str(p) for p in paths.values() if not p.is_file()]
+def _register(folder: Path) -> dict[str, Path]:
+    """Register once per folder (matplotlib's font list only grows; re-adding would duplicate)."""
+    paths = {k: folder / f for k, f in FONT_FILES.items()}
+    missing = [p.name for p in paths.values() if not p.is_file()]
     if missing:
         raise FontMissingError(
-            f"Korean font not found: {', '.join(missing)}. Install it with "
-            f"`apt-get install -y {FONT_PACKAGE}` (Debian/Ubuntu package {FONT_PACKAGE})."
+            f"Korean font not found in {folder}: {', '.join(missing)} missing. Install it with "
+            f"`apt-get install -y {FONT_PACKAGE}` (Debian/Ubuntu package {FONT_PACKAGE}, in {FONT_DIR}), "
+            f"or set {FONT_DIR_ENV} to a folder holding {' and '.join(FONT_FILES.values())}."
         )
     for p in paths.values():
         font_manager.fontManager.addfont(str(p))
     family = {f.name for f in font_manager.fontManager.ttflist if f.fname in {str(p) for p in paths.values()}}
     if FONT_FAMILY not in family:
-        raise FontMissingError(f"{FONT_FAMILY!r} not found in {missing or list(paths.values())}")
+        raise FontMissingError(f"{FONT_FAMILY!r} not found in {[str(p) for p in paths.values()]}")
     return paths
 
 

@@ -9,6 +9,7 @@ its teardown checks that TERM to the script stops nginx and every replica.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ import subprocess
 import tempfile
 import urllib.request
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from cluster import (
@@ -42,7 +43,7 @@ from helpers import (
 )
 from server import REPO, free_port
 
-from geo import maps, regions
+from geo import boundaries, maps, regions
 from geo.i18n import t
 from geo.view import ViewState
 
@@ -50,7 +51,7 @@ pytestmark = pytest.mark.e2e
 
 N_SIDO = 17
 FAILOVER_LIMIT_S = 10.0
-BRIEFING_HTML = "<!doctype html><meta charset='utf-8'><title>briefing</title><h1>권역 브리핑 kdim-site-marker</h1>\n"
+SITE_SCENES = ("ai", "sido-52")  # geo.site scene names: a preset and a 시도
 
 
 @pytest.fixture(scope="module")
@@ -64,12 +65,17 @@ def model():
 
 @pytest.fixture(scope="module")
 def site():
-    """A briefing site directory nginx (run as nobody when the tests run as root) can read."""
-    d = Path(tempfile.mkdtemp(prefix="kdim-site-"))
-    d.chmod(0o755)
-    (d / "index.html").write_text(BRIEFING_HTML, encoding="utf-8")
+    """The briefing site as ``python -m geo export-site`` writes it (two scenes, no sheets: the full
+    build is timed by hand, see README), in a directory nginx (run as nobody when the tests run as
+    root) can read."""
+    from geo import site as briefing_site
+
+    parent = Path(tempfile.mkdtemp(prefix="kdim-site-"))
+    parent.chmod(0o755)
+    d = parent / "site"
+    briefing_site.build(d, briefing_site.select(SITE_SCENES), sheets="none", log=lambda _m: None)
     yield d
-    shutil.rmtree(d, ignore_errors=True)
+    shutil.rmtree(parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -201,18 +207,38 @@ def test_sticky_key_spreads_browsers_over_replicas(cluster) -> None:
     assert set(cluster.upstreams_of(keys[0])) == {cluster.upstreams_of(keys[0])[0]}
 
 
-def test_nginx_serves_briefing_site_and_health(cluster, site) -> None:
-    status, body = http_get(cluster.url + "/briefing/index.html")
-    assert (status, body.decode()) == (200, BRIEFING_HTML)
-    assert http_get(cluster.url + "/briefing/") == (200, BRIEFING_HTML.encode())
+def test_nginx_serves_briefing_site_and_health(cluster, site, guarded_pages, guard) -> None:
+    from geo import site as briefing_site
+
+    index = (site / "index.html").read_bytes()
+    assert http_get(cluster.url + "/briefing/index.html") == (200, index)
+    assert http_get(cluster.url + "/briefing/") == (200, index)
     assert http_get(cluster.url + "/briefing/missing.html")[0] == 404
     assert http_get(cluster.url + "/_stcore/health") == (200, b"ok")
+    # every file the export wrote, byte for byte under /briefing/, with its type
+    types = {".html": "text/html", ".js": "application/javascript", ".css": "text/css", ".csv": "text/csv"}
+    types |= {".png": "image/png", ".json": "application/json"}
+    files = [*json.loads((site / briefing_site.MARKER).read_text(encoding="utf-8"))["files"], briefing_site.MARKER]
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(cluster.url + "/briefing/index.html", timeout=5) as r:
-        assert r.headers["Content-Type"].startswith("text/html")
+    for rel in files:
+        with opener.open(f"{cluster.url}/briefing/{quote(rel)}", timeout=5) as r:
+            assert r.read() == (site / rel).read_bytes(), rel
+            assert r.headers["Content-Type"].startswith(types[Path(rel).suffix]), rel
+    # in a browser: the index under /briefing/, a link to a map, its polygons drawn from /briefing/static/
+    page = guarded_pages()
+    page.goto(cluster.url + "/briefing/")
+    href = briefing_site.map_file(briefing_site.select(["sido-52"])[0], "sigungu", "ko")
+    page.click(f'a[href="{href}"]')
+    page.wait_for_url(f"**/briefing/{href}")
+    n = len(boundaries.load_layer("sigungu"))
+    page.wait_for_function(f"document.querySelectorAll('path.kdim-region').length === {n}", timeout=20000)
+    assert [u for u in guard.requests if u.endswith("/leaflet.js")] == [
+        f"{cluster.url}/briefing/static/leaflet-1.9.3/leaflet.js"
+    ]
+    assert guard.page_errors == []
     # The briefing site is nginx's own: no replica saw these requests.
     briefing = [e for e in cluster.access_log() if e["path"].startswith("/briefing/")]
-    assert briefing and all(e["up"] == "-" for e in briefing)
+    assert len(briefing) >= len(files) and all(e["up"] == "-" for e in briefing)
 
 
 # --------------------------------------------------------------------------- failover (last: a replica dies)
