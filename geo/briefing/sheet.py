@@ -17,9 +17,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 
 from geo import join, maps, regions
-from geo.briefing.draw_map import District, map_panel, specialty_dash
+from geo.briefing.draw_map import MAP_RECT, District, map_panel, specialty_dash
 from geo.briefing.figures import SheetData, sheet_data
 from geo.briefing.pdffont import use_truetype_fonts
 from geo.briefing.style import (
@@ -352,3 +353,25 @@ def briefing_pdf(
         dict(records=records, filters=filters, level=level, metric=metric, lang=lang, title=title,
              settings=settings, layers=layers, reconciliation=reconciliation),
     )  # fmt: skip
+
+
+def map_png(data: SheetData, *, dpi: int = DEFAULT_DPI) -> tuple[bytes, list[District]]:
+    """The sheet's map panel alone, cropped to its frame, as PNG; and the districts it starred.
+
+    For slides, which set their own title, figures and legend text beside the picture: the map
+    is drawn by the same :func:`map_panel` on the same page geometry, so a slide and the sheet
+    of one view show the same map.
+    """
+    font_paths()
+    buf = io.BytesIO()
+    with _RENDER_LOCK, matplotlib.rc_context(rc()):
+        fig = Figure(figsize=PAGE_IN, facecolor="white")
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        districts = map_panel(fig, FigureCanvasAgg(fig).get_renderer(), data)
+        x, y, w, h = MAP_RECT
+        pad = 0.02  # inches: keep the frame's hairline inside the picture
+        box = Bbox.from_bounds(x * PAGE_IN[0] - pad, y * PAGE_IN[1] - pad, w * PAGE_IN[0] + 2 * pad,
+                               h * PAGE_IN[1] + 2 * pad)  # fmt: skip
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches=box, metadata={"Software": None})
+    return buf.getvalue(), districts
