@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "geo.programs",
     "geo.join",
     "geo.export",
+    "geo.deck",
     "geo.merge",
     "geo.serve",
 )
