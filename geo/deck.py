@@ -51,6 +51,7 @@ MAP_DPI = 150  # ≈1030 × 980 px for a 5.4-inch picture: sharp on a 1920×1080
 INK, MUTED, ACCENT, CARD = "1f2a36", "5b6670", "253494", "f3f5f8"  # geo.briefing.style's colours
 MAP_BOX = (0.4, 1.45, 6.0, 5.4)  # left, top, max width, max height of the map picture (inches)
 COL_X, COL_W = 6.55, 6.4  # the text column beside the map
+FIGURE_KEYS = ("budget", "records", "lgs")  # the cards, in order (shape names "figure <key>")
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 TEXT: dict[str, dict[str, str]] = {
@@ -234,9 +235,12 @@ def add_paragraph(tf: Any, text: str, size: float, *, bold: bool = False, color:
     return p
 
 
-def _box(slide: Any, x: float, y: float, w: float, h: float) -> Any:
-    """A wrapping text frame at a place (inches), no auto-fit: sizes stay as set."""
+def _box(slide: Any, x: float, y: float, w: float, h: float, name: str | None = None) -> Any:
+    """A wrapping text frame at a place (inches), no auto-fit: sizes stay as set; named for the
+    selection pane (and for tests to find it)."""
     shape = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+    if name:
+        shape.name = name
     tf = shape.text_frame
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE
@@ -313,7 +317,7 @@ def _cards(slide: Any, scene: Scene, y: float) -> float:
     for i, (label, number, unit) in enumerate(figure_cards(scene)):
         x, w = COL_X + sum(widths[:i]) + i * gap, widths[i]
         _rect(slide, MSO_SHAPE.RECTANGLE, x, y, w, h, CARD, f"card {label}")
-        tf = _box(slide, x + 0.05, y + 0.02, w - 0.1, h - 0.04)
+        tf = _box(slide, x + 0.05, y + 0.02, w - 0.1, h - 0.04, name=f"figure {FIGURE_KEYS[i]}")
         add_paragraph(tf, label, SMALL_PT, color=MUTED, space=0)
         p = add_paragraph(tf, number, NUMBER_PT if len(number) <= 7 else 20, bold=True, space=0)
         if unit:
@@ -392,14 +396,14 @@ def _scene_slide(prs: Any, scene: Scene) -> None:
         pic.width, pic.height = Inches(max_w), int(pic.height * ratio)
     pic.name = f"map {scene.name}"
     pic._element.nvPicPr.cNvPr.set("descr", alt_text(scene))
-    tf = _box(slide, COL_X, y - 0.05, COL_W, 0.5)
+    tf = _box(slide, COL_X, y - 0.05, COL_W, 0.5, name="filters")
     add_paragraph(tf, f"{i18n.t('filters', lang)}: {view.filter_words(scene.state)}", BODY_PT, bold=True, space=0)
     cy = _cards(slide, scene, y + 0.45)
-    tf = _box(slide, COL_X, cy, COL_W, 1.05)
+    tf = _box(slide, COL_X, cy, COL_W, 1.05, name="budget notes")
     for note in budget_notes(scene.data.figs, scene.data.level, lang):
         add_paragraph(tf, note, SMALL_PT, color=MUTED, space=0)
     _legend(slide, scene, cy + 1.05)
-    tf = _box(slide, 0.4, 6.88, 12.5, 0.6)
+    tf = _box(slide, 0.4, 6.88, 12.5, 0.6, name="sources")
     add_paragraph(tf, source_words(scene.data.sel, lang, shown=4), SMALL_PT, color=MUTED, space=0)
 
 
@@ -417,12 +421,21 @@ class CoverageRow:
     note: str  # the app's coverage line for this figure
 
 
-def coverage_rows(records: pd.DataFrame, lang: str, reconciliation: pd.DataFrame | None = None) -> list[CoverageRow]:
-    """The official figures the app shows beside the map (view.coverage_by_year), one row each."""
+def coverage_rows(
+    records: pd.DataFrame,
+    lang: str,
+    reconciliation: pd.DataFrame | None = None,
+    by_year: dict[int, list[str]] | None = None,
+) -> list[CoverageRow]:
+    """The official figures the app shows beside the map (view.coverage_by_year), one row each.
+
+    ``reconciliation`` and ``by_year`` are the app's cached ``join.reconcile`` table and
+    ``view.coverage_by_year`` lines (both computed here when None).
+    """
     rec = join.reconcile(records) if reconciliation is None else reconciliation
     by_id = rec.set_index("id")
     rows = []
-    for y, lines in view.coverage_by_year(records, lang).items():
+    for y, lines in (view.coverage_by_year(records, lang) if by_year is None else by_year).items():
         keys = [k.format(y=y) for k in view.COVERAGE_KEYS if k.format(y=y) in by_id.index]
         for key, line in zip(keys, lines, strict=True):
             r = by_id.loc[key]
@@ -441,13 +454,13 @@ def coverage_header(lang: str) -> list[str]:
             i18n.t("itemized", lang), _say(lang, "col_gap"), _say(lang, "col_note")]  # fmt: skip
 
 
-def _coverage_slide(prs: Any, records: pd.DataFrame, lang: str, reconciliation: pd.DataFrame | None) -> None:
+def _coverage_slide(prs: Any, records: pd.DataFrame, lang: str, rec: pd.DataFrame, by_year: Any) -> None:
     """The official figures against the records as a PowerPoint table, with where the figures come from."""
     from geo.briefing.text import say
 
     slide = prs.slides.add_slide(prs.slide_layouts[5])
     _title(slide, say(lang, "coverage"), TITLE_PT, (0.4, 0.25, 12.5, 1.0))
-    rows = coverage_rows(records, lang, reconciliation)
+    rows = coverage_rows(records, lang, rec, by_year)
     widths = [2.55, 0.85, 0.9, 1.2, 1.2, 1.15, 4.65]
     shape = slide.shapes.add_table(len(rows) + 1, len(widths), Inches(0.4), Inches(1.4), Inches(sum(widths)),
                                    Inches(0.45 * (len(rows) + 1)))  # fmt: skip
@@ -467,9 +480,8 @@ def _coverage_slide(prs: Any, records: pd.DataFrame, lang: str, reconciliation: 
             run = p.add_run()
             run.text = value
             set_font(run, SMALL_PT, bold=i == 0, color="FFFFFF" if i == 0 else INK)
-    rec = join.reconcile(records) if reconciliation is None else reconciliation
     hosts = maps.source_hosts(rec[rec["id"].isin([r.key for r in rows])])
-    tf = _box(slide, 0.4, 6.55, 12.5, 0.85)
+    tf = _box(slide, 0.4, 6.55, 12.5, 0.85, name="sources")
     add_paragraph(tf, _say(lang, "table_note", hosts=", ".join(hosts) or "—"), SMALL_PT, color=MUTED, space=0)
 
 
@@ -482,6 +494,7 @@ def deck_pptx(
     lang: str = "ko",
     scenes: Iterable[str | ViewState] | None = None,
     reconciliation: pd.DataFrame | None = None,
+    coverage: dict[int, list[str]] | None = None,
     built: datetime | None = None,
     dpi: int = MAP_DPI,
 ) -> bytes:
@@ -490,11 +503,14 @@ def deck_pptx(
     ``records``: all records of the session (uploads included), as the PNG sheet takes them;
     ``scenes``: preset names and/or ViewStates (the user's ticked scenes, the current view),
     default every preset; each is shown in ``lang``. ``reconciliation``: the cached
-    ``join.reconcile`` table (computed here if None). ``built``: the date printed on the title
-    slide (default now, UTC). Raises UnknownSceneError for a name that is not a preset.
+    ``join.reconcile`` table and ``coverage`` the ``view.coverage_by_year(records, lang)`` lines
+    (the app's ``DataSet.reconciliation`` and ``DataSet.coverage_by_year[lang]``; computed here
+    if None). ``built``: the date on the title slide (default now, UTC). Raises
+    UnknownSceneError for a name that is not a preset.
     """
     maps.check_lang(lang)
     states = scene_states(scenes, lang)
+    records = join.attach(records)  # once, not in every function below (a no-op on attached records)
     rec = join.reconcile(records) if reconciliation is None else reconciliation
     rendered = [render_scene(records, s, reconciliation=rec, dpi=dpi) for s in states]
     built = built or datetime.now(UTC)
@@ -508,7 +524,7 @@ def deck_pptx(
     _title_slide(prs, lang, rendered, records, built)
     for scene in rendered:
         _scene_slide(prs, scene)
-    _coverage_slide(prs, records, lang, rec)
+    _coverage_slide(prs, records, lang, rec, coverage)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

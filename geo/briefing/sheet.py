@@ -43,6 +43,7 @@ _RENDER_LOCK = threading.Lock()  # rcParams are process-wide: one briefing rende
 X = 0.64  # left edge of the right-hand column
 COLUMN = 0.32  # its text width
 SWATCH_W, SWATCH_H, ROW = 0.026, 0.022, 0.03  # legend rows
+MAP_PAD_IN = 0.02  # map_png's margin around the map frame (inches): keeps the frame's hairline in
 
 # --------------------------------------------------------------------------- header and footer
 
@@ -357,7 +358,7 @@ def map_png(data: SheetData, *, dpi: int = DEFAULT_DPI) -> tuple[bytes, list[Dis
 
         districts = map_panel(fig, FigureCanvasAgg(fig).get_renderer(), data)
         x, y, w, h = MAP_RECT
-        pad = 0.02  # inches: keep the frame's hairline inside the picture
+        pad = MAP_PAD_IN
         box = Bbox.from_bounds(x * PAGE_IN[0] - pad, y * PAGE_IN[1] - pad, w * PAGE_IN[0] + 2 * pad,
                                h * PAGE_IN[1] + 2 * pad)  # fmt: skip
         fig.savefig(buf, format="png", dpi=dpi, bbox_inches=box, metadata={"Software": None})
