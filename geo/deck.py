@@ -36,6 +36,7 @@ import pandas as pd
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_PATTERN
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -138,13 +139,14 @@ def scene_states(scenes: Iterable[str | ViewState] | None, lang: str) -> list[Vi
 
 
 def scene_name(state: ViewState) -> str:
-    """A preset's label (브리핑 장면 button) when the view is one, else the view's title."""
+    """A preset's label (브리핑 장면 button) when the view is one, else its title and filters."""
     from geo.briefing import sheet_title
 
     for key, preset in PRESETS.items():
         if state.replace(lang=preset.lang, briefing=False) == preset:
             return i18n.t(f"preset_{key}", state.lang)
-    return sheet_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
+    title = sheet_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
+    return f"{title} — {view.filter_words(state)}"
 
 
 def scene_layers(state: ViewState) -> tuple[str, ...]:
@@ -260,6 +262,8 @@ def _title(slide: Any, text: str, size: float, box: tuple[float, float, float, f
     run = p.add_run()
     run.text = text
     set_font(run, size, bold=True, color=ACCENT)
+    left, top, width, height = box
+    _rect(slide, MSO_SHAPE.RECTANGLE, left, top + height, width, 0.04, ACCENT, "rule")  # the sheet's accent rule
 
 
 def _rect(slide: Any, shape: Any, x: float, y: float, w: float, h: float, fill: str, name: str) -> Any:
@@ -270,7 +274,21 @@ def _rect(slide: Any, shape: Any, x: float, y: float, w: float, h: float, fill: 
     s.line.fill.background()
     s.name = name
     s.shadow.inherit = False
+    mark_decorative(s)
     return s
+
+
+DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"  # Office's 'mark as decorative' extension
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def mark_decorative(shape: Any) -> None:
+    """Mark a shape decorative (rules, card backgrounds, swatches whose label is text beside them):
+    screen readers skip it and PowerPoint's accessibility checker asks no alt text for it."""
+    c_nv_pr = shape._element.nvSpPr.cNvPr
+    ext_lst = etree.SubElement(c_nv_pr, qn("a:extLst"))
+    ext = etree.SubElement(ext_lst, qn("a:ext"), uri=DECORATIVE_URI)
+    etree.SubElement(ext, f"{{{DECORATIVE_NS}}}decorative", nsmap={"adec": DECORATIVE_NS}, val="1")
 
 
 # --------------------------------------------------------------------------- slides
@@ -375,6 +393,11 @@ def _legend(slide: Any, scene: Scene, y: float) -> float:
             if kind != "line":
                 s.line.color.rgb = RGBColor.from_string("777777")
                 s.line.width = Pt(0.5)
+            if kind == "nodata":  # hatched, as on the map
+                s.fill.patterned()
+                s.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+                s.fill.fore_color.rgb = RGBColor.from_string(maps.NODATA_HATCH.lstrip("#"))
+                s.fill.back_color.rgb = RGBColor.from_string(maps.NODATA_FILL.lstrip("#"))
             tf = _box(slide, x + 0.38, ry - 0.04, 2.85, row)
             tf.margin_top = tf.margin_bottom = Emu(0)
             add_paragraph(tf, label, SMALL_PT, space=0)
@@ -461,7 +484,7 @@ def _coverage_slide(prs: Any, records: pd.DataFrame, lang: str, rec: pd.DataFram
     slide = prs.slides.add_slide(prs.slide_layouts[5])
     _title(slide, say(lang, "coverage"), TITLE_PT, (0.4, 0.25, 12.5, 1.0))
     rows = coverage_rows(records, lang, rec, by_year)
-    widths = [2.55, 0.85, 0.9, 1.2, 1.2, 1.15, 4.65]
+    widths = [2.6, 0.8, 1.5, 1.1, 1.25, 1.05, 4.2]  # 12.5 in; the unit column holds 'local governments'
     shape = slide.shapes.add_table(len(rows) + 1, len(widths), Inches(0.4), Inches(1.4), Inches(sum(widths)),
                                    Inches(0.45 * (len(rows) + 1)))  # fmt: skip
     shape.name = say(lang, "coverage")

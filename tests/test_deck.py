@@ -180,6 +180,11 @@ def test_pictures_have_alt_text(decks: dict[str, bytes], lang: str) -> None:
         descr = pics[0]._element.nvPicPr.cNvPr.get("descr")
         title = briefing.sheet_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
         assert descr and title in descr and view.filter_words(state) in descr
+        for shape in slide.shapes:  # every other shape is text, or marked decorative (rules, swatches)
+            if shape.shape_type == 13 or (shape.has_text_frame and shape.text_frame.text.strip()):
+                continue
+            ext = shape._element.xpath("./p:nvSpPr/p:cNvPr/a:extLst/a:ext/*[local-name()='decorative']")
+            assert ext and ext[0].get("val") == "1", shape.name
 
 
 def test_map_picture_renders_the_map(decks: dict[str, bytes], records: pd.DataFrame, rec_table: pd.DataFrame) -> None:
