@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from lxml import etree
@@ -44,6 +44,9 @@ from pptx.util import Emu, Inches, Pt
 
 from geo import i18n, join, maps, view
 from geo.view import PRESETS, ViewState
+
+if TYPE_CHECKING:  # geo.briefing pulls in matplotlib: imported where a deck is built, so that
+    from geo.briefing import SheetData  # every other `python -m geo` command starts without it
 
 FONT = "맑은 고딕"  # Malgun Gothic: on every Korean Windows PC, so the deck looks the same everywhere
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
@@ -99,6 +102,13 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+def say(lang: str, key: str, **kw: Any) -> str:
+    """The briefing sheet's words (geo.briefing.text.TEXT): a slide says what the sheet says."""
+    from geo.briefing.text import say as sheet_say
+
+    return sheet_say(lang, key, **kw)
+
+
 def _say(lang: str, key: str, **kw: Any) -> str:
     """The deck's own words (what neither the app nor the sheet says) in a language."""
     s = TEXT[lang][key]
@@ -119,7 +129,7 @@ class Scene:
     state: ViewState
     name: str  # the preset's label, or the title for a view that is not a preset
     title: str
-    data: Any  # geo.briefing.SheetData: selection, classes, key figures
+    data: SheetData  # selection, classes, key figures, as the sheet computes them
     png: bytes
     districts: tuple[tuple[float, float, str], ...]  # what the map starred
 
@@ -313,8 +323,6 @@ def _title_slide(prs: Any, lang: str, scenes: Sequence[Scene], records: pd.DataF
 
 def figure_cards(scene: Scene) -> list[tuple[str, str, str]]:
     """The three key figures as (label, number, unit), worded as the sheet words them."""
-    from geo.briefing.text import say
-
     lang, figs = scene.state.lang, scene.data.figs
     has_budget = not math.isnan(figs.budget)  # NaN when no record in the selection has an amount
     return [
@@ -326,8 +334,6 @@ def figure_cards(scene: Scene) -> list[tuple[str, str, str]]:
 
 def _cards(slide: Any, scene: Scene, y: float) -> float:
     """Three cards (label, large number with unit) side by side; returns the next y."""
-    from geo.briefing.text import say
-
     widths, h, gap = (2.2, 1.7, 2.3), 1.2, 0.1  # the budget and its unit, a count, a count with its 시도
     subs = ["", "", say(scene.state.lang, "lgs_sub", n=scene.data.figs.n_sido)]
     if math.isnan(scene.data.figs.budget):
@@ -349,8 +355,6 @@ def _cards(slide: Any, scene: Scene, y: float) -> float:
 
 def legend_rows(scene: Scene) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """The map's key as (kind, colour, label): classes (with region counts) and the map's symbols."""
-    from geo.briefing.text import say
-
     data, lang = scene.data, scene.state.lang
     cls = data.cls
     classes = []
@@ -471,16 +475,8 @@ def coverage_rows(
     return rows
 
 
-def coverage_header(lang: str) -> list[str]:
-    """The coverage table's column titles."""
-    return [_say(lang, "col_metric"), _say(lang, "col_year"), _say(lang, "col_unit"), i18n.t("official", lang),
-            i18n.t("itemized", lang), _say(lang, "col_gap"), _say(lang, "col_note")]  # fmt: skip
-
-
 def _coverage_slide(prs: Any, records: pd.DataFrame, lang: str, rec: pd.DataFrame, by_year: Any) -> None:
     """The official figures against the records as a PowerPoint table, with where the figures come from."""
-    from geo.briefing.text import say
-
     slide = prs.slides.add_slide(prs.slide_layouts[5])
     _title(slide, say(lang, "coverage"), TITLE_PT, (0.4, 0.25, 12.5, 1.0))
     rows = coverage_rows(records, lang, rec, by_year)
@@ -491,7 +487,9 @@ def _coverage_slide(prs: Any, records: pd.DataFrame, lang: str, rec: pd.DataFram
     table = shape.table
     for j, w in enumerate(widths):
         table.columns[j].width = Inches(w)
-    cells = [coverage_header(lang)] + [[r.metric, r.year, r.unit, r.official, r.records, r.gap, r.note] for r in rows]
+    header = [_say(lang, k) for k in ("col_metric", "col_year", "col_unit")] + [i18n.t("official", lang),
+              i18n.t("itemized", lang), _say(lang, "col_gap"), _say(lang, "col_note")]  # fmt: skip
+    cells = [header] + [[r.metric, r.year, r.unit, r.official, r.records, r.gap, r.note] for r in rows]
     for i, values in enumerate(cells):
         for j, value in enumerate(values):
             cell = table.cell(i, j)
