@@ -26,6 +26,7 @@ import os
 import re
 import tempfile
 import time
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -548,7 +549,18 @@ def deck_pptx(
     _coverage_slide(prs, records, lang, rec, coverage)
     buf = io.BytesIO()
     prs.save(buf)
-    return buf.getvalue()
+    return same_bytes(buf.getvalue(), built)
+
+
+def same_bytes(pptx: bytes, when: datetime) -> bytes:
+    """The package with every zip entry dated ``when`` (python-pptx stamps the clock time), so the
+    same records, scenes and date give the same file, as the PNG and PDF sheets do."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(pptx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6]), src.read(info),
+                         compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- CLI

@@ -220,6 +220,11 @@ def test_map_picture_renders_the_map(decks: dict[str, bytes], records: pd.DataFr
         assert counts[rgb] > 50, b.colour
 
 
+def test_same_input_same_bytes(decks: dict[str, bytes], records: pd.DataFrame, rec_table: pd.DataFrame) -> None:
+    again = deck.deck_pptx(records, lang="en", reconciliation=rec_table, built=BUILT)
+    assert again == decks["en"]
+
+
 def test_cli_writes_the_deck(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "brief" / "deck.pptx"
     assert cli.main(["export-deck", str(out), "--lang", "en", "--scene", "budget", "--scene", "ai"]) == 0
