@@ -248,6 +248,16 @@ def test_cli_bad_scene_exits_2_with_the_valid_names(tmp_path: Path, capsys: pyte
     assert not out.exists()
 
 
+def test_no_records_still_give_a_deck(records: pd.DataFrame) -> None:
+    """An upload that replaced every record with none: the slides say so instead of failing."""
+    prs = _open(deck.deck_pptx(records.head(0), scenes=["budget"], built=BUILT))
+    assert len(prs.slides) == 3
+    budget = _shape(prs.slides[1], "figure budget").text_frame.paragraphs[1].runs[0].text
+    records_n = _shape(prs.slides[1], "figure records").text_frame.paragraphs[1].runs[0].text
+    assert (budget, records_n) == ("—", "0")
+    assert "—" in prs.slides[0].placeholders[1].text_frame.text  # no source date to state
+
+
 def test_unknown_scene_in_the_function(records: pd.DataFrame) -> None:
     with pytest.raises(deck.UnknownSceneError, match="valid scenes: " + ", ".join(view.PRESETS)):
         deck.deck_pptx(records, scenes=["districts", "nosuch"])
