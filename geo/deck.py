@@ -1,10 +1,9 @@
 """The briefing scenes as a PowerPoint deck (16:9), for officials who brief with slides.
 
-Why a deck and not only the PNG sheet: a briefing on a closed network is given from
-PowerPoint, and an official edits the slides (adds a note, reorders, drops one). So each part
-is a real PowerPoint object: titles in title placeholders (outline view, accessibility
-checker), figures and legend as text, the coverage figures as a table, the map as a picture
-with alt text for screen readers.
+Why a deck and not only the PNG sheet: briefings are given from PowerPoint, and officials edit
+the slides. So each part is a real PowerPoint object: titles in title placeholders (outline,
+accessibility checker), figures and legend as text, the coverage figures as a table, the map a
+picture with alt text for screen readers.
 
 Slides: a title slide; one slide per scene (the presets of ``geo.view.PRESETS`` by default,
 or the views the caller passes): the briefing sheet's map panel (``briefing.map_png``, the
@@ -22,9 +21,7 @@ from __future__ import annotations
 import argparse
 import io
 import math
-import os
 import re
-import tempfile
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -200,13 +197,18 @@ def alt_text(scene: Scene) -> str:
     if scene.districts:
         names = ", ".join(d[2] for d in scene.districts)
         text += _say(lang, "alt_districts", n=len(scene.districts), names=names)
-    n_villages = sum(1 for r in data.rows if r.get("program_type") == "smart_village" and pd.notna(r.get("lat")))
-    if "village" in data.layers and n_villages:
-        text += _say(lang, "alt_villages", n=n_villages)
+    if n_villages(data):
+        text += _say(lang, "alt_villages", n=n_villages(data))
     if data.specialties:
         names = ", ".join(maps.specialty_title(s, lang) for s in maps.SPECIALTIES if s.key in data.specialties)
         text += _say(lang, "alt_specialties", names=names)
     return text
+
+
+def n_villages(data: SheetData) -> int:
+    """Smart Village task sites the map draws as dots (0 when the layer is off)."""
+    rows = data.rows if "village" in data.layers else []
+    return sum(1 for r in rows if r.get("program_type") == "smart_village" and pd.notna(r.get("lat")))
 
 
 def data_as_of(records: pd.DataFrame) -> str:
@@ -322,24 +324,19 @@ def _title_slide(prs: Any, lang: str, scenes: Sequence[Scene], records: pd.DataF
     add_paragraph(tf, i18n.t("source_line", lang), SMALL_PT, color=MUTED, align=PP_ALIGN.LEFT)
 
 
-def figure_cards(scene: Scene) -> list[tuple[str, str, str]]:
-    """The three key figures as (label, number, unit), worded as the sheet words them."""
+def _cards(slide: Any, scene: Scene, y: float) -> float:
+    """The key figures as three cards (label, large number and unit, a note), worded as the sheet
+    words them; returns the next y."""
     lang, figs = scene.state.lang, scene.data.figs
     has_budget = not math.isnan(figs.budget)  # NaN when no record in the selection has an amount
-    return [
+    cards = [
         (say(lang, "budget"), maps.fmt_number(figs.budget) if has_budget else "—", "억원" if has_budget else ""),
         (say(lang, "records"), maps.fmt_number(figs.n_records), say(lang, "records_unit")),
         (say(lang, "lgs"), maps.fmt_number(figs.n_lgs), say(lang, "lgs_unit")),
     ]
-
-
-def _cards(slide: Any, scene: Scene, y: float) -> float:
-    """Three cards (label, large number with unit) side by side; returns the next y."""
+    subs = ["" if has_budget else say(lang, "no_amount"), "", say(lang, "lgs_sub", n=figs.n_sido)]
     widths, h, gap = (2.2, 1.7, 2.3), 1.2, 0.1  # the budget and its unit, a count, a count with its 시도
-    subs = ["", "", say(scene.state.lang, "lgs_sub", n=scene.data.figs.n_sido)]
-    if math.isnan(scene.data.figs.budget):
-        subs[0] = say(scene.state.lang, "no_amount")
-    for i, (label, number, unit) in enumerate(figure_cards(scene)):
+    for i, (label, number, unit) in enumerate(cards):
         x, w = COL_X + sum(widths[:i]) + i * gap, widths[i]
         _rect(slide, MSO_SHAPE.RECTANGLE, x, y, w, h, CARD, f"card {label}")
         tf = _box(slide, x + 0.05, y + 0.02, w - 0.1, h - 0.04, name=f"figure {FIGURE_KEYS[i]}")
@@ -371,8 +368,7 @@ def legend_rows(scene: Scene) -> tuple[list[tuple[str, str, str]], list[tuple[st
     symbols = []
     if scene.districts:
         symbols.append(("star", maps.DISTRICT_COLOUR, say(lang, "district")))
-    if "village" in data.layers and any(r.get("program_type") == "smart_village" and pd.notna(r.get("lat"))
-                                        for r in data.rows):  # fmt: skip
+    if n_villages(data):
         symbols.append(("dot", maps.VILLAGE_COLOUR, say(lang, "village")))
     for s in maps.SPECIALTIES:
         if s.key in data.specialties:
@@ -566,21 +562,9 @@ def same_bytes(pptx: bytes, when: datetime) -> bytes:
 # --------------------------------------------------------------------------- CLI
 
 
-def write_atomic(out: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``out``, then rename: a killed export leaves no half deck."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _cli_deck(args: argparse.Namespace) -> int:
     from geo import briefing
+    from geo.merge import atomic_write  # temporary file beside OUT, renamed: a killed export leaves no half deck
     from geo.programs import load_programs
 
     t0 = time.perf_counter()
@@ -591,7 +575,8 @@ def _cli_deck(args: argparse.Namespace) -> int:
         print(f"export-deck: {exc}")
         return 2
     out = Path(args.out)
-    write_atomic(out, data)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(out, data)
     n = len(states) + 2
     print(f"wrote {out}: {n} slides, {len(data) / 1e6:.2f} MB, {time.perf_counter() - t0:.1f} s")
     return 0
