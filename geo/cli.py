@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "geo.join",
     "geo.export",
     "geo.site",
+    "geo.deck",
     "geo.merge",
     "geo.serve",
 )

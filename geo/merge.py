@@ -113,7 +113,7 @@ def _csv_bytes(df: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, flush it to disk, then rename over ``path``."""
     for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a merge that was killed
         stale.unlink(missing_ok=True)
@@ -171,7 +171,7 @@ def merge(new_file: str | Path, target: str | Path = programs.DATA_FILE, *, dry_
     backup_dir.mkdir(exist_ok=True)
     result.backup = backup_dir / f"{target.stem}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}{target.suffix}"
     shutil.copy2(target, result.backup)
-    _atomic_write(target, out)
+    atomic_write(target, out)
     result.written = True
     return result
 
@@ -182,7 +182,7 @@ def write_template(out: str | Path, source: str | Path = programs.DATA_FILE) -> 
     table = _raw_table(Path(source).read_bytes(), "utf-8-sig")
     example = table[table["id"] == EXAMPLE_ID].head(1)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out, _csv_bytes(example))
+    atomic_write(out, _csv_bytes(example))
     dict_path = out.with_name(f"{out.stem}_dictionary.csv")
     rows = [
         {"column": c, "required": "yes" if DICTIONARY[c][0] else "", "meaning": DICTIONARY[c][1]}
@@ -190,7 +190,7 @@ def write_template(out: str | Path, source: str | Path = programs.DATA_FILE) -> 
     ]
     buf = io.StringIO()
     pd.DataFrame(rows).to_csv(buf, index=False, lineterminator="\n")
-    _atomic_write(dict_path, buf.getvalue().encode("utf-8-sig"))  # BOM: Excel opens it as UTF-8
+    atomic_write(dict_path, buf.getvalue().encode("utf-8-sig"))  # BOM: Excel opens it as UTF-8
     return out, dict_path
 
 

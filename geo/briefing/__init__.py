@@ -34,8 +34,8 @@ One module per question; this package re-exports the public names, so callers wr
 | ``pdffont`` | TrueType outlines of the font for the PDF |
 """
 
-from geo.briefing.figures import KeyFigures, key_figures
-from geo.briefing.sheet import briefing_figure, briefing_pdf, briefing_png
+from geo.briefing.figures import KeyFigures, SheetData, key_figures, sheet_data
+from geo.briefing.sheet import briefing_figure, briefing_pdf, briefing_png, map_png
 from geo.briefing.style import (
     DEFAULT_DPI,
     FONT_FAMILY,
@@ -56,10 +56,13 @@ __all__ = [
     "TEXT",
     "FontMissingError",
     "KeyFigures",
+    "SheetData",
     "briefing_figure",
     "briefing_pdf",
     "briefing_png",
     "font_paths",
     "key_figures",
+    "map_png",
+    "sheet_data",
     "sheet_title",
 ]

@@ -104,6 +104,20 @@ def selection_figures(
     )
 
 
+def budget_notes(figs: KeyFigures, level: str, lang: str) -> list[str]:
+    """What the budget figure adds up, and how much of it the map places at its level, in words."""
+    notes = [f"{say(lang, 'budget')} = {figs.budget_label}: {figs.budget_span}"]
+    if not math.isnan(figs.budget):
+        rest = figs.budget - figs.placed
+        if abs(rest) < 1e-9:
+            notes.append(say(lang, "on_map_all"))
+        else:
+            placed = f"{maps.fmt_number(figs.placed) or '0'}억원"
+            where = say(lang, f"level_{level}")
+            notes.append(say(lang, "on_map", placed=placed, rest=f"{maps.fmt_number(rest)}억원", level=where))
+    return notes
+
+
 @dataclass
 class Classes:
     """The choropleth's classes for this view: bins, each unit's fill, and the units without one."""

@@ -17,10 +17,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 
 from geo import join, maps, regions
-from geo.briefing.draw_map import District, map_panel, specialty_dash
-from geo.briefing.figures import SheetData, sheet_data
+from geo.briefing.draw_map import MAP_RECT, District, map_panel, specialty_dash
+from geo.briefing.figures import SheetData, budget_notes, sheet_data
 from geo.briefing.pdffont import use_truetype_fonts
 from geo.briefing.style import (
     ACCENT,
@@ -35,13 +36,14 @@ from geo.briefing.style import (
     rc,
     wrap,
 )
-from geo.briefing.text import as_filters, say, sheet_title, short_name, span_words
+from geo.briefing.text import as_filters, say, sheet_title, short_name, source_words, span_words
 
 _RENDER_LOCK = threading.Lock()  # rcParams are process-wide: one briefing renders at a time
 
 X = 0.64  # left edge of the right-hand column
 COLUMN = 0.32  # its text width
 SWATCH_W, SWATCH_H, ROW = 0.026, 0.022, 0.03  # legend rows
+MAP_PAD_IN = 0.02  # map_png's margin around the map frame (inches): keeps the frame's hairline in
 
 # --------------------------------------------------------------------------- header and footer
 
@@ -61,10 +63,7 @@ def _header(fig: Figure, data: SheetData, title: str | None) -> None:
 def _footer(fig: Figure, renderer: Any, data: SheetData) -> None:
     """The sources (the selection's hosts, the boundaries' licence) and the map's name."""
     lang = data.lang
-    hosts = maps.source_hosts(data.sel)
-    shown = ", ".join(hosts[:6]) + (f" +{len(hosts) - 6}" if len(hosts) > 6 else "")
-    prog = say(lang, "source_programs", sources=shown or say(lang, "source_default"))
-    source = f"{say(lang, 'source')}: {prog} · {say(lang, 'source_boundaries')}"
+    source = source_words(data.sel, lang)
     fig.add_artist(Rectangle((0.03, 0.052), 0.945, 0.0012, transform=fig.transFigure, color=RULE, lw=0))
     draw_text(fig, 0.03, 0.03, wrap(source, renderer, fig, 7, 0.80), 7, color=MUTED, va="center", gid="briefing-source")
     draw_text(fig, 0.975, 0.03, say(lang, "footer"), 7.5, bold=True, color=ACCENT, ha="right", va="center")
@@ -104,17 +103,7 @@ def _key_figures(fig: Figure, renderer: Any, data: SheetData) -> float:
 
 def _budget_notes(fig: Figure, renderer: Any, data: SheetData, y: float) -> float:
     """What the budget adds up, and how much of it the map places at its level; returns the next y."""
-    lang, figs = data.lang, data.figs
-    notes = [f"{say(lang, 'budget')} = {figs.budget_label}: {figs.budget_span}"]
-    if not math.isnan(figs.budget):
-        rest = figs.budget - figs.placed
-        if abs(rest) < 1e-9:
-            notes.append(say(lang, "on_map_all"))
-        else:
-            placed = f"{maps.fmt_number(figs.placed) or '0'}억원"
-            level = say(lang, f"level_{data.level}")
-            notes.append(say(lang, "on_map", placed=placed, rest=f"{maps.fmt_number(rest)}억원", level=level))
-    for note in notes:
+    for note in budget_notes(data.figs, data.level, data.lang):
         t = draw_text(fig, X, y, wrap(note, renderer, fig, 8, COLUMN), 8, color=MUTED, va="top", linespacing=1.3)
         y = bottom_of(t, renderer, fig) - 0.006
     return y - 0.02
@@ -352,3 +341,25 @@ def briefing_pdf(
         dict(records=records, filters=filters, level=level, metric=metric, lang=lang, title=title,
              settings=settings, layers=layers, reconciliation=reconciliation),
     )  # fmt: skip
+
+
+def map_png(data: SheetData, *, dpi: int = DEFAULT_DPI) -> tuple[bytes, list[District]]:
+    """The sheet's map panel alone, cropped to its frame, as PNG; and the districts it starred.
+
+    For slides, which set their own title, figures and legend text beside the picture: the map
+    is drawn by the same :func:`map_panel` on the same page geometry, so a slide and the sheet
+    of one view show the same map.
+    """
+    font_paths()
+    buf = io.BytesIO()
+    with _RENDER_LOCK, matplotlib.rc_context(rc()):
+        fig = Figure(figsize=PAGE_IN, facecolor="white")
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        districts = map_panel(fig, FigureCanvasAgg(fig).get_renderer(), data)
+        x, y, w, h = MAP_RECT
+        pad = MAP_PAD_IN
+        box = Bbox.from_bounds(x * PAGE_IN[0] - pad, y * PAGE_IN[1] - pad, w * PAGE_IN[0] + 2 * pad,
+                               h * PAGE_IN[1] + 2 * pad)  # fmt: skip
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches=box, metadata={"Software": None})
+    return buf.getvalue(), districts

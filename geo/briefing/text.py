@@ -137,3 +137,11 @@ def short_name(code: str, level: str, lang: str) -> str:
         sido = regions.SIDO.set_index("sido_code").loc[code[:2]]
         return f"{sido['short_ko' if lang == 'ko' else 'short_en']} {short}"
     return short
+
+
+def source_words(sel: Any, lang: str, shown: int = 6) -> str:
+    """The source line: the selection's source hosts (the first ``shown``, then +N) and the boundaries."""
+    hosts = maps.source_hosts(sel)
+    named = ", ".join(hosts[:shown]) + (f" +{len(hosts) - shown}" if len(hosts) > shown else "")
+    prog = say(lang, "source_programs", sources=named or say(lang, "source_default"))
+    return f"{say(lang, 'source')}: {prog} · {say(lang, 'source_boundaries')}"
