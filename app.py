@@ -445,13 +445,18 @@ def exports(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
     stem = "kdim_" + "_".join(f"{k}-{x}" for k, x in sorted(view.to_query(state).items()) if k not in ("lang",))
     stem = stem.strip("_")[:80] or "kdim"
     sheet = briefing_arguments(state, data.reconciliation)
+    scenes = st.multiselect(
+        t("deck_scenes", lang), ["current", *view.PRESETS], default=["current", *view.PRESETS], key="w_deck",
+        format_func=lambda k: t("deck_current", lang) if k == "current" else t(f"preset_{k}", lang),
+    )  # fmt: skip
     buttons = [
         ("export_csv", "csv", "text/csv", lambda: export.records_csv(v.table)),
         ("export_html", "html", "text/html", lambda: export_html(state, v)),
         ("export_png", "png", "image/png", lambda: briefing_file("png", data.records, sheet)),
         ("export_pdf", "pdf", "application/pdf", lambda: briefing_file("pdf", data.records, sheet)),
+        ("export_pptx", "pptx", PPTX, lambda: deck_file(data, state, scenes)),
     ]
-    for col, (label, ext, mime, make) in zip(st.columns(4), buttons, strict=True):
+    for col, (label, ext, mime, make) in zip(st.columns(len(buttons)), buttons, strict=True):
         col.download_button(
             t(label, lang), make, file_name=f"{stem}.{ext}", mime=mime, key=f"dl_{ext}", on_click="ignore"
         )
@@ -472,6 +477,20 @@ def briefing_arguments(state: ViewState, reconciliation: pd.DataFrame) -> dict:
         "settings": maps.MapSettings(scheme=state.scheme),
         "reconciliation": reconciliation,
     }
+
+
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def deck_file(data: dataset.DataSet, state: ViewState, scenes: Sequence[str]) -> bytes:
+    """The PowerPoint deck of the ticked scenes (the current view and presets; made on click)."""
+    from geo import deck
+
+    chosen = [state if k == "current" else k for k in scenes] or None
+    return deck.deck_pptx(
+        data.records, lang=state.lang, scenes=chosen, reconciliation=data.reconciliation,
+        coverage=data.coverage_by_year.get(state.lang),
+    )  # fmt: skip
 
 
 def briefing_file(kind: str, records: pd.DataFrame, kwargs: dict) -> bytes:

@@ -87,6 +87,9 @@ UI: dict[str, dict[str, str]] = {
     "export_html": {"ko": "지도 HTML (오프라인)", "en": "Map HTML (offline)"},
     "export_png": {"ko": "브리핑 PNG", "en": "Briefing PNG"},
     "export_pdf": {"ko": "브리핑 PDF", "en": "Briefing PDF"},
+    "export_pptx": {"ko": "브리핑 PPT", "en": "Briefing deck (PowerPoint)"},
+    "deck_scenes": {"ko": "PPT에 넣을 장면", "en": "Scenes in the deck"},
+    "deck_current": {"ko": "지금 보는 화면", "en": "The current view"},
     "upload": {"ko": "CSV 올리기 (이 브라우저 세션만)", "en": "Upload CSV (this browser session only)"},
     "upload_help": {
         "ko": "programs.csv 형식의 파일. 검증 후 유효한 행만 이 세션에 더합니다. 저장소 데이터는 바뀌지 않습니다.",

@@ -41,7 +41,7 @@ from helpers import (
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from geo import i18n, maps, regions
+from geo import i18n, maps, regions, view
 from geo.i18n import t
 from geo.view import ViewState
 
@@ -402,6 +402,13 @@ def test_downloads_arrive_and_open(page, new_page, app_server, download_dir, gua
     pdf = download(t("export_pdf", "ko")).read_bytes()
     assert pdf.startswith(b"%PDF"), pdf[:8]
     assert b"%%EOF" in pdf[-1024:]
+    # The deck: the current view and every preset ticked by default, then the coverage slide.
+    from pptx import Presentation
+
+    deck = Presentation(str(download(t("export_pptx", "ko"))))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert len(deck.slides) == 1 + 1 + len(view.PRESETS) + 1, titles
+    assert maps.page_title(level="sido", metric="life_total", lang="ko") in titles[1], titles
 
     # The exported map, opened from disk with every network request blocked, still draws.
     offline = new_page()
