@@ -160,6 +160,7 @@ def map_arguments(v: View, cmp: Comparison, settings: MapSettings, which: str = 
         **args,
         "values": values,
         "records": records,
+        "filters": shown.filters(),
         "metric": metric,
         "title": page_title(level=state.level, metric=metric, lang=state.lang, filters=shown.filters()),
         "choropleth": {"breaks_from": both},

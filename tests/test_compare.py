@@ -104,7 +104,7 @@ def test_side_by_side_maps_share_one_set_of_classes(records):
     for which, year in (("before", 2023), ("after", 2024)):
         args = compare.map_arguments(v, cmp, maps.MapSettings(), which)
         html = maps.render_html(maps.build_map(**args))
-        assert f"{year}년 시도별" in args["title"]
+        assert f"{year}년 시도별" in args["title"] and args["filters"].year == year
         legends.append([re.sub(r"\s*\(\d+\)$", "", r) for r in legend_rows(html)])
     assert legends[0] == legends[1]  # same ranges, same colours: a colour means one amount on both
 

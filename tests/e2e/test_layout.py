@@ -105,3 +105,33 @@ def test_a_region_filter_fits_its_units_and_a_resize_refits(new_page, app_server
     wait_script_done(page, expect_run=False)
     got = assert_map_first(page, bounds, 1080)
     assert got["height"] > 900, got  # the frame grew with the window, and the fit followed it
+
+
+def test_years_compared_from_a_url(new_page, app_server, screenshot_dir) -> None:
+    """?year=2024&vs=2023 draws the change with a signed legend; side=1 the two years' maps."""
+    page = new_page(viewport={"width": 1920, "height": 1080})
+    open_app(page, app_server.url + "/?year=2024&vs=2023&level=sido")
+    frame = map_frame(page)
+    frame.wait_for_selector(".kdim-legend", state="visible")
+    legend = frame.locator(".kdim-legend").inner_text()
+    assert "변화 (2023→2024)" in legend and "+" in legend, legend
+    page.screenshot(path=str(screenshot_dir / "compare_change_1920x1080.png"))
+
+    page = new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(app_server.url + "/?year=2024&vs=2023&side=1", wait_until="domcontentloaded")
+    wait_script_done(page, expect_run=False, timeout=60)
+    frames = page.locator(MAP_IFRAME)
+    expect(frames).to_have_count(2, timeout=30_000)
+    page.screenshot(path=str(screenshot_dir / "compare_side_by_side_1920x1080.png"))
+    for i in range(2):
+        expect(frames.nth(i)).to_be_visible(timeout=30_000)
+    boxes = [frames.nth(i).bounding_box() for i in range(2)]
+    for i, box in enumerate(boxes):
+        assert box and box["y"] <= TOP_MAX and box["y"] + box["height"] >= 1080 - BOTTOM_GAP, box
+        inner = frames.nth(i).content_frame
+        inner.locator("path.kdim-region").first.wait_for(state="attached", timeout=30_000)
+        assert inner.locator("path.kdim-region").count() == 17
+    assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"] + 1  # side by side, not stacked
+    titles = [frames.nth(i).content_frame.locator(".kdim-title").inner_text() for i in range(2)]
+    assert titles[0].startswith("2023년") and titles[1].startswith("2024년"), titles
+    page.screenshot(path=str(screenshot_dir / "compare_side_by_side_1920x1080.png"))
