@@ -83,9 +83,10 @@ def prepare(key: str, raw: pd.DataFrame) -> DataSet:
 
     def make() -> DataSet:
         records = join.attach(raw)
-        by_year = {lang: view.coverage_by_year(records, lang) for lang in i18n.LANGS}
+        rec = join.reconcile(records)
+        by_year = {lang: view.coverage_by_year(records, lang, rec=rec) for lang in i18n.LANGS}
         coverage = {lang: [line for lines in by_year[lang].values() for line in lines] for lang in i18n.LANGS}
-        return DataSet(key, records, coverage, join.reconcile(records), by_year)
+        return DataSet(key, records, coverage, rec, by_year)
 
     return _datasets.get(key, make)
 

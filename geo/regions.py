@@ -122,6 +122,13 @@ def _change_note(row: dict) -> str:
     return f"{row['change']} ({row['changed_on']})"
 
 
+@cache
+def _crosswalk_rows() -> tuple[tuple[dict, ...], tuple[dict, ...]]:
+    """The crosswalk's code rows and prefix rows, in table order (read once: 30 ms a lookup before)."""
+    rows = CROSSWALK.to_dict("records")
+    return tuple(r for r in rows if r["match"] == "code"), tuple(r for r in rows if r["match"] == "prefix")
+
+
 def crosswalk_code(code: str) -> tuple[str, str]:
     """Map a 시도 (2-digit) or 시군구 (5-digit) code of any era to 2024, with a note.
 
@@ -130,11 +137,12 @@ def crosswalk_code(code: str) -> tuple[str, str]:
     """
     code = str(code).strip()
     notes: list[str] = []
-    for row in CROSSWALK[CROSSWALK["match"] == "code"].to_dict("records"):
+    by_code, by_prefix = _crosswalk_rows()
+    for row in by_code:
         if code == row["old_code"]:
             code = row["new_code"]
             notes.append(_change_note(row))
-    for row in CROSSWALK[CROSSWALK["match"] == "prefix"].to_dict("records"):
+    for row in by_prefix:
         if code.startswith(row["old_code"]) and len(code) >= 2:
             code = row["new_code"] + code[len(row["old_code"]) :]
             notes.append(_change_note(row))

@@ -49,6 +49,48 @@ def warm_up() -> float:
     return time.perf_counter() - t
 
 
+def first_states() -> list:
+    """The views visitors open first: the opening view, the presets, each level × metric × scheme."""
+    from geo import maps, view
+
+    opening, _ = view.from_query({})
+    states = [opening, *(view.preset(name, opening.lang) for name in view.PRESETS)]
+    states += [s.replace(scheme=other) for s in list(states) for other in maps.SCHEMES]
+    states += [
+        view.ViewState(level=level, metric=metric, scheme=scheme)
+        for level in maps.LEVELS
+        for metric in view.MAP_METRICS
+        for scheme in maps.SCHEMES
+    ]
+    return list(dict.fromkeys(states))
+
+
+def build_breaks() -> tuple[Path, int]:
+    """Compute the first views' class breaks with mapclassify and store them (geo.maps.breakstore)."""
+    from geo import dataset, maps, view
+    from geo.maps import breakstore, classes
+
+    data = dataset.bundled()
+    classes.COMPUTED.clear()
+    classes.breaks.cache_clear()
+    with breakstore.bypassed():
+        for state in first_states():
+            v = dataset.computed(data, state)
+            args = view.map_arguments(v, maps.MapSettings(scheme=state.scheme))
+            maps.choropleth_layer(
+                args["values"], level=state.level, metric=state.metric, lang=state.lang,
+                focus=args["focus"], settings=args["settings"],
+            )  # fmt: skip
+    classes.breaks.cache_clear()
+    return breakstore.write(dict(classes.COMPUTED)), len(classes.COMPUTED)
+
+
+def _cli_build_breaks(args: argparse.Namespace) -> int:
+    path, n = build_breaks()
+    print(f"wrote {path}: class breaks of {n} value sets ({len(first_states())} views)")
+    return 0
+
+
 WARM_DONE = "kdim: warm-up done"  # benchmarks/bench_app.py waits for this line
 
 
@@ -78,3 +120,11 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="options for streamlit run")
     p.set_defaults(func=_cli_serve)
+    b = sub.add_parser(
+        "build-breaks",
+        help="store the class breaks of the first views beside the display layers (a faster start)",
+        description="Compute with mapclassify the class breaks of the opening view, the presets and each "
+        "level × metric × scheme, and store them in data/shapefiles/class_breaks.json, so the first page "
+        "draws without importing mapclassify. `merge` runs it after changing data/programs.csv.",
+    )
+    b.set_defaults(func=_cli_build_breaks)

@@ -256,9 +256,12 @@ def coverage_lines(all_records: pd.DataFrame, lang: str, years: list[int] | None
     return [line for lines in coverage_by_year(all_records, lang, years).values() for line in lines]
 
 
-def coverage_by_year(all_records: pd.DataFrame, lang: str, years: list[int] | None = None) -> dict[int, list[str]]:
-    """{year: its coverage lines}: 2024 and each later year with official figures, side by side."""
-    rec = reconcile(all_records)
+def coverage_by_year(
+    all_records: pd.DataFrame, lang: str, years: list[int] | None = None, rec: pd.DataFrame | None = None
+) -> dict[int, list[str]]:
+    """{year: its coverage lines}: 2024 and each later year with official figures, side by side.
+    ``rec``: ``reconcile(all_records)`` when the caller has it (a second costs a second)."""
+    rec = reconcile(all_records) if rec is None else rec
     by_id = rec.set_index("id")
     out: dict[int, list[str]] = {}
     for y in years or coverage_years(rec):

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from geo.maps import breakstore
 from geo.maps.style import BRBG_FALL, BRBG_RISE, BRBG_ZERO, SCHEMES, YLGNBU
 
 
@@ -76,14 +77,27 @@ def recount(bins: Sequence[ClassBin], values: Iterable[float]) -> list[ClassBin]
     return [dataclasses.replace(b, count=n) for b, n in zip(bins, counts, strict=True)]
 
 
+COMPUTED: dict[str, tuple[float, ...]] = {}  # breaks mapclassify computed in this process (build-breaks)
+
+
 @lru_cache(maxsize=256)
 def breaks(values: tuple[float, ...], k: int, scheme: str) -> tuple[float, ...]:
     """Upper class bounds from mapclassify, cached: a filter state seen before costs nothing.
 
     mapclassify.FisherJenks is exact and deterministic (its NaturalBreaks samples at random).
     Without numba it takes ~1 ms for the ~25 regions the records reach and ~0.1 s for all
-    229 시군구, once per distinct set of values.
+    229 시군구, once per distinct set of values. The views opened first are read from the
+    store beside the display layers (geo.maps.breakstore): no mapclassify import at start.
     """
+    hit = breakstore.stored(values, k, scheme)
+    if hit is not None:
+        return hit
+    out = _mapclassify_breaks(values, k, scheme)
+    COMPUTED[breakstore.key(values, k, scheme)] = out
+    return out
+
+
+def _mapclassify_breaks(values: tuple[float, ...], k: int, scheme: str) -> tuple[float, ...]:
     import warnings
 
     import mapclassify
