@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import signal
 import sys
@@ -258,23 +259,34 @@ def heap_dump(srv: StreamlitServer, trace_dir: Path, n: int) -> object:
     raise RuntimeError(f"no heap dump {path} from the server:\n{srv.log_tail()}")
 
 
-def print_heap_diff(snaps: list[tuple[int, object]], top: int = 15) -> None:
-    """Python heap at each step and what grew most between the first two steps."""
+def print_heap_diff(snaps: list[tuple[int, object]], top: int = 12) -> None:
+    """Python heap at each step and, between consecutive steps, what grew most."""
     for n, snap in snaps:
         total = sum(s.size for s in snap.statistics("filename"))
-        print(f"  Python heap (tracemalloc) at {n:3d} sessions: {total / 1e6:7.1f} MB")
-    if len(snaps) < 2:
-        return
-    (n1, a), (n2, b) = snaps[0], snaps[1]
-    print(f"\n  top growth from {n1} to {n2} sessions, by traceback (MB per added session):")
-    for stat in b.compare_to(a, "traceback")[:top]:
-        per = stat.size_diff / 1e6 / (n2 - n1)
-        print(f"  {stat.size_diff / 1e6:+8.2f} MB ({per:+.2f}/session) {stat.count_diff:+8d} blocks")
-        for line in stat.traceback.format()[-6:]:
-            print(f"      {line}")
+        print(f"  Python heap (tracemalloc, traced since the warm-up) at {n:3d} sessions: {total / 1e6:7.1f} MB")
+    for (n1, a), (n2, b) in itertools.pairwise(snaps):
+        print(f"\n  top growth from {n1} to {n2} sessions, by traceback (MB per added session):")
+        for stat in b.compare_to(a, "traceback")[:top]:
+            per = stat.size_diff / 1e6 / (n2 - n1)
+            print(f"  {stat.size_diff / 1e6:+8.2f} MB ({per:+.3f}/session) {stat.count_diff:+8d} blocks")
+            for line in stat.traceback.format()[-6:]:
+                print(f"      {line}")
 
 
 # --------------------------------------------------------------------------- the run
+
+
+async def reopen(srv: StreamlitServer, n: int) -> None:
+    """Open and close ``n`` sessions once more: the memory the first ones freed is reused
+    (RSS bounded), or the server grows with every new session (a leak)."""
+    t0 = time.perf_counter()
+    sessions = await open_ws_sessions(srv.url, 1000, n)
+    rss = await asyncio.to_thread(settled_rss, srv)
+    print(f"{n:3d} new websocket sessions open ({time.perf_counter() - t0:.0f} s): {rss:7.1f} MB", flush=True)
+    for s in sessions:
+        await s.close()
+    closed = await asyncio.to_thread(settled_rss, srv, SESSION_TTL_S + 10)
+    print(f"all closed again, {SESSION_TTL_S + 10} s later: {closed:7.1f} MB", flush=True)
 
 
 async def bench(args: argparse.Namespace) -> int:
@@ -314,6 +326,8 @@ async def bench(args: argparse.Namespace) -> int:
         print(f"all closed, {SESSION_TTL_S + 10} s later: {closed:7.1f} MB", flush=True)
         if trace_dir:
             closed_heap = await asyncio.to_thread(heap_dump, srv, trace_dir, len(snaps) + 1)
+        if not browser and not trace_dir:
+            await reopen(srv, steps[-1])
     report(points, closed, label)
     if snaps:
         print_heap_diff(snaps)

@@ -76,6 +76,7 @@ def enable_heap_dumps(out_dir: str) -> None:
     traceback) into ``out_dir``. Off unless KDIM_TRACEMALLOC names a directory: tracing slows
     the server and takes memory of its own. Tracing starts when the warm-up is done (traced,
     the imports and warm-up take minutes), so the snapshots hold what sessions added."""
+    import linecache
     import tracemalloc
 
     out = Path(out_dir)
@@ -86,7 +87,9 @@ def enable_heap_dumps(out_dir: str) -> None:
         if not tracemalloc.is_tracing():
             tracemalloc.start(TRACE_FRAMES)
         n = next(count)
-        snap = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+        # Not the dumps' own allocations: tracemalloc's, and the source lines its report reads.
+        mine = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, linecache.__file__)]
+        snap = tracemalloc.take_snapshot().filter_traces(mine)
         snap.dump(str(out / f"heap-{n}.snap"))
         current, peak = tracemalloc.get_traced_memory()
         lines = [f"traced {current / 1e6:.1f} MB (peak {peak / 1e6:.1f} MB)"]
