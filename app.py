@@ -66,12 +66,24 @@ def state_from_widgets() -> ViewState:
 OPTIONAL = {"region_group", "sido_code", "sigungu_code", "specialty", "field", "program_type", "year", "compare_year"}
 
 
-def put_state(state: ViewState) -> None:
-    """Write a view into the widgets' keys (before they are drawn: presets, URL, first run)."""
+def put_state(state: ViewState, keep: frozenset[str] = frozenset()) -> None:
+    """Write a view into the widgets' keys (before they are drawn: presets, URL, first run),
+    except the widget keys in ``keep``."""
     for name, key in WIDGETS.items():
-        v = getattr(state, name)
-        st.session_state[key] = ALL if v is None else v
+        if key not in keep:
+            v = getattr(state, name)
+            st.session_state[key] = ALL if v is None else v
     st.session_state["selected"] = state.selected
+
+
+def first_run() -> None:
+    """A session's first run: the view from the URL. After a server restart or a failover the
+    page reconnects to a new session whose first run already carries the widgets' values (the
+    change the user just made): those win over the URL, which still shows the view before it."""
+    state, ignored = view.from_query(st.query_params.to_dict())
+    put_state(state, keep=frozenset(k for k in WIDGETS.values() if k in st.session_state))
+    st.session_state["init"] = True
+    st.session_state["ignored"] = ignored
 
 
 def apply_preset(name: str) -> None:
@@ -571,10 +583,7 @@ def map_stage(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
 def main() -> None:
     static_assets()
     if "init" not in st.session_state:
-        state, ignored = view.from_query(st.query_params.to_dict())
-        put_state(state)
-        st.session_state["init"] = True
-        st.session_state["ignored"] = ignored
+        first_run()
     lang = st.session_state.get("w_lang", "ko")
     # The sidebar is always drawn (hidden by CSS in briefing mode) so its widgets keep their state.
     sidebar(lang, t("all", lang), bundled_years())

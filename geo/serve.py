@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 import threading
 import time
@@ -92,6 +94,8 @@ def _cli_build_breaks(args: argparse.Namespace) -> int:
 
 
 WARM_DONE = "kdim: warm-up done"  # benchmarks/bench_app.py waits for this line
+TRACE_ENV = "KDIM_TRACEMALLOC"  # a directory: trace Python allocations, dump them on SIGUSR1
+TRACE_FRAMES = 12
 
 
 def _warm_in_background() -> None:
@@ -100,11 +104,48 @@ def _warm_in_background() -> None:
     except Exception:  # the app still works cold; say why it is slower
         log.exception("warm-up failed")
         return
+    if os.environ.get(TRACE_ENV):  # opt-in heap dumps: trace from here on (enable_heap_dumps)
+        import tracemalloc
+
+        tracemalloc.start(TRACE_FRAMES)
     # Streamlit leaves our loggers unconfigured: say it on stderr, beside Streamlit's own lines.
     print(f"{WARM_DONE} in {seconds:.1f} s", file=sys.stderr, flush=True)
 
 
+def enable_heap_dumps(out_dir: str) -> None:
+    """Opt-in memory profiling (benchmarks/bench_sessions.py): on each SIGUSR1, write
+    ``heap-N.snap`` (a tracemalloc snapshot) and ``heap-N.txt`` (the top allocations by
+    traceback) into ``out_dir``. Off unless KDIM_TRACEMALLOC names a directory: tracing slows
+    the server and takes memory of its own. Tracing starts when the warm-up is done (traced,
+    the imports and warm-up take minutes), so the snapshots hold what sessions added."""
+    import linecache
+    import tracemalloc
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    count = iter(range(1, 1_000_000))
+
+    def dump(signum: int, frame: object) -> None:
+        if not tracemalloc.is_tracing():
+            tracemalloc.start(TRACE_FRAMES)
+        n = next(count)
+        # Not the dumps' own allocations: tracemalloc's, and the source lines its report reads.
+        mine = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, linecache.__file__)]
+        snap = tracemalloc.take_snapshot().filter_traces(mine)
+        snap.dump(str(out / f"heap-{n}.snap"))
+        current, peak = tracemalloc.get_traced_memory()
+        lines = [f"traced {current / 1e6:.1f} MB (peak {peak / 1e6:.1f} MB)"]
+        for stat in snap.statistics("traceback")[:25]:
+            lines.append(f"{stat.size / 1e6:8.2f} MB {stat.count:8d} blocks")
+            lines.extend(f"    {line}" for line in stat.traceback.format()[-2 * TRACE_FRAMES :])
+        (out / f"heap-{n}.txt").write_text("\n".join(lines) + "\n")
+
+    signal.signal(signal.SIGUSR1, dump)
+
+
 def _cli_serve(args: argparse.Namespace) -> int:
+    if os.environ.get(TRACE_ENV):
+        enable_heap_dumps(os.environ[TRACE_ENV])
     threading.Thread(target=_warm_in_background, name="kdim-warm-up", daemon=True).start()
     from streamlit.web import cli as stcli
 

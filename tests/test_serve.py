@@ -33,3 +33,15 @@ def test_warm_up_fills_what_the_opening_page_reads() -> None:
         assert (data.key, view.preset(name, opening.lang)) in dataset._views.items
     assert maps.breaks.cache_info().currsize >= 1
     assert charts._spec.cache_info().currsize >= len(charts.CHARTS)
+
+
+def test_heap_dumps_are_opt_in_and_written_on_sigusr1(tmp_path: Path) -> None:
+    code = (
+        "import os, signal, sys; from geo import serve;"
+        "assert signal.getsignal(signal.SIGUSR1) == signal.SIG_DFL;"  # importing installs nothing
+        "serve.enable_heap_dumps(sys.argv[1]); keep = [bytes(1000) for _ in range(100)];"
+        "os.kill(os.getpid(), signal.SIGUSR1); os.kill(os.getpid(), signal.SIGUSR1)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, check=True, timeout=120)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["heap-1.snap", "heap-1.txt", "heap-2.snap", "heap-2.txt"]
+    assert (tmp_path / "heap-2.txt").read_text().startswith("traced ")

@@ -63,8 +63,18 @@ def rss_kb(pid: int) -> int | None:
 class StreamlitServer:
     """``python -m streamlit run app.py`` from the repository root, on a free port."""
 
-    def __init__(self, port: int | None = None, startup_timeout: float = 60.0, app: str = "app.py", warm: bool = False):
+    def __init__(
+        self,
+        port: int | None = None,
+        startup_timeout: float = 60.0,
+        app: str = "app.py",
+        warm: bool = False,
+        extra_args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ):
         self.port = port or free_port()
+        self.extra_args = extra_args  # more `streamlit run` options (benchmarks/bench_sessions.py)
+        self.env = env or {}  # added to the server's environment (e.g. KDIM_TRACEMALLOC)
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup_timeout = startup_timeout
         self.app = app
@@ -84,9 +94,10 @@ class StreamlitServer:
             "--server.headless", "true",
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
+            *self.extra_args,
         ]  # fmt: skip
         self._log = self.log_path.open("wb")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         self.proc = subprocess.Popen(
             cmd, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
