@@ -76,12 +76,30 @@ def put_state(state: ViewState, keep: frozenset[str] = frozenset()) -> None:
     st.session_state["selected"] = state.selected
 
 
+def sent_widget_keys() -> frozenset[str]:
+    """Widget keys whose values the browser sent with this run.
+
+    In a new session Streamlit has not yet mapped keys to widget ids, so ``key in
+    st.session_state`` is False even when the browser sent the widget's value; the sent values
+    sit under their ids (``$$ID-<hash>-<key>``) in the session's widget state. Streamlit is
+    pinned (requirements.txt); tests/e2e/test_restart.py fails if this stops working.
+    """
+    try:
+        from streamlit.runtime.state.session_state_proxy import get_session_state
+
+        ids = list(get_session_state()._state._new_widget_state.keys())
+    except Exception:  # another Streamlit: the URL wins, as before
+        log.exception("widget state of a new session")
+        return frozenset()
+    return frozenset(key for key in WIDGETS.values() if any(i.endswith("-" + key) for i in ids))
+
+
 def first_run() -> None:
     """A session's first run: the view from the URL. After a server restart or a failover the
     page reconnects to a new session whose first run already carries the widgets' values (the
     change the user just made): those win over the URL, which still shows the view before it."""
     state, ignored = view.from_query(st.query_params.to_dict())
-    put_state(state, keep=frozenset(k for k in WIDGETS.values() if k in st.session_state))
+    put_state(state, keep=sent_widget_keys())
     st.session_state["init"] = True
     st.session_state["ignored"] = ignored
 
