@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,15 @@ def apply_preset_reset() -> None:
     put_state(ViewState(lang=st.session_state.get("w_lang", "ko")))
 
 
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$&])")  # what makes a link, emphasis, math or HTML
+
+
+def plain(text: str) -> str:
+    """Text a user chose (a file name) as literal Markdown: no link, emphasis, math or HTML
+    made from ``[x](javascript:…)``, ``*…*``, ``$…$`` or ``<img …>`` in a name."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def upload_box(lang: str) -> None:
     sb = st.sidebar
     sb.subheader(t("upload", lang))
@@ -220,16 +230,16 @@ def upload_box(lang: str) -> None:
         data = up.getvalue()
         digest = hashlib.sha256(data).hexdigest()[:16]
         if len(data) > UPLOAD_LIMIT_MB * 1024 * 1024:
-            sb.error(t("upload_too_big", lang, name=up.name, size=len(data) / 1e6, limit=UPLOAD_LIMIT_MB))
+            sb.error(t("upload_too_big", lang, name=plain(up.name), size=len(data) / 1e6, limit=UPLOAD_LIMIT_MB))
         elif st.session_state.get("upload", {}).get("digest") != digest:
             try:
                 result = programs.load_programs(data, name=up.name)
             except Exception as exc:  # a file we cannot even parse: say so, keep the app running
                 log.exception("upload failed")
-                sb.error(f"{up.name}: {exc}")
+                sb.error(f"{plain(up.name)}: {plain(str(exc))}")
                 result = None
             if result is not None:
-                st.session_state["upload"] = {"digest": digest, "name": up.name, "load": result}
+                st.session_state["upload"] = {"digest": digest, "name": plain(up.name), "load": result}
     info = st.session_state.get("upload")
     if info:
         res: programs.ProgramLoad = info["load"]

@@ -251,3 +251,14 @@ def test_missing_data_file_is_reported_and_the_app_runs(tmp_path, monkeypatch):
         assert metric(at, "기록 수") == "0"
     finally:
         dataset.clear()
+
+
+def test_an_uploaded_file_name_is_shown_as_literal_text():
+    """A name is the user's text: no link, emphasis, math or HTML made from it in the messages."""
+    name = "[x](javascript:alert(1)) *b* $1$ <img src=x>.csv"
+    at = run_app()
+    at.file_uploader[0].upload(name, b"not,a,programs,file\n1,2,3,4\n", "text/csv").run()
+    assert not at.exception
+    shown = [m.value for m in (*at.sidebar.warning, *at.sidebar.success, *at.sidebar.error)]
+    assert shown and all("](javascript" not in m for m in shown), shown
+    assert any(r"\[x\]\(javascript:alert\(1\)\) \*b\* \$1\$ \<img src=x\>.csv" in m for m in shown), shown
