@@ -121,6 +121,7 @@ def first_visitors() -> tuple[float, float, float]:
                 raise RuntimeError(f"no {WARM_DONE!r} in the server log:\n{srv.log_tail()}")
             time.sleep(0.1)
         ready = time.perf_counter() - t0
+        print(next(line for line in srv.log_tail(200).splitlines() if WARM_DONE in line).strip())
         browser = launch_chromium(p)
         times = []
         for _ in range(2):

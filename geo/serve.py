@@ -22,33 +22,55 @@ log = logging.getLogger(__name__)
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
+WARM_PARTS: dict[str, float] = {}  # seconds of each part of the last warm-up (the WARM_DONE line says them)
+
+
 def warm_up() -> float:
     """Prepare what the opening page needs, in the order it needs it; returns seconds.
 
     The imports app.py makes, the bundled records (geo.dataset), the opening view, its map
     layers and class breaks, and the chart specs. Then the other map level and the presets.
-    The first visitor's script finds all of it in the caches it reads.
+    The first visitor's script finds all of it in the caches it reads. :data:`WARM_PARTS`
+    keeps the time of each part, so a slow start says where its seconds went.
     """
-    t = time.perf_counter()
+    t0 = mark = time.perf_counter()
+
+    def part(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        WARM_PARTS[name] = now - mark
+        mark = now
+
+    WARM_PARTS.clear()
     # Not streamlit_folium: a component declared before Streamlit's runtime exists is served as 404.
     import altair  # noqa: F401
 
     from geo import charts, dataset, maps, offline, view
 
+    part("imports")
     offline.ensure_static_assets()
     data = dataset.bundled()
+    part("records")
     opening, _ = view.from_query({})
     states = [opening, *(view.preset(name, opening.lang) for name in view.PRESETS)]
-    for state in states:  # the opening view first
+    for i, state in enumerate(states):  # the opening view first
         v = dataset.computed(data, state)
         settings = maps.MapSettings(scheme=state.scheme)  # as app.draw_map
         maps.base_map(state.level, state.lang, settings)
         maps.overlay_layers(**view.map_arguments(v, settings))
         for name in charts.CHARTS:
             charts.spec(name, state.lang)
+        if i == 0:
+            part("opening view")
     for level in maps.LEVELS:
         maps.geometry_json(level, "national")
-    return time.perf_counter() - t
+    part("presets and levels")
+    return time.perf_counter() - t0
+
+
+def warm_words() -> str:
+    """The last warm-up's parts in words: "imports 1.2 s, records 2.0 s, …"."""
+    return ", ".join(f"{k} {v:.1f} s" for k, v in WARM_PARTS.items())
 
 
 def first_states() -> list:
@@ -109,7 +131,7 @@ def _warm_in_background() -> None:
 
         tracemalloc.start(TRACE_FRAMES)
     # Streamlit leaves our loggers unconfigured: say it on stderr, beside Streamlit's own lines.
-    print(f"{WARM_DONE} in {seconds:.1f} s", file=sys.stderr, flush=True)
+    print(f"{WARM_DONE} in {seconds:.1f} s ({warm_words()})", file=sys.stderr, flush=True)
 
 
 def enable_heap_dumps(out_dir: str) -> None:
