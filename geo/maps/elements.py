@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any, ClassVar
 
 import folium
@@ -53,6 +54,24 @@ class OfflineMap(folium.Map):
 
     def __init__(self, *, tiles: str | None = None, attr: str | None = None, **kwargs: Any):
         super().__init__(tiles=tiles, attr=attr, **kwargs)
+
+    def render(self, **kwargs: Any) -> None:
+        """folium's render, with a viewport that lets people zoom the page (see :func:`zoomable`)."""
+        super().render(**kwargs)
+        header = self.get_root().header
+        name = self.get_name()
+        if name in header._children:
+            header.add_child(_Raw(zoomable(header._children[name].render())), name=name)
+
+
+_VIEWPORT_RE = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>", re.IGNORECASE)
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
+def zoomable(header_html: str) -> str:
+    """folium's map header says ``maximum-scale=1.0, user-scalable=no``: nobody could pinch-zoom
+    the map page or the export (WCAG 1.4.4 resize text; axe ``meta-viewport``). Keep the width."""
+    return _VIEWPORT_RE.sub(VIEWPORT_META, header_html)
 
 
 class OfflineMarkerCluster(folium.plugins.MarkerCluster):
