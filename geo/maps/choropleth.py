@@ -11,39 +11,48 @@ import pandas as pd
 
 from geo.maps.classes import ClassBin, class_of, classify, classify_change, recount
 from geo.maps.elements import Script
-from geo.maps.geometry import geometry_json, layer_codes
+from geo.maps.geometry import geometry_json, layer_codes, representative_points
 from geo.maps.markup import esc, fmt_number, fmt_signed, js_json, with_unit
 from geo.maps.records import num, program_names, values_frame
 from geo.maps.style import DEFAULT_SETTINGS, NODATA_FILL, NODATA_HATCH, OUTSIDE_FILL, MapSettings
 from geo.maps.text import DEFAULT_METRIC, LEVELS, check_lang, metric_label, region_name, t
 
 
-def _tooltip_html(
-    name: str, lang: str, mlabel: str, unit: str, row: Mapping[str, Any] | None, outside: bool, signed: bool = False
-) -> str:
-    lines = [f"<b>{esc(name)}</b>"]
+def _tooltip_lines(
+    lang: str, mlabel: str, unit: str, row: Mapping[str, Any] | None, outside: bool, signed: bool = False
+) -> list[str]:
+    """What a region's tooltip says after its name, as plain text (the tooltip and the name a
+    screen reader hears are built from these same lines)."""
     if outside:
-        lines.append(f"<i>{esc(t(lang, 'outside'))}</i>")
-        return '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
+        return [t(lang, "outside")]
     v = None if row is None else num(row, "value")
     if v is None:
         shown = t(lang, "nodata")
     else:
         shown = f"{fmt_signed(v)} {unit}".strip() if signed else with_unit(v, unit)
-    lines.append(f"{esc(mlabel)}: {esc(shown)}")
+    lines = [f"{mlabel}: {shown}"]
     if row is not None:
         n = num(row, "n_records")
         if n is not None:
-            unit_n = t(lang, "records_unit")
-            text = f"{t(lang, 'records')}: {fmt_number(n)}{unit_n}"
+            text = f"{t(lang, 'records')}: {fmt_number(n)}{t(lang, 'records_unit')}"
             nv = num(row, "n_with_value")
             if nv is not None and nv != n and unit:
                 text += " " + t(lang, "with_amount", n=fmt_number(nv))
-            lines.append(esc(text))
+            lines.append(text)
         detail = row.get(f"detail_{lang}")  # a comparison's two years, written out
         if isinstance(detail, str) and detail:
-            lines += [esc(d) for d in detail.split("\n")]
-    return '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
+            lines += detail.split("\n")
+    return lines
+
+
+def _tooltip_html(name: str, lines: list[str], outside: bool) -> str:
+    body = [f"<i>{esc(x)}</i>" if outside else esc(x) for x in lines]
+    return '<div class="kdim-tip">' + "<br>".join([f"<b>{esc(name)}</b>", *body]) + "</div>"
+
+
+def accessible_name(name: str, lines: list[str]) -> str:
+    """A region's name for a screen reader: "부산광역시 해운대구: 사업기간 총액 …: 12 억원, 사업 기록: 3건"."""
+    return f"{name}: {', '.join(lines)}"
 
 
 def _popup_html(tip: str, row: Mapping[str, Any] | None, lang: str, settings: MapSettings) -> str | None:
@@ -143,6 +152,8 @@ def choropleth_layer(
     cls: dict[str, int] = {}
     tips: dict[str, str] = {}
     pops: dict[str, str] = {}
+    names: dict[str, list[Any]] = {}  # code -> [accessible name, lat, lon inside]: kdim.js's A
+    inside = representative_points(level)
     rows = df.to_dict("index")
     has_nodata = has_outside = False
     for c in codes:
@@ -153,7 +164,7 @@ def choropleth_layer(
         if c not in focus_set:
             cls[c] = outside_idx
             has_outside = True
-            tips[c] = _tooltip_html(name, lang, mlabel, unit, None, outside=True)
+            tips[c] = _tooltip_html(name, _tooltip_lines(lang, mlabel, unit, None, True), outside=True)
             continue
         ci = class_of(vals.get(c, float("nan")), bins)
         if ci is None:
@@ -161,7 +172,10 @@ def choropleth_layer(
             has_nodata = True
         else:
             cls[c] = ci
-        tips[c] = _tooltip_html(name, lang, mlabel, unit, row, outside=False, signed=diverging)
+        lines = _tooltip_lines(lang, mlabel, unit, row, False, signed=diverging)
+        tips[c] = _tooltip_html(name, lines, outside=False)
+        if c in inside:
+            names[c] = [accessible_name(name, lines), *inside[c]]
         pop = _popup_html(tips[c], row, lang, settings)
         if pop:
             pops[c] = pop
@@ -171,7 +185,8 @@ def choropleth_layer(
     code = (
         f"kdim.defs({js_json(NODATA_FILL)}, {js_json(NODATA_HATCH)});\n"
         f"var S = {js_json(style_list)}, C = {js_json(cls)}, T = {js_json(tips)}, P = {js_json(pops)};\n"
-        f"return kdim.choropleth(PARENT, kdimGeo({geometry_json(level, settings.band)}), S, C, T, P);\n"
+        f"var A = {js_json(names)};\n"
+        f"return kdim.choropleth(PARENT, kdimGeo({geometry_json(level, settings.band)}), S, C, T, P, A);\n"
     )
     fg.add_child(Script(code, "KdimChoropleth"))
     styles = {c: style_list[i] for c, i in cls.items()}

@@ -23,7 +23,7 @@ from geo.maps.geometry import base_geometry, bounds_of
 from geo.maps.markers import districts_layer, smart_village_layer
 from geo.maps.markup import js_json
 from geo.maps.style import DEFAULT_SETTINGS, NODATA_FILL, NODATA_HATCH, MapSettings, page_css
-from geo.maps.text import DEFAULT_METRIC, LEVELS, check_lang
+from geo.maps.text import DEFAULT_METRIC, LEVELS, check_lang, t
 from geo.maps.zones import emd_layer, specialties_layer
 
 
@@ -139,6 +139,7 @@ def overlay_layers(
                 settings.title_position,
                 "kdim-box kdim-titlebox",
                 title_html(level=level, metric=metric, lang=lang, filters=filters, title=title),
+                t(lang, "map_title_region"),
             ),
             "KdimTitle",
         )
@@ -149,11 +150,13 @@ def overlay_layers(
                 settings.legend_position,
                 "kdim-box kdim-legend",
                 legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings),
+                t(lang, "legend_region"),
             ),
             "KdimLegend",
         )
     )
-    notes.add_child(Script(control_script("bottomleft", "kdim-source", source_html(records, lang)), "KdimSource"))
+    source = control_script("bottomleft", "kdim-source", source_html(records, lang), t(lang, "source_region"))
+    notes.add_child(Script(source, "KdimSource"))
     # The browser fits the focus to the frame's real size (the app's frame follows the window).
     notes.add_child(Script(f"return kdim.fit(PARENT, {js_json(focus_bounds(level, focus))});", "KdimFit"))
     groups.append(notes)

@@ -23,11 +23,12 @@ from geo.maps.style import (
 from geo.maps.text import FILTER_LABELS, FILTER_VALUE_LABELS, LEVEL_LABEL, metric_label, region_name, specialty_title, t
 
 
-def control_script(position: str, css_class: str, inner_html: str) -> str:
-    """A Leaflet control that lives exactly as long as its feature group is on the map."""
+def control_script(position: str, css_class: str, inner_html: str, label: str | None = None) -> str:
+    """A Leaflet control that lives exactly as long as its feature group is on the map; with a
+    ``label`` it is a named region a screen reader lists (title, legend, sources)."""
     return (
         f"var HTML = {js_json(inner_html)};\n"
-        f"return kdim.control(PARENT, {js_json(position)}, {js_json(css_class)}, HTML);\n"
+        f"return kdim.control(PARENT, {js_json(position)}, {js_json(css_class)}, HTML, {js_json(label)});\n"
     )
 
 
@@ -123,7 +124,7 @@ def legend_html(
                 rng = f"0 ({t(lang, 'no_change')})"
             parts.append(
                 f'<div class="row kdim-class" data-lo="{b.lo!r}" data-hi="{b.hi!r}">'
-                f'<span class="sw" style="background:{b.colour}"></span>'
+                f'<span class="sw" style="background:{b.colour}" aria-hidden="true"></span>'
                 f'<span>{esc(rng)}</span> <span class="n">({b.count})</span></div>'
             )
         if result.has_nodata or not result.bins:
@@ -154,7 +155,8 @@ def legend_html(
             dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
             label = specialty_title(s, lang)
             rows.append(
-                f'<div class="row"><svg width="{px}" height="{px}" viewBox="0 0 20 20"><rect x="2" y="2" '
+                f'<div class="row"><svg width="{px}" height="{px}" viewBox="0 0 20 20" aria-hidden="true">'
+                f'<rect x="2" y="2" '
                 f'width="16" height="16" fill="none" stroke="{s.colour}" stroke-width="3"{dash}/></svg>'
                 f"<span>{esc(label)}</span></div>"
             )

@@ -46,16 +46,19 @@ def icon(cls: str, html_: str, px: int) -> dict[str, Any]:
     }
 
 
-def point_tip(lines: list[str], row: Mapping[str, Any], lang: str, placed: str, *, year_key: str) -> str:
-    """A marker's tooltip: the given (escaped) lines, then year, budget and location precision."""
+def point_tip(lines: list[str], row: Mapping[str, Any], lang: str, placed: str, *, year_key: str) -> tuple[str, str]:
+    """A marker's tooltip HTML and its accessible name, from the same plain-text lines: the given
+    ones (the first is the name, bold), then year, budget and location precision."""
+    lines = list(lines)
     year = record_year(row)
     if year:
-        lines.append(f"{esc(t(lang, year_key))}: {esc(year)}")
+        lines.append(f"{t(lang, year_key)}: {year}")
     b = budget_line(row, lang)
     if b:
-        lines.append(esc(b))
-    lines.append(f"{esc(t(lang, 'precision'))}: {esc(precision_text(row, lang, placed))}")
-    return '<div class="kdim-tip">' + "<br>".join(lines) + "</div>"
+        lines.append(b)
+    lines.append(f"{t(lang, 'precision')}: {precision_text(row, lang, placed)}")
+    html_ = '<div class="kdim-tip">' + "<br>".join([f"<b>{esc(lines[0])}</b>", *map(esc, lines[1:])]) + "</div>"
+    return html_, f"{lines[0]}: {', '.join(lines[1:])}"
 
 
 def districts_layer(
@@ -78,12 +81,12 @@ def districts_layer(
         year = record_year(row)
         short = short_district_name(name)
         label = f"{esc(short)} ({esc(year)})" if year else esc(short)
-        lines = [f"<b>{esc(name)}</b>", f"{esc(t(lang, 'district'))}"]
-        tip = point_tip(lines, row, lang, placed, year_key="selected")
+        tip, aria = point_tip([name, t(lang, "district")], row, lang, placed, year_key="selected")
         # z: stars and their labels above Smart Village markers and clusters in the same city
         points.append(
-            {"lat": ll[0], "lon": ll[1], "icon": "d", "tip": tip, "label": label, "id": rec(row, "id"), "z": 1000}
-        )
+            {"lat": ll[0], "lon": ll[1], "icon": "d", "tip": tip, "name": aria, "label": label, "id": rec(row, "id"),
+             "z": 1000}
+        )  # fmt: skip
     points.sort(key=lambda p: p["id"])
     fg = folium.FeatureGroup(name=t(lang, "layer_districts"), overlay=True, control=True, show=True)
     icons = {"d": icon("kdim-icon-district", district_svg(px), px)}
@@ -116,11 +119,13 @@ def smart_village_layer(
             name = record_name(row, lang)
             sgg = row_code(row, "sigungu")
             where = region_name(sgg, lang) if sgg else ""
-            lines = [f"<b>{esc(name)}</b>", esc(t(lang, "village"))]
+            lines = [name, t(lang, "village")]
             if where:
-                lines.append(esc(where + (" " + rec(row, "emd") if rec(row, "emd") else "")))
-            tip = point_tip(lines, row, lang, placed, year_key="year")
-            points.append({"lat": ll[0], "lon": ll[1], "icon": "v", "tip": tip, "label": None, "id": rec(row, "id")})
+                lines.append(where + (" " + rec(row, "emd") if rec(row, "emd") else ""))
+            tip, aria = point_tip(lines, row, lang, placed, year_key="year")
+            points.append(
+                {"lat": ll[0], "lon": ll[1], "icon": "v", "tip": tip, "name": aria, "label": None, "id": rec(row, "id")}
+            )
             continue
         prec = rec(row, "location_precision")
         code = row_code(row, "sigungu") if prec != "sido" else ""
@@ -147,13 +152,14 @@ def smart_village_layer(
         )
         items = "".join(f"<li>{esc(n)}</li>" for n in sorted(names))
         tip = f'<div class="kdim-tip">{esc(tip_head)}<ul>{items}</ul></div>'
-        badges.append({"lat": lat, "lon": lon, "icon": f"c{len(names)}", "tip": tip, "label": None})
+        aria = f"{tip_head}: {', '.join(sorted(names))}"
+        badges.append({"lat": lat, "lon": lon, "icon": f"c{len(names)}", "tip": tip, "name": aria, "label": None})
     icons: dict[str, dict[str, Any]] = {"v": icon("kdim-icon-village", village_svg(px), px)}
     for b in badges:
         n = b["icon"][1:]
         icons[b["icon"]] = {
             "className": "kdim-icon kdim-icon-count",
-            "html": f'<span class="kdim-count" aria-label="count">{esc(n)}</span>',
+            "html": f'<span class="kdim-count" aria-hidden="true">{esc(n)}</span>',
             "iconSize": None,
             "iconAnchor": [px // 2, px // 2],
         }
@@ -165,6 +171,7 @@ def smart_village_layer(
         showCoverageOnHover=False,
         spiderfyOnMaxZoom=True,
         disableClusteringAtZoom=11,
+        icon_create_function=f"kdim.clusterIcon({js_json(t(lang, 'cluster'))})",
     )
     cluster.add_child(Script(points_script(points, icons), "KdimVillagePoints"))
     fg.add_child(cluster)

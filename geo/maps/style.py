@@ -143,7 +143,7 @@ def page_css(settings: MapSettings) -> str:
 def district_svg(px: int) -> str:
     """The star of a national digital innovation district (inline SVG: no icon font)."""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{px}" height="{px}" viewBox="0 0 24 24">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{px}" height="{px}" viewBox="0 0 24 24" aria-hidden="true">'
         f'<path d="M12 1.5l3.1 6.6 7.2.9-5.3 5 1.4 7.1L12 17.6 5.6 21.1 7 14 1.7 9l7.2-.9z" '
         f'fill="{DISTRICT_COLOUR}" stroke="#fff" stroke-width="1.5"/></svg>'
     )
@@ -153,7 +153,8 @@ def village_svg(px: int) -> str:
     """The dot of a Smart Village task site."""
     r = px // 2
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{px}" height="{px}" viewBox="0 0 {px} {px}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{px}" height="{px}" viewBox="0 0 {px} {px}"'
+        ' aria-hidden="true">'
         f'<circle cx="{r}" cy="{r}" r="{r - 2}" fill="{VILLAGE_COLOUR}" stroke="#fff" stroke-width="2"/>'
         "</svg>"
     )

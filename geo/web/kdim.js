@@ -95,8 +95,44 @@
     return null;
   }
 
-  // Classed fills: S = style list, C = code -> style index, T/P = code -> tooltip/popup HTML.
-  function choropleth(parent, geo, S, C, T, P) {
+  // ------------------------------------------------------------------ keyboard and screen reader
+  // A region or marker a keyboard can reach: in the Tab order, named by what its tooltip says
+  // (plain text from Python), its tooltip shown while focused, Enter/Space doing what a click
+  // does (`activate`). The focus ring is kdim.css's :focus-visible.
+  function focusable(el, layer, name, activate) {
+    if (!el || el.getAttribute('data-kdim-focus')) return;
+    el.setAttribute('data-kdim-focus', '1');
+    el.setAttribute('tabindex', '0');
+    el.setAttribute('role', 'button');
+    el.setAttribute('aria-label', name);
+    L.DomEvent.on(el, 'focus', function () {
+      var map = layer._map, c = map && map.getContainer();
+      if (c) { c.scrollTop = 0; c.scrollLeft = 0; }  // a focused shape at the edge must not scroll the map box
+      if (layer.getTooltip()) layer.openTooltip();
+    });
+    L.DomEvent.on(el, 'blur', function () { if (layer.getTooltip()) layer.closeTooltip(); });
+    L.DomEvent.on(el, 'keydown', function (e) {
+      if (e.key !== 'Enter' && e.key !== ' ' && e.key !== 'Spacebar') return;
+      L.DomEvent.preventDefault(e); L.DomEvent.stopPropagation(e);
+      activate();
+    });
+  }
+
+  // A keyboard "click" on a region: its popup, and the map's click event at a point inside it
+  // (what the app's click handler reads: streamlit-folium reports it as last_clicked).
+  function pressRegion(l, at) {
+    var map = l._map, ll = L.latLng(at[0], at[1]);
+    if (!map) return;
+    if (l.getPopup()) l.openPopup(ll);
+    map.fire('click', {latlng: ll, layerPoint: map.latLngToLayerPoint(ll),
+                       containerPoint: map.latLngToContainerPoint(ll)});
+  }
+
+  // Classed fills: S = style list, C = code -> style index, T/P = code -> tooltip/popup HTML,
+  // A = code -> [accessible name, lat, lon of a point inside] for the regions a keyboard reaches
+  // (those inside the filter; muted ones carry no figure).
+  function choropleth(parent, geo, S, C, T, P, A) {
+    A = A || {};
     var layer = L.geoJSON(geo, {
       coordsToLatLng: identity,
       style: function (f) { return S[C[f.id]]; },
@@ -105,26 +141,48 @@
         if (P[f.id]) l.bindPopup(P[f.id], {maxWidth: 380});
         l.on('mouseover', function () { l.setStyle({weight: 2.5, color: '#222'}); });
         l.on('mouseout', function () { layer.resetStyle(l); });
+        var a = A[f.id];
+        if (a) l.on('add', function () {
+          focusable(l._path, l, a[0], function () { pressRegion(l, [a[1], a[2]]); });
+        });
       }
     });
     layer.addTo(parent);
     return layer;
   }
 
-  // Markers from one JSON array (one loop, not one folium element each). I = icon options by key.
+  // Markers from one JSON array (one loop, not one folium element each). I = icon options by key;
+  // d.name is the marker's accessible name (its tooltip in plain text). Enter/Space opens the
+  // popup, or the tooltip's text as a popup where the marker has none (touch and keyboard alike).
   function points(parent, I, D) {
     var icons = {};
     Object.keys(I).forEach(function (k) { icons[k] = L.divIcon(I[k]); });
     D.forEach(function (d) {
       var icon = icons[d.icon];
       if (d.label) icon = L.divIcon(L.extend({}, I[d.icon],
-        {html: I[d.icon].html + '<span class="kdim-label">' + d.label + '</span>'}));
+        {html: I[d.icon].html + '<span class="kdim-label" aria-hidden="true">' + d.label + '</span>'}));
       var mk = L.marker([d.lat, d.lon], {icon: icon, keyboard: false, riseOnHover: true, zIndexOffset: d.z || 0});
       if (d.tip) mk.bindTooltip(d.tip, {direction: 'top', className: 'kdim-tip-box'});
-      if (d.popup) mk.bindPopup(d.popup, {maxWidth: 380});
+      if (d.popup || d.tip) mk.bindPopup(d.popup || d.tip, {maxWidth: 380});
+      if (d.name) mk.on('add', function () {
+        focusable(mk._icon, mk, d.name, function () { mk.closeTooltip(); mk.openPopup(); });
+      });
       mk.addTo(parent);
     });
     return D.length;
+  }
+
+  // Marker clusters (markercluster's iconCreateFunction): its own look, plus words for a screen
+  // reader; markercluster makes the icon a focusable button and Enter zooms in on or spreads it.
+  function clusterIcon(words) {
+    return function (cluster) {
+      var n = cluster.getChildCount(), size = n < 10 ? 'small' : (n < 100 ? 'medium' : 'large');
+      return new L.DivIcon({
+        html: '<div><span aria-hidden="true">' + n + '</span><span class="kdim-sr">'
+          + words.replace('{n}', n) + '</span></div>',
+        className: 'marker-cluster marker-cluster-' + size, iconSize: new L.Point(40, 40)
+      });
+    };
   }
 
   // Outlines with a tooltip each (권역 specialties: S/T keyed by feature id; 읍면동: one style).
@@ -182,12 +240,14 @@
     return null;
   }
 
-  // A Leaflet control (title, legend, source line) that lives exactly as long as its group.
-  function control(parent, position, cls, html) {
+  // A Leaflet control (title, legend, source line) that lives exactly as long as its group. With
+  // a label it is a named region for screen readers (the legend and title are read, not hidden).
+  function control(parent, position, cls, html, label) {
     var ctl = L.control({position: position});
     ctl.onAdd = function () {
       var d = L.DomUtil.create('div', cls);
       d.innerHTML = html;
+      if (label) { d.setAttribute('role', 'region'); d.setAttribute('aria-label', label); }
       L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);
       return d;
     };
@@ -199,7 +259,7 @@
 
   root.kdim = {
     decode: decode, defs: defs, base: base, choropleth: choropleth, points: points,
-    outlines: outlines, labels: labels, control: control, fit: fit
+    outlines: outlines, labels: labels, control: control, fit: fit, clusterIcon: clusterIcon
   };
   root.kdimGeo = decode;
   root.kdimLL = identity;
