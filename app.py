@@ -332,6 +332,7 @@ def draw_map(state: ViewState, make_args: Callable[[], dict], key: str = "map", 
     """One map. Its frame's height follows the window (geo/web/app.css; ``height`` is only the
     first paint's), and the browser fits the view's focus to it (kdim.fit)."""
     lang = state.lang
+    st.html(maps.skip_link(lang))  # past the map's many tab stops, to its table (map_alternative)
     try:
         args = make_args()
         base = maps.base_map(state.level, lang, args["settings"])
@@ -368,6 +369,8 @@ def stage_maps(v: view.View, state: ViewState, data: dataset.DataSet, settings: 
                     outs.append(draw_map(state, make, f"map_{which}", height))
     for out in outs:
         handle_click(out, state)
+    if state.compare_year is None:  # a comparison has its own table (change_table)
+        guarded(state.lang, map_alternative, v, state)
 
 
 def before_view(data: dataset.DataSet, state: ViewState) -> view.View | None:
@@ -395,6 +398,12 @@ def change_table(data: dataset.DataSet, state: ViewState) -> None:
     )
     st.caption(compare.title(state))
     st.dataframe(table, hide_index=True, width="stretch")
+
+
+def map_alternative(v: view.View, state: ViewState) -> None:
+    """The map in words and as a table, right below it (screen readers, keyboard, no colour)."""
+    title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
+    st.html(maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title))
 
 
 def handle_click(out: dict | None, state: ViewState) -> None:
@@ -505,7 +514,8 @@ def exports(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
 def export_html(state: ViewState, v: view.View) -> bytes:
     m = maps.build_map(**view.map_arguments(v, maps.MapSettings.projector(height="100vh", scheme=state.scheme)))
     title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
-    return export.standalone_html(m, lang=state.lang, title=title).encode("utf-8")
+    alternative = maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title)
+    return export.standalone_html(m, lang=state.lang, title=title, alternative=alternative).encode("utf-8")
 
 
 def briefing_arguments(state: ViewState, reconciliation: pd.DataFrame) -> dict:
@@ -628,6 +638,7 @@ def main() -> None:
         title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
 
     st.html(WEB / "app.css")
+    st.html(WEB / "page.css")  # skip links and the map's table (shared with the standalone export)
     if briefing_mode:
         briefing_page(v, state, data, title)
         return

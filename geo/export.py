@@ -56,20 +56,29 @@ def external_refs(html_text: str, *, strict: bool = False) -> list[str]:
 
 
 def standalone_html(
-    m: folium.Map, *, lang: str | None = None, title: str | None = None, asset_prefix: str | None = None
+    m: folium.Map,
+    *,
+    lang: str | None = None,
+    title: str | None = None,
+    asset_prefix: str | None = None,
+    alternative: str | None = None,
 ) -> str:
     """One self-contained HTML page of a map: no http(s) script, stylesheet, font or image.
 
     ``asset_prefix`` (e.g. ``"../static/"``): link Leaflet and kdim.js from that relative
     folder (filled by ``offline.write_assets``) instead of inlining them, for a site of many
-    maps sharing one copy. Raises ValueError if an external reference remains (e.g. a tile URL
-    was configured), because a file that silently needs the internet is what this export
-    exists to avoid, or if a link to the app's own server is left.
+    maps sharing one copy. ``alternative``: the map as words and a table
+    (``maps.summary_html``), placed below the map with a skip link to it first on the page.
+    Raises ValueError if an external reference remains (e.g. a tile URL was configured),
+    because a file that silently needs the internet is what this export exists to avoid, or
+    if a link to the app's own server is left.
     """
     page = m.get_root().render()
     page = offline.inline_assets(page) if asset_prefix is None else offline.link_assets(page, asset_prefix)
     if offline.URL_PREFIX in page:
         raise ValueError(f"standalone map still links the app's server ({offline.URL_PREFIX})")
+    if alternative:
+        page = with_alternative(page, alternative, lang or "ko")
     if lang:
         page = page.replace("<html>", f'<html lang="{lang}">', 1)
     if title:
@@ -81,6 +90,14 @@ def standalone_html(
     if refs and not tiles:
         raise ValueError(f"standalone map still references the network: {refs[:3]}")
     return page
+
+
+def with_alternative(page: str, section: str, lang: str) -> str:
+    """The export's page with its text alternative: page.css, a skip link, the section after the map."""
+    css = (offline.WEB_DIR / "page.css").read_text(encoding="utf-8").replace("</style", "<\\/style")
+    page = page.replace("</head>", f"<style>/* page.css */\n{css}\n</style>\n</head>", 1)
+    page = page.replace("<body>", f"<body>\n    {maps.skip_link(lang)}", 1)
+    return page.replace("</body>", f"{section}\n</body>", 1)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -162,7 +179,9 @@ def export_map_html(
         settings=settings or maps.DEFAULT_SETTINGS,
         selected_sigungu=emd,
     )
-    return standalone_html(m, lang=lang, title=maps.page_title(level=level, metric=metric, lang=lang, filters=filters))
+    title = maps.page_title(level=level, metric=metric, lang=lang, filters=filters)
+    alternative = maps.summary_html(values, metric=metric, lang=lang, title=title)
+    return standalone_html(m, lang=lang, title=title, alternative=alternative)
 
 
 def view_html(v: Any, settings: Any = None, *, asset_prefix: str | None = None) -> str:
@@ -177,7 +196,8 @@ def view_html(v: Any, settings: Any = None, *, asset_prefix: str | None = None) 
     settings = settings or maps.MapSettings(scheme=state.scheme)
     m = maps.build_map(**view.map_arguments(v, settings))
     title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
-    return standalone_html(m, lang=state.lang, title=title, asset_prefix=asset_prefix)
+    alternative = maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title)
+    return standalone_html(m, lang=state.lang, title=title, asset_prefix=asset_prefix, alternative=alternative)
 
 
 # --------------------------------------------------------------------------- CLI

@@ -15,6 +15,7 @@ so callers write ``from geo import maps; maps.build_map(...)``:
 | ``records`` | reading records and per-region values (names, years, places, budgets) |
 | ``choropleth`` / ``markers`` / ``zones`` | the layers |
 | ``furniture`` | title, legend, source line, filters in words |
+| ``summary`` | the map in words and as a table (its text alternative), the skip link past it |
 | ``compose`` | ``base_map``, ``overlay_layers``, ``build_map`` |
 
 The browser side lives in ``geo/web/kdim.js`` and ``geo/web/kdim.css`` (served from the app's
@@ -72,6 +73,7 @@ from geo.maps.style import (
     MapSettings,
     Specialty,
 )
+from geo.maps.summary import skip_link, summary_html, table_rows, top_regions
 from geo.maps.text import (
     BUDGET_UNIT,
     DEFAULT_METRIC,
@@ -144,13 +146,17 @@ __all__ = [
     "render_html",
     "representative_points",
     "short_district_name",
+    "skip_link",
     "smart_village_layer",
     "source_hosts",
     "source_html",
     "specialties_layer",
     "specialty_geometry",
     "specialty_title",
+    "summary_html",
+    "table_rows",
     "title_html",
+    "top_regions",
     "values_frame",
     "with_unit",
     "year_of",

@@ -1,0 +1,105 @@
+"""The map in words and as a table: its text alternative (WCAG 1.1.1, KWCAG 적절한 대체 텍스트).
+
+A choropleth says "these regions have the most"; someone who cannot see it gets the same
+figures here: a one-paragraph summary (title, metric, the top regions by value) and an HTML
+table of those regions, placed below the map in the app and in the standalone export. Every
+value is escaped (:func:`geo.maps.markup.esc`); the figures come from the same per-region frame
+the map is drawn from (``geo.join.aggregate``, via ``geo.view``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from geo.maps.markup import esc, fmt_number
+from geo.maps.records import values_frame
+from geo.maps.text import metric_label, region_name
+
+TOP_N = 10
+SECTION_ID = "kdim-map-table"
+
+WORDS: dict[str, dict[str, str]] = {
+    "ko": {
+        "heading": "지도 내용 (표)",
+        "summary": "{title}. {metric} 값이 있는 지역 {k}곳. 가장 큰 곳: {top}.",
+        "none": "{title}. {metric} 값이 있는 지역이 없습니다.",
+        "caption": "{title}: 값이 큰 지역 {n}곳",
+        "rank": "순위",
+        "region": "지역",
+        "records": "사업 기록 (건)",
+        "skip_map": "지도 건너뛰기 (지도 내용 표로)",
+    },
+    "en": {
+        "heading": "The map as a table",
+        "summary": "{title}. {k} regions have a value of {metric}. Highest: {top}.",
+        "none": "{title}. No region has a value of {metric}.",
+        "caption": "{title}: the {n} regions with the highest values",
+        "rank": "Rank",
+        "region": "Region",
+        "records": "Program records",
+        "skip_map": "Skip the map (to the map as a table)",
+    },
+}
+
+
+def top_regions(values: pd.DataFrame | Mapping[str, float] | None, n: int = TOP_N) -> pd.DataFrame:
+    """The ``n`` regions with the largest value (ties by code), with ``code``, ``value``, ``n_records``."""
+    df = values_frame(values).reset_index()
+    if "code" not in df.columns:
+        df = df.rename(columns={df.columns[0]: "code"})
+    df = df[pd.to_numeric(df["value"], errors="coerce").notna()].copy()
+    df["value"] = df["value"].astype(float)
+    if "n_records" not in df.columns:
+        df["n_records"] = math.nan
+    df["code"] = df["code"].astype(str)
+    df = df.sort_values(["value", "code"], ascending=[False, True], kind="mergesort")
+    return df[["code", "value", "n_records"]].head(n).reset_index(drop=True)
+
+
+def table_rows(values: pd.DataFrame | Mapping[str, float] | None, lang: str, n: int = TOP_N) -> list[list[str]]:
+    """The table's body as text: rank, region name, value, record count (what the page shows)."""
+    out = []
+    for i, r in enumerate(top_regions(values, n).itertuples(index=False), start=1):
+        recs = "" if pd.isna(r.n_records) else fmt_number(r.n_records)
+        out.append([str(i), region_name(r.code, lang), fmt_number(r.value), recs])
+    return out
+
+
+def skip_link(lang: str, target: str = SECTION_ID) -> str:
+    """A link past the map to its table (hidden until focused: page.css)."""
+    return f'<a class="kdim-skip" href="#{esc(target)}">{esc(WORDS[lang]["skip_map"])}</a>'
+
+
+def summary_html(
+    values: pd.DataFrame | Mapping[str, float] | None, *, metric: str, lang: str, title: str, n: int = TOP_N
+) -> str:
+    """The map's summary paragraph and its top-regions table, as one section of escaped HTML."""
+    w = WORDS[lang]
+    mlabel, unit = metric_label(metric, lang)
+    rows = table_rows(values, lang, n)
+    k = len(top_regions(values, n=10**6))
+    if rows:
+        top = ", ".join(f"{r[1]} {r[2]}{(' ' + unit) if unit else ''}" for r in rows[:3])
+        para = w["summary"].format(title=title, metric=mlabel, k=k, top=top)
+    else:
+        para = w["none"].format(title=title, metric=mlabel)
+    head = "".join(
+        f'<th scope="col">{esc(h)}</th>'
+        for h in (w["rank"], w["region"], f"{mlabel} ({unit})" if unit else mlabel, w["records"])
+    )
+    body = "".join(
+        f'<tr><td>{esc(r[0])}</td><th scope="row">{esc(r[1])}</th><td>{esc(r[2])}</td><td>{esc(r[3])}</td></tr>'
+        for r in rows
+    )
+    caption = w["caption"].format(title=title, n=len(rows))
+    return (
+        f'<section class="kdim-alt" id="{SECTION_ID}" tabindex="-1" aria-labelledby="{SECTION_ID}-h">'
+        f'<h2 id="{SECTION_ID}-h">{esc(w["heading"])}</h2>'
+        f'<p class="kdim-alt-summary">{esc(para)}</p>'
+        f'<div class="kdim-alt-scroll" role="region" tabindex="0" aria-labelledby="{SECTION_ID}-c">'
+        f'<table class="kdim-alt-table"><caption id="{SECTION_ID}-c">{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></section>"
+    )
