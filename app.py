@@ -119,6 +119,7 @@ def clear_selection() -> None:
 
 def sidebar(lang: str, fmt_none: str, years: Sequence[int]) -> None:
     sb = st.sidebar
+    sb.html(maps.skip_link(lang, maps.MAP_START_ID, "skip_filters"))  # the first tab stop of the page
     sb.radio(
         t("language", lang),
         i18n.LANGS,
@@ -332,7 +333,8 @@ def draw_map(state: ViewState, make_args: Callable[[], dict], key: str = "map", 
     """One map. Its frame's height follows the window (geo/web/app.css; ``height`` is only the
     first paint's), and the browser fits the view's focus to it (kdim.fit)."""
     lang = state.lang
-    st.html(maps.skip_link(lang))  # past the map's many tab stops, to its table (map_alternative)
+    # The sidebar's skip link lands here; this one passes the map's many tab stops (to map_alternative).
+    st.html(f'<div id="{maps.MAP_START_ID}" tabindex="-1"></div>{maps.skip_link(lang)}')
     try:
         args = make_args()
         base = maps.base_map(state.level, lang, args["settings"])

@@ -73,7 +73,7 @@ from geo.maps.style import (
     MapSettings,
     Specialty,
 )
-from geo.maps.summary import skip_link, summary_html, table_rows, top_regions
+from geo.maps.summary import MAP_START_ID, skip_link, summary_html, table_rows, top_regions
 from geo.maps.text import (
     BUDGET_UNIT,
     DEFAULT_METRIC,
@@ -94,6 +94,7 @@ __all__ = [
     "DISTRICT_COLOUR",
     "LANGS",
     "LEVELS",
+    "MAP_START_ID",
     "NODATA_FILL",
     "NODATA_HATCH",
     "OUTSIDE_FILL",

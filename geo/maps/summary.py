@@ -20,6 +20,7 @@ from geo.maps.text import metric_label, region_name
 
 TOP_N = 10
 SECTION_ID = "kdim-map-table"
+MAP_START_ID = "kdim-map-start"  # where the sidebar's skip link lands: just before the map
 
 WORDS: dict[str, dict[str, str]] = {
     "ko": {
@@ -31,6 +32,7 @@ WORDS: dict[str, dict[str, str]] = {
         "region": "지역",
         "records": "사업 기록 (건)",
         "skip_map": "지도 건너뛰기 (지도 내용 표로)",
+        "skip_filters": "필터 건너뛰기 (지도로)",
     },
     "en": {
         "heading": "The map as a table",
@@ -41,6 +43,7 @@ WORDS: dict[str, dict[str, str]] = {
         "region": "Region",
         "records": "Program records",
         "skip_map": "Skip the map (to the map as a table)",
+        "skip_filters": "Skip the filters (to the map)",
     },
 }
 
@@ -68,9 +71,10 @@ def table_rows(values: pd.DataFrame | Mapping[str, float] | None, lang: str, n: 
     return out
 
 
-def skip_link(lang: str, target: str = SECTION_ID) -> str:
-    """A link past the map to its table (hidden until focused: page.css)."""
-    return f'<a class="kdim-skip" href="#{esc(target)}">{esc(WORDS[lang]["skip_map"])}</a>'
+def skip_link(lang: str, target: str = SECTION_ID, words: str = "skip_map") -> str:
+    """A link past the map to its table (hidden until focused: page.css); ``target=MAP_START_ID,
+    words="skip_filters"``: the sidebar's, past the filters to the map."""
+    return f'<a class="kdim-skip" href="#{esc(target)}">{esc(WORDS[lang][words])}</a>'
 
 
 def summary_html(
