@@ -258,7 +258,11 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--program-type", help="e.g. smart_village, innovation_district")
     p.add_argument("--year", type=int, help="programs running in this year")
     p.add_argument("--emd", metavar="SIGUNGU", help="draw the 읍면동 of this 시군구 (drill-down)")
-    p.add_argument("--k", type=int, default=5, help="number of classes (default 5)")
+    p.add_argument(
+        "--k", type=int, default=5, choices=range(1, maps.MAX_CLASSES + 1), metavar="K",
+        help=f"number of classes, 1 to {maps.MAX_CLASSES} (default 5; more cannot be told apart with "
+        "colour-vision deficiency)",
+    )  # fmt: skip
     p.add_argument("--scheme", choices=maps.SCHEMES, default="natural_breaks")
     p.add_argument("--projector", action="store_true", help="large type for a projector")
     p.set_defaults(func=_cli_export)

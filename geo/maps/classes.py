@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from geo.maps import breakstore
-from geo.maps.style import BRBG_FALL, BRBG_RISE, BRBG_ZERO, SCHEMES, YLGNBU
+from geo.maps.style import BRBG_FALL, BRBG_RISE, BRBG_ZERO, FILL_PALETTES, MAX_CLASSES, SCHEMES
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def classify(values: Iterable[float], k: int = 5, scheme: str = "natural_breaks"
     y = np.asarray([float(v) for v in values if v is not None and math.isfinite(float(v))])
     if y.size == 0:
         return [], []
-    k = max(1, min(int(k), 9))
+    k = max(1, min(int(k), MAX_CLASSES))
     uniq = np.unique(y)
     if uniq.size <= k:
         uppers = [float(u) for u in uniq]
@@ -44,7 +44,7 @@ def classify(values: Iterable[float], k: int = 5, scheme: str = "natural_breaks"
     idx = np.searchsorted(np.asarray(uppers), y, side="left")
     members = [y[idx == i] for i in range(len(uppers))]
     kept = [(float(m.min()), float(m.max()), int(m.size)) for m in members if m.size]
-    palette = YLGNBU[len(kept)]
+    palette = FILL_PALETTES[len(kept)]
     bins = [ClassBin(lo, hi, palette[i], n) for i, (lo, hi, n) in enumerate(kept)]
     return bins, [b.hi for b in bins]
 

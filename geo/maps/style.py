@@ -1,8 +1,10 @@
 """How the map looks: palettes, colours, the 권역 specialties' line styles, marker symbols and
 the sizes a briefing may change (:class:`MapSettings`).
 
-Colours are chosen for colour-vision deficiency (ColorBrewer YlGnBu fills, Okabe-Ito lines)
-and never carry meaning alone (hatching for no data, dashes for specialties).
+Colours are chosen for colour-vision deficiency (ColorBrewer YlGnBu fills up to 5 classes,
+cividis for 6 to 8, Okabe-Ito lines, ColorBrewer markers) and never carry meaning alone
+(hatching for no data, dashes for specialties, a value label on every legend class).
+tests/test_colours.py simulates deuteranopia, protanopia and tritanopia over all of them.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ YLGNBU[2] = ("#a1dab4", "#2c7fb8")
 # ColorBrewer BrBG (diverging, colour-blind safe) for a change between two years: brown falls,
 # teal rises, darker away from zero, by the number of classes on that side (the outer classes
 # of the 3-, 5- and 9-class schemes: the palest ones sit too close to the grey of "no change").
-# Not purple-orange: the districts' stars are purple and the Smart Village dots red.
+# Not purple-orange: the districts' stars stand out from it, and the Smart Village dots are red.
 BRBG_FALL: dict[int, tuple[str, ...]] = {
     1: ("#d8b365",),
     2: ("#dfc27d", "#a6611a"),
@@ -42,6 +44,19 @@ BRBG_RISE: dict[int, tuple[str, ...]] = {
     3: ("#80cdc1", "#35978f", "#01665e"),
 }
 BRBG_ZERO = "#f5f5f5"
+
+# cividis (the viridis family's colour-vision-deficiency design, Nuñez et al. 2018), sampled evenly
+# from matplotlib's map and reversed so that, as with YlGnBu, darker means more. From 6 classes on,
+# YlGnBu's light neighbours merge under tritanopia/protanopia (ΔE2000 down to 2.8 at 9 classes);
+# cividis keeps them ≥ 8 up to 8 classes, and no sequential scheme tested does at 9.
+CIVIDIS_R: dict[int, tuple[str, ...]] = {
+    6: ("#fee838", "#c8b866", "#948e77", "#666970", "#35456c", "#00224e"),
+    7: ("#fee838", "#d2c060", "#a59c74", "#7d7c78", "#575d6d", "#2a3f6d", "#00224e"),
+    8: ("#fee838", "#d9c55c", "#b1a570", "#8e8978", "#6c6e72", "#4c556c", "#213b6e", "#00224e"),
+}
+MAX_CLASSES = 8
+FILL_PALETTES: dict[int, tuple[str, ...]] = {**{k: YLGNBU[k] for k in range(1, 6)}, **CIVIDIS_R}
+"""The choropleth's classes by class count: what :func:`geo.maps.classes.classify` paints."""
 
 NODATA_FILL = "#ededed"  # grey + hatching: never confused with the lightest class (#ffffcc)
 NODATA_HATCH = "#c2c2c2"
@@ -88,9 +103,13 @@ SPECIALTIES: tuple[Specialty, ...] = (
 )
 SPECIALTY_BY_KEY = {s.key: s for s in SPECIALTIES}
 
-DISTRICT_COLOUR = "#5e3c99"
+# ColorBrewer Greys' darkest (was PuOr's purple #5e3c99, which under deuteranopia sits within
+# ΔE2000 3.8 of YlGnBu's dark blue it is drawn on): black stays ≥ 17 from every fill.
+DISTRICT_COLOUR = "#000000"
 SPECIALTY_MIN_PART_DEG2 = 0.004  # ~40 km²: smaller islands get no specialty outline
-VILLAGE_COLOUR = "#b2182b"
+# ColorBrewer YlOrRd's darkest (was RdBu's #b2182b, which under deuteranopia sits within ΔE2000 3.6
+# of BrBG's dark brown in a comparison map): ≥ 11 from every fill and from the black stars.
+VILLAGE_COLOUR = "#800026"
 
 
 # --------------------------------------------------------------------------- settings
