@@ -54,6 +54,17 @@
     document.body.appendChild(svg);
   }
 
+  // ------------------------------------------------------------------ page language
+  // The map's language on its document, so screen readers read it with the right voice. In the
+  // app the map is a same-origin iframe (streamlit-folium's page and Streamlit's both say
+  // lang="en", whatever the language shown): the page around it is told too (KWCAG 기본 언어 표시).
+  function lang(code) {
+    document.documentElement.setAttribute('lang', code);
+    try {
+      if (root.parent && root.parent !== root) root.parent.document.documentElement.setAttribute('lang', code);
+    } catch (e) { /* another origin: its page says its own language */ }
+  }
+
   // ------------------------------------------------------------------ layers
 
   // The quiet basemap: land below everything, 시도 borders above the choropleth.
@@ -258,7 +269,7 @@
   }
 
   root.kdim = {
-    decode: decode, defs: defs, base: base, choropleth: choropleth, points: points,
+    decode: decode, defs: defs, lang: lang, base: base, choropleth: choropleth, points: points,
     outlines: outlines, labels: labels, control: control, fit: fit, clusterIcon: clusterIcon
   };
   root.kdimGeo = decode;

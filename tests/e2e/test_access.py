@@ -62,6 +62,10 @@ def test_app_page_has_no_axe_violations(new_page, app_server, name: str, query: 
         expect(page.get_by_text(f"{t('panel', 'ko')}: {regions.name(HAEUNDAE, 'ko')}")).to_be_visible()
     if name == "briefing":
         expect(page.locator(".kdim-brief-title")).to_be_visible()
+    # The page and the map say the language they are in (Streamlit's and streamlit-folium's say "en").
+    lang = "en" if "lang=en" in query else "ko"
+    page.wait_for_function("l => document.documentElement.lang === l", arg=lang)
+    assert map_frame(page).evaluate("() => document.documentElement.lang") == lang
     assert_clean(name, run_axe(page), framed=True)
 
 
@@ -107,4 +111,5 @@ def test_standalone_export_has_no_axe_violations(guarded_pages, tmp_path: Path) 
     page = guarded_pages(viewport=VIEWPORT)
     page.goto(out.as_uri())
     page.wait_for_function("() => document.querySelectorAll('path.kdim-region').length === 229")
+    assert page.evaluate("() => document.documentElement.lang") == "ko"
     assert_clean("standalone_export", run_axe(page), framed=False)
