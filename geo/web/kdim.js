@@ -58,10 +58,12 @@
   // The map's language on its document, so screen readers read it with the right voice. In the
   // app the map is a same-origin iframe (streamlit-folium's page and Streamlit's both say
   // lang="en", whatever the language shown): the page around it is told too (KWCAG 기본 언어 표시).
-  function lang(code) {
+  function lang(code, frameName) {
     document.documentElement.setAttribute('lang', code);
     try {
       if (root.parent && root.parent !== root) root.parent.document.documentElement.setAttribute('lang', code);
+      // streamlit-folium titles its iframe "streamlit_folium.st_folium": name it for what it is.
+      if (frameName && root.frameElement) root.frameElement.setAttribute('aria-label', frameName);
     } catch (e) { /* another origin: its page says its own language */ }
   }
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 from a11y import framed_nodes, report, run_axe
-from helpers import map_frame, open_app, sidebar, wait_script_done
+from helpers import MAP_IFRAME, map_frame, open_app, sidebar, wait_script_done
 from playwright.sync_api import expect
 
-from geo import regions
+from geo import maps, regions
 from geo.i18n import t
 
 pytestmark = pytest.mark.e2e
@@ -66,6 +66,7 @@ def test_app_page_has_no_axe_violations(new_page, app_server, name: str, query: 
     lang = "en" if "lang=en" in query else "ko"
     page.wait_for_function("l => document.documentElement.lang === l", arg=lang)
     assert map_frame(page).evaluate("() => document.documentElement.lang") == lang
+    assert page.locator(MAP_IFRAME).get_attribute("aria-label") == maps.text.t(lang, "frame_name")
     assert_clean(name, run_axe(page), framed=True)
 
 
