@@ -333,8 +333,10 @@ def draw_map(state: ViewState, make_args: Callable[[], dict], key: str = "map", 
     """One map. Its frame's height follows the window (geo/web/app.css; ``height`` is only the
     first paint's), and the browser fits the view's focus to it (kdim.fit)."""
     lang = state.lang
-    # The sidebar's skip link lands here; this one passes the map's many tab stops (to map_alternative).
-    st.html(f'<div id="{maps.MAP_START_ID}" tabindex="-1"></div>{maps.skip_link(lang)}')
+    # The sidebar's skip link lands here (once); this one passes the map's tab stops to map_alternative.
+    start = f'<div id="{maps.MAP_START_ID}" tabindex="-1"></div>' if key != "map_after" else ""
+    if marks := start + (maps.skip_link(lang) if state.compare_year is None else ""):
+        st.html(marks)
     try:
         args = make_args()
         base = maps.base_map(state.level, lang, args["settings"])
