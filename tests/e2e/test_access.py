@@ -70,6 +70,34 @@ def test_app_page_has_no_axe_violations(new_page, app_server, name: str, query: 
     assert_clean(name, run_axe(page), framed=True)
 
 
+# Each caption's text colour over the first opaque background behind it (axe leaves text below the
+# fold "incomplete" rather than measuring it: the map fills the first screen, captions sit under it).
+CAPTION_COLOURS_JS = """() => [...document.querySelectorAll('[data-testid=stCaptionContainer] p')].map(e => {
+  let b = e, bg = 'rgba(0, 0, 0, 0)', opacity = 1;
+  for (let a = e; a; a = a.parentElement) opacity *= parseFloat(getComputedStyle(a).opacity);
+  while (b && (bg = getComputedStyle(b).backgroundColor).endsWith(', 0)')) b = b.parentElement;
+  return [e.textContent.slice(0, 40), getComputedStyle(e).color, opacity, b ? bg : 'rgb(255, 255, 255)'];
+})"""
+
+
+def test_every_caption_has_text_contrast(new_page, app_server) -> None:
+    """WCAG 1.4.3 / KWCAG 5.4.3 for the grey captions, measured directly: ≥ 4.5:1."""
+    from coloraide import Color
+
+    page = open_view(new_page, app_server.url + f"/?sel={HAEUNDAE[:2]}", N_SIDO)
+    found = page.evaluate(CAPTION_COLOURS_JS)
+    assert len(found) >= 5, found
+    low = []
+    for text, fg, opacity, bg in found:  # Streamlit fades captions with opacity: 0.6 on their container
+        back = Color(bg)
+        ink = Color(fg)
+        ratio = Color.mix(back, ink.clone().set("alpha", 1), ink.get("alpha") * opacity, space="srgb").contrast(back)
+        if ratio < 4.5:
+            low.append((text, fg, bg, round(ratio, 2)))
+    print(f"\n{len(found)} captions, {len(low)} under 4.5:1 {low[:3]}")
+    assert not low
+
+
 def csv_with_errors() -> bytes:
     """Two rows from data/programs.csv spoiled: an unknown 시도 and a budget that is not a number."""
     with (REPO / "data" / "programs.csv").open(encoding="utf-8-sig", newline="") as f:
