@@ -5,42 +5,24 @@ Everything that computes lives in geo/ (see ../shared/design.md). Run: streamlit
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import charts, compare, dataset, export, i18n, maps, offline, programs, regions, view
+from geo import charts, compare, dataset, maps, offline, programs, regions, view
 from geo.i18n import t
 from geo.view import ViewState
+from ui.exports import exports
+from ui.sidebar import sidebar
+from ui.state import clear_selection, first_run, leave_briefing, state_from_widgets
 
 log = logging.getLogger("app")
-UPLOAD_LIMIT_MB = 5
 WEB = Path(__file__).resolve().parent / "geo" / "web"  # the page's CSS files (app.css, briefing.css)
-WIDGETS = {  # ViewState field → widget key
-    "lang": "w_lang",
-    "level": "w_level",
-    "metric": "w_metric",
-    "scheme": "w_scheme",
-    "region_group": "w_group",
-    "sido_code": "w_sido",
-    "sigungu_code": "w_sgg",
-    "specialty": "w_spec",
-    "field": "w_field",
-    "program_type": "w_type",
-    "year": "w_year",
-    "compare_year": "w_vs",
-    "side_by_side": "w_side",
-    "briefing": "w_brief",
-    "emd": "w_emd",
-}
 
 st.set_page_config(page_title="지방 디지털 혁신 지도", page_icon=None, layout="wide")
 
@@ -51,215 +33,6 @@ st.set_page_config(page_title="지방 디지털 혁신 지도", page_icon=None, 
 @st.cache_resource(show_spinner=False)
 def static_assets() -> None:
     offline.ensure_static_assets()
-
-
-ALL = ""  # the "전체 / All" choice of a select box (None would show Streamlit's placeholder)
-
-
-def state_from_widgets() -> ViewState:
-    s = st.session_state
-    values = {name: s[key] for name, key in WIDGETS.items() if key in s}
-    values = {k: (None if v == ALL else v) for k, v in values.items()}
-    values = {k: v for k, v in values.items() if v is not None or k in OPTIONAL}
-    return view.consistent(ViewState(**values, selected=s.get("selected")))
-
-
-OPTIONAL = {"region_group", "sido_code", "sigungu_code", "specialty", "field", "program_type", "year", "compare_year"}
-
-
-def put_state(state: ViewState, keep: frozenset[str] = frozenset()) -> None:
-    """Write a view into the widgets' keys (before they are drawn: presets, URL, first run),
-    except the widget keys in ``keep``."""
-    for name, key in WIDGETS.items():
-        if key not in keep:
-            v = getattr(state, name)
-            st.session_state[key] = ALL if v is None else v
-    st.session_state["selected"] = state.selected
-
-
-def sent_widget_keys() -> frozenset[str]:
-    """Widget keys whose values the browser sent with this run.
-
-    In a new session Streamlit has not yet mapped keys to widget ids, so ``key in
-    st.session_state`` is False even when the browser sent the widget's value; the sent values
-    sit under their ids (``$$ID-<hash>-<key>``) in the session's widget state. Streamlit is
-    pinned (requirements.txt); tests/e2e/test_restart.py fails if this stops working.
-    """
-    try:
-        from streamlit.runtime.state.session_state_proxy import get_session_state
-
-        ids = list(get_session_state()._state._new_widget_state.keys())
-    except Exception:  # another Streamlit: the URL wins, as before
-        log.exception("widget state of a new session")
-        return frozenset()
-    return frozenset(key for key in WIDGETS.values() if any(i.endswith("-" + key) for i in ids))
-
-
-def first_run() -> None:
-    """A session's first run: the view from the URL. After a server restart or a failover the
-    page reconnects to a new session whose first run already carries the widgets' values (the
-    change the user just made): those win over the URL, which still shows the view before it."""
-    state, ignored = view.from_query(st.query_params.to_dict())
-    put_state(state, keep=sent_widget_keys())
-    st.session_state["init"] = True
-    st.session_state["ignored"] = ignored
-
-
-def apply_preset(name: str) -> None:
-    put_state(view.preset(name, st.session_state.get("w_lang", "ko")))
-
-
-def clear_selection() -> None:
-    st.session_state["selected"] = None
-    st.session_state["w_emd"] = False
-
-
-# --------------------------------------------------------------------------- sidebar
-
-
-def sidebar(lang: str, fmt_none: str, years: Sequence[int]) -> None:
-    sb = st.sidebar
-    sb.html(maps.skip_link(lang, maps.MAP_START_ID, "skip_filters"))  # the first tab stop of the page
-    sb.radio(
-        t("language", lang),
-        i18n.LANGS,
-        key="w_lang",
-        format_func=lambda v: {"ko": "한국어", "en": "English"}[v],
-        horizontal=True,
-    )
-    sb.subheader(t("presets", lang))
-    for name in view.PRESETS:
-        sb.button(t(f"preset_{name}", lang), key=f"preset_{name}", on_click=apply_preset, args=(name,), width="stretch")
-    sb.button(t("preset_reset", lang), on_click=apply_preset_reset, width="stretch")
-
-    sb.subheader(t("filters", lang))
-
-    def optional_select(label: str, key: str, options: Sequence, show: Callable[[Any], str]) -> None:
-        """A select box whose first choice is 전체/All; a value no longer offered resets to it."""
-        if st.session_state.get(key) not in (ALL, *options):
-            st.session_state[key] = ALL
-        sb.selectbox(
-            t(label, lang), [ALL, *options], key=key,
-            format_func=lambda v: fmt_none if v == ALL else show(v),
-        )  # fmt: skip
-
-    def group_name(g: str) -> str:
-        return g if lang == "ko" else regions.REGION_GROUPS_EN.get(g, g)
-
-    def region_name(code: str) -> str:
-        return regions.name(code, lang)
-
-    # Cascading: each box's options depend on the boxes drawn before it.
-    optional_select("region_group", "w_group", [*regions.REGION_GROUPS, *regions.SUPER_GROUPS], group_name)
-    group = st.session_state.get("w_group") or None
-    optional_select("sido", "w_sido", view.sido_options(group), region_name)
-    sido = st.session_state.get("w_sido") or None
-    optional_select("sigungu", "w_sgg", view.sigungu_options(sido, group), region_name)
-    optional_select("specialty", "w_spec", view.SPECIALTIES, lambda v: i18n.label(i18n.SPECIALTIES, v, lang))
-    optional_select("field", "w_field", programs.FIELDS, lambda v: view.field_label(v, lang))
-    optional_select(
-        "program_type", "w_type", list(i18n.PROGRAM_TYPES), lambda v: i18n.label(i18n.PROGRAM_TYPES, v, lang)
-    )
-    optional_select("year", "w_year", list(years), str)
-    compare_box(lang, years)
-
-    sb.subheader(t("map_settings", lang))
-    sb.radio(
-        t("level", lang),
-        view.LEVELS,
-        key="w_level",
-        format_func=lambda v: t(f"level_{v}", lang),
-        horizontal=True,
-    )
-    sb.selectbox(
-        t("metric", lang),
-        view.metric_keys(),
-        key="w_metric",
-        format_func=lambda m: view.metric_label(m, lang),
-    )
-    sb.radio(
-        t("scheme", lang),
-        view.SCHEMES,
-        key="w_scheme",
-        format_func=lambda v: t(f"scheme_{v}", lang),
-        horizontal=True,
-    )
-    sb.toggle(t("briefing", lang), key="w_brief")
-    upload_box(lang)
-
-
-def compare_box(lang: str, years: Sequence[int]) -> None:
-    """The second year of a comparison (offered once a year is chosen) and the side-by-side switch."""
-    sb = st.sidebar
-    year = st.session_state.get("w_year") or None
-    options = [y for y in years if y != year]
-    if st.session_state.get("w_vs") not in (ALL, *options):
-        st.session_state["w_vs"] = ALL
-    sb.selectbox(
-        t("compare_year", lang), [ALL, *options], key="w_vs", disabled=year is None, help=t("compare_help", lang),
-        format_func=lambda v: t("compare_none", lang) if v == ALL else str(v),
-    )  # fmt: skip
-    sb.toggle(t("side_by_side", lang), key="w_side", disabled=year is None or not st.session_state.get("w_vs"))
-
-
-def leave_briefing() -> None:
-    st.session_state["w_brief"] = False
-
-
-def apply_preset_reset() -> None:
-    put_state(ViewState(lang=st.session_state.get("w_lang", "ko")))
-
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$&])")  # what makes a link, emphasis, math or HTML
-
-
-def plain(text: str) -> str:
-    """Text a user chose (a file name) as literal Markdown: no link, emphasis, math or HTML
-    made from ``[x](javascript:…)``, ``*…*``, ``$…$`` or ``<img …>`` in a name."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def upload_box(lang: str) -> None:
-    sb = st.sidebar
-    sb.subheader(t("upload", lang))
-    up = sb.file_uploader(t("upload", lang), type=["csv"], help=t("upload_help", lang), label_visibility="collapsed")
-    sb.radio(
-        t("upload_mode", lang), ("add", "replace"), key="w_upload_mode", horizontal=True,
-        format_func=lambda v: t(f"upload_{v}", lang),
-    )  # fmt: skip
-    if up is not None:
-        data = up.getvalue()
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        if len(data) > UPLOAD_LIMIT_MB * 1024 * 1024:
-            sb.error(t("upload_too_big", lang, name=plain(up.name), size=len(data) / 1e6, limit=UPLOAD_LIMIT_MB))
-        elif st.session_state.get("upload", {}).get("digest") != digest:
-            try:
-                result = programs.load_programs(data, name=up.name)
-            except Exception as exc:  # a file we cannot even parse: say so, keep the app running
-                log.exception("upload failed")
-                sb.error(f"{plain(up.name)}: {plain(str(exc))}")
-                result = None
-            if result is not None:
-                st.session_state["upload"] = {"digest": digest, "name": plain(up.name), "load": result}
-    info = st.session_state.get("upload")
-    if info:
-        res: programs.ProgramLoad = info["load"]
-        n_rej = len(res.rejected_rows)
-        msg = t(
-            "upload_result", lang, name=info["name"], encoding=res.encoding,
-            n_ok=len(res.records), n_rej=n_rej, n_warn=len(res.warnings),
-        )  # fmt: skip
-        (sb.warning if res.issues else sb.success)(msg)
-        if res.issues:
-            issues = pd.DataFrame(
-                [
-                    {"severity": i.severity, "row": i.row, "column": i.column, "value": i.value,
-                     "expected": i.expected, "message": i.message}
-                    for i in res.issues
-                ]
-            )  # fmt: skip
-            sb.dataframe(issues, hide_index=True, width="stretch")
-        sb.button(t("upload_clear", lang), on_click=lambda: st.session_state.pop("upload", None))
 
 
 # --------------------------------------------------------------------------- main
@@ -488,71 +261,6 @@ def charts_part(v: view.View) -> None:
             col.write("—")
         else:  # data apart from the spec: a filter change swaps the data into the drawn chart
             col.vega_lite_chart(charts.data(name, frame, lang), charts.spec(name, lang), width="stretch")
-
-
-def exports(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
-    """Download buttons; each file is made only when its button is clicked (Streamlit runs the
-    callable then), so filter changes never pay for an export nobody asked for."""
-    lang = state.lang
-    st.subheader(t("exports", lang))
-    stem = "kdim_" + "_".join(f"{k}-{x}" for k, x in sorted(view.to_query(state).items()) if k not in ("lang",))
-    stem = stem.strip("_")[:80] or "kdim"
-    sheet = briefing_arguments(state, data.reconciliation)
-    scenes = st.multiselect(
-        t("deck_scenes", lang), ["current", *view.PRESETS], default=["current", *view.PRESETS], key="w_deck",
-        format_func=lambda k: t("deck_current", lang) if k == "current" else t(f"preset_{k}", lang),
-    )  # fmt: skip
-    buttons = [
-        ("export_csv", "csv", "text/csv", lambda: export.records_csv(v.table)),
-        ("export_html", "html", "text/html", lambda: export_html(state, v)),
-        ("export_png", "png", "image/png", lambda: briefing_file("png", data.records, sheet)),
-        ("export_pdf", "pdf", "application/pdf", lambda: briefing_file("pdf", data.records, sheet)),
-        ("export_pptx", "pptx", PPTX, lambda: deck_file(data, state, scenes)),
-    ]
-    for col, (label, ext, mime, make) in zip(st.columns(len(buttons)), buttons, strict=True):
-        col.download_button(
-            t(label, lang), make, file_name=f"{stem}.{ext}", mime=mime, key=f"dl_{ext}", on_click="ignore"
-        )
-
-
-def export_html(state: ViewState, v: view.View) -> bytes:
-    m = maps.build_map(**view.map_arguments(v, maps.MapSettings.projector(height="100vh", scheme=state.scheme)))
-    title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
-    alternative = maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title)
-    return export.standalone_html(m, lang=state.lang, title=title, alternative=alternative).encode("utf-8")
-
-
-def briefing_arguments(state: ViewState, reconciliation: pd.DataFrame) -> dict:
-    return {
-        "filters": state.filters(),
-        "level": state.level,
-        "metric": state.metric,
-        "lang": state.lang,
-        "settings": maps.MapSettings(scheme=state.scheme),
-        "reconciliation": reconciliation,
-    }
-
-
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-
-
-def deck_file(data: dataset.DataSet, state: ViewState, scenes: Sequence[str]) -> bytes:
-    """The PowerPoint deck of the ticked scenes (the current view and presets; made on click)."""
-    from geo import deck
-
-    chosen = [state if k == "current" else k for k in scenes] or None
-    return deck.deck_pptx(
-        data.records, lang=state.lang, scenes=chosen, reconciliation=data.reconciliation,
-        coverage=data.coverage_by_year.get(state.lang),
-    )  # fmt: skip
-
-
-def briefing_file(kind: str, records: pd.DataFrame, kwargs: dict) -> bytes:
-    """The one-page PNG or PDF sheet of the view (a second or two; made on click)."""
-    from geo import briefing
-
-    render = briefing.briefing_png if kind == "png" else briefing.briefing_pdf
-    return render(records, **kwargs)
 
 
 def guarded(lang: str, part: Callable[..., None], *args: object, **kwargs: object) -> None:

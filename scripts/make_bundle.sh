@@ -7,7 +7,7 @@
 # install_bundle.sh beside it. Run it where PyPI is reachable. Inside, under kdim-offline-<version>/:
 #   wheelhouse/   every wheel of requirements.txt (and pip) for THIS machine's platform:
 #                 CPython 3.11 on Linux x86_64 (the target must match; install_bundle.sh checks)
-#   app/          app.py, geo/, data/ (with the built GeoPackage), static/ (with Leaflet in
+#   app/          app.py, ui/, geo/, data/ (with the built GeoPackage), static/ (with Leaflet in
 #                 static/vendor), .streamlit/, requirements.txt, pyproject.toml, README.md
 #   fonts/        Noto Sans CJK (Debian's fonts-noto-cjk, OFL) for the PNG/PDF briefing sheets
 #   run.sh        starts the installed app;  install.sh  a copy of install_bundle.sh
@@ -50,7 +50,7 @@ t0=$SECONDS
 echo "[bundle] static files and app"
 python3 -m geo prepare-static >/dev/null
 tar -c --exclude=__pycache__ --exclude='*.pyc' --exclude=data/cache \
-  app.py geo data static .streamlit requirements.txt pyproject.toml README.md | tar -x -C "$root/app"
+  app.py ui geo data static .streamlit requirements.txt pyproject.toml README.md | tar -x -C "$root/app"
 [ -f "$root/app/static/vendor/leaflet-1.9.3/leaflet.js" ] || die "static/vendor has no Leaflet after prepare-static"
 
 echo "[bundle] wheelhouse (pip wheel -r requirements.txt, pip==$PIP_VERSION)"
