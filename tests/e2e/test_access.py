@@ -2,10 +2,10 @@
 at 1366×768 with every off-host request blocked (the ``new_page`` guard fails a test that tries).
 
 Pages: the app in Korean and English, briefing mode, a 시군구 view of 부산 with 해운대구's panel
-open, the upload report of a CSV with errors, the standalone HTML export and the map iframe
-alone. axe runs from the top document with ``iframes: true`` (the map is an iframe), so each
-app page's count includes the map. Each test prints the violated rules (id, impact, nodes) and
-fails on any.
+open, two years compared, the upload report of a CSV with errors, the standalone HTML export, the
+map iframe alone, and the static briefing site's indexes and one of its maps. axe runs from the
+top document with ``iframes: true`` (the map is an iframe), so each app page's count includes
+the map. Each test prints the violated rules (id, impact, nodes) and fails on any.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def open_view(new_page, url: str, n_regions: int | None):  # type: ignore[no-unt
         ("app_en", "?lang=en", N_SIDO),
         ("briefing", "?brief=1", N_SIDO),
         ("busan_sigungu_panel", f"?level=sigungu&sido=26&sel={HAEUNDAE}", 229),
+        ("years_compared", "?year=2024&vs=2023", N_SIDO),
     ],
 )
 def test_app_page_has_no_axe_violations(new_page, app_server, name: str, query: str, n_regions: int) -> None:
@@ -142,3 +143,26 @@ def test_standalone_export_has_no_axe_violations(guarded_pages, tmp_path: Path) 
     page.wait_for_function("() => document.querySelectorAll('path.kdim-region').length === 229")
     assert page.evaluate("() => document.documentElement.lang") == "ko"
     assert_clean("standalone_export", run_axe(page), framed=False)
+
+
+@pytest.fixture(scope="module")
+def briefing_site(tmp_path_factory) -> Path:
+    """A small static briefing site (a preset and a 권역, no sheets): its index and maps are pages too."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    cmd = [sys.executable, "-m", "geo", "export-site", str(out), "--scenes", "ai,group-honam", "--sheets", "none"]
+    subprocess.run(cmd, cwd=REPO, check=True, timeout=600, capture_output=True)
+    return out
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "index.en.html", "map"])
+def test_briefing_site_pages_have_no_axe_violations(guarded_pages, briefing_site: Path, page_name: str) -> None:
+    page = guarded_pages(viewport=VIEWPORT)
+    if page_name == "map":
+        target = sorted(briefing_site.glob("*/map-sigungu.ko.html"))[0]
+    else:
+        target = briefing_site / page_name
+    page.goto(target.as_uri())
+    if page_name == "map":
+        page.wait_for_function("() => document.querySelectorAll('path.kdim-region').length === 229")
+    assert page.evaluate("() => document.documentElement.lang") == ("en" if ".en." in page_name else "ko")
+    assert_clean(f"site_{page_name}", run_axe(page), framed=False)
