@@ -21,6 +21,15 @@ log = logging.getLogger("app")
 UPLOAD_LIMIT_MB = 5
 
 
+def no_longer_offered(key: str, options: Sequence[object]) -> bool:
+    """The box's value is not among its options (a cascading filter changed above it).
+
+    A key not (yet) in the session state is not stale: in a session's first run after a
+    reconnect the browser's value is known only once the widget is drawn (ui.state.first_run).
+    """
+    return key in st.session_state and st.session_state[key] not in (ALL, *options)
+
+
 def sidebar(lang: str, fmt_none: str, years: Sequence[int]) -> None:
     sb = st.sidebar
     sb.html(maps.skip_link(lang, maps.MAP_START_ID, "skip_filters"))  # the first tab stop of the page
@@ -40,7 +49,7 @@ def sidebar(lang: str, fmt_none: str, years: Sequence[int]) -> None:
 
     def optional_select(label: str, key: str, options: Sequence, show: Callable[[Any], str]) -> None:
         """A select box whose first choice is 전체/All; a value no longer offered resets to it."""
-        if st.session_state.get(key) not in (ALL, *options):
+        if no_longer_offered(key, options):
             st.session_state[key] = ALL
         sb.selectbox(
             t(label, lang), [ALL, *options], key=key,
@@ -97,7 +106,7 @@ def compare_box(lang: str, years: Sequence[int]) -> None:
     sb = st.sidebar
     year = st.session_state.get("w_year") or None
     options = [y for y in years if y != year]
-    if st.session_state.get("w_vs") not in (ALL, *options):
+    if no_longer_offered("w_vs", options):
         st.session_state["w_vs"] = ALL
     sb.selectbox(
         t("compare_year", lang), [ALL, *options], key="w_vs", disabled=year is None, help=t("compare_help", lang),

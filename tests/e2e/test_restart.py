@@ -58,6 +58,12 @@ def _crash_and_restart(browser, guard, then) -> None:  # type: ignore[no-untyped
                 s.stop()
 
 
+def query(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from urllib.parse import parse_qs, urlsplit
+
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
 def test_killed_server_restarted_page_shows_the_same_view(browser, guard) -> None:  # type: ignore[no-untyped-def]
     def same_view(page, want_fills, want_metrics, want_url) -> None:  # type: ignore[no-untyped-def]
         assert wait_metrics(page, want_metrics, timeout=30) == want_metrics
@@ -71,6 +77,8 @@ def test_filters_work_after_the_restart(browser, guard) -> None:  # type: ignore
     def change_and_back(page, want_fills, want_metrics, want_url) -> None:  # type: ignore[no-untyped-def]
         select(page, i18n.t("region_group", "ko"), "수도권")
         assert wait_fills_change(page, want_fills) != want_fills
+        wait_script_done(page)
+        assert query(page).get("group") == "수도권"  # the change itself, not a reset to 전체
         select(page, i18n.t("region_group", "ko"), "호남권")
         wait_script_done(page)
         assert wait_metrics(page, want_metrics) == want_metrics and fills(page) == want_fills
