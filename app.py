@@ -41,7 +41,7 @@ def static_assets() -> None:
 def bundled_years() -> tuple[int, ...]:
     """The year filter's choices: years in which a bundled record runs (every year, if the data fails)."""
     try:
-        return view.record_years(dataset.bundled().records)
+        return dataset.bundled().years  # computed once with the data set, not on every rerun
     except Exception:  # the page reports the data problem itself (current_data); the filter stays usable
         log.exception("years of the bundled data")
         return view.YEARS

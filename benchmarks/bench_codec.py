@@ -37,7 +37,6 @@ import gzip
 import statistics
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
@@ -46,6 +45,7 @@ import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench_map import timed  # noqa: E402  (median of runs: one helper for both benchmarks)
 
 from geo import boundaries, offline  # noqa: E402
 from geo.maps.codec import COORD_SCALE, feature_collection  # noqa: E402
@@ -57,15 +57,6 @@ FORMATS = ("varint", "polyline", "polyline (app)", "topojson")
 LEVELS = ("sigungu", "sido")
 METRICS = ("decode", "decode+draw", "…+painted", "navigation→painted")
 TOPO_TRANSFORM = {"scale": [1.0 / COORD_SCALE, 1.0 / COORD_SCALE], "translate": [124.0, 33.0]}
-
-
-def median_time(fn, runs: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(runs):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
 
 
 # --------------------------------------------------------------------------- encoders
@@ -151,9 +142,9 @@ def encodings(level: str, runs: int) -> dict[str, tuple[str, float]]:
     out = {}
     for name, fn in fns.items():
         fn()  # warm-up
-        t, text = median_time(fn, runs)
+        t, text = timed(fn, runs)
         out[name] = (text, t)
-    t_vec, _ = median_time(lambda: ring_collection(codes, geoms, polyline_vectorised), runs)
+    t_vec, _ = timed(lambda: ring_collection(codes, geoms, polyline_vectorised), runs)
     out["polyline, vectorised encoder"] = (out["polyline"][0], t_vec)
     return out
 

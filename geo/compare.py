@@ -140,6 +140,7 @@ def map_arguments(v: View, cmp: Comparison, settings: MapSettings, which: str = 
     """``view.map_arguments`` for one map of a comparison: the change, or one year of two
     side by side (both years' values make one set of classes, so a colour means the same)."""
     from geo import view
+    from geo.maps import page_title
 
     state = v.state
     args = view.map_arguments(v, settings)
@@ -153,8 +154,6 @@ def map_arguments(v: View, cmp: Comparison, settings: MapSettings, which: str = 
     year = cmp.before if which == "before" else cmp.after
     both = pd.concat([cmp.values_before["value"], cmp.values_after["value"]]).dropna().tolist()
     metric = metric_in(state.metric, year).key
-    from geo.maps import page_title
-
     shown = state.replace(year=year, compare_year=None)
     return {
         **args,

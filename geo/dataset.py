@@ -30,6 +30,7 @@ class DataSet:
     coverage: dict[str, list[str]]  # per language
     reconciliation: pd.DataFrame
     coverage_by_year: dict[str, dict[int, list[str]]] = field(default_factory=dict)  # lang -> year -> lines
+    years: tuple[int, ...] = ()  # years in which a record runs: the year filter's choices
 
 
 class _Cache:
@@ -86,7 +87,7 @@ def prepare(key: str, raw: pd.DataFrame) -> DataSet:
         rec = join.reconcile(records)
         by_year = {lang: view.coverage_by_year(records, lang, rec=rec) for lang in i18n.LANGS}
         coverage = {lang: [line for lines in by_year[lang].values() for line in lines] for lang in i18n.LANGS}
-        return DataSet(key, records, coverage, rec, by_year)
+        return DataSet(key, records, coverage, rec, by_year, view.record_years(records))
 
     return _datasets.get(key, make)
 

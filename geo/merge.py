@@ -211,7 +211,7 @@ def _cli_merge(args: argparse.Namespace) -> int:
     if result.written and Path(args.into).resolve() == programs.DATA_FILE.resolve():
         from geo import serve  # the first views' class breaks follow the bundled records
 
-        path, n = serve.build_breaks()
+        path, n, _ = serve.build_breaks()
         print(f"class breaks of the first views stored in {path} ({n} value sets)")
     failed = result.stopped not in ("", "dry run", "no new or changed rows")
     return 1 if result.rejected or failed else 0

@@ -89,29 +89,37 @@ def first_states() -> list:
     return list(dict.fromkeys(states))
 
 
-def build_breaks() -> tuple[Path, int]:
-    """Compute the first views' class breaks with mapclassify and store them (geo.maps.breakstore)."""
+def classify_first_views() -> int:
+    """Class the choropleth of every first view (what the opening pages ask of geo.maps.classes)."""
     from geo import dataset, maps, view
-    from geo.maps import breakstore, classes
 
     data = dataset.bundled()
+    states = first_states()
+    for state in states:
+        args = view.map_arguments(dataset.computed(data, state), maps.MapSettings(scheme=state.scheme))
+        maps.choropleth_layer(
+            args["values"], level=state.level, metric=state.metric, lang=state.lang,
+            focus=args["focus"], settings=args["settings"],
+        )  # fmt: skip
+    return len(states)
+
+
+def build_breaks() -> tuple[Path, int, int]:
+    """Compute the first views' class breaks with mapclassify and store them (geo.maps.breakstore).
+    Returns the file, the value sets stored and the views classed."""
+    from geo.maps import breakstore, classes
+
     classes.COMPUTED.clear()
     classes.breaks.cache_clear()
     with breakstore.bypassed():
-        for state in first_states():
-            v = dataset.computed(data, state)
-            args = view.map_arguments(v, maps.MapSettings(scheme=state.scheme))
-            maps.choropleth_layer(
-                args["values"], level=state.level, metric=state.metric, lang=state.lang,
-                focus=args["focus"], settings=args["settings"],
-            )  # fmt: skip
+        n_views = classify_first_views()
     classes.breaks.cache_clear()
-    return breakstore.write(dict(classes.COMPUTED)), len(classes.COMPUTED)
+    return breakstore.write(dict(classes.COMPUTED)), len(classes.COMPUTED), n_views
 
 
 def _cli_build_breaks(args: argparse.Namespace) -> int:
-    path, n = build_breaks()
-    print(f"wrote {path}: class breaks of {n} value sets ({len(first_states())} views)")
+    path, n, n_views = build_breaks()
+    print(f"wrote {path}: class breaks of {n} value sets ({n_views} views)")
     return 0
 
 

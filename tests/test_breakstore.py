@@ -9,19 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import dataset, maps, serve, view
+from geo import serve
 from geo.maps import breakstore, classes
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def classify_first_views() -> None:
-    data = dataset.bundled()
-    for state in serve.first_states():
-        args = view.map_arguments(dataset.computed(data, state), maps.MapSettings(scheme=state.scheme))
-        maps.choropleth_layer(
-            args["values"], level=state.level, metric=state.metric, focus=args["focus"], settings=args["settings"]
-        )
 
 
 def test_the_store_covers_every_first_view_of_the_bundled_data():
@@ -29,7 +20,7 @@ def test_the_store_covers_every_first_view_of_the_bundled_data():
     breakstore.clear()
     classes.breaks.cache_clear()
     classes.COMPUTED.clear()
-    classify_first_views()
+    serve.classify_first_views()
     assert classes.COMPUTED == {}, "views classed by mapclassify at start: run python -m geo build-breaks"
 
 
@@ -39,7 +30,7 @@ def test_stored_breaks_are_what_mapclassify_computes():
     classes.breaks.cache_clear()
     classes.COMPUTED.clear()
     with breakstore.bypassed():
-        classify_first_views()
+        serve.classify_first_views()
     classes.breaks.cache_clear()
     assert classes.COMPUTED == {k: tuple(v) for k, v in doc["breaks"].items()}
 
