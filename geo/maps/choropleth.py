@@ -93,6 +93,17 @@ def _styles(bins: list[ClassBin]) -> list[dict[str, Any]]:
     return styles
 
 
+def _bins(
+    present: list[float], settings: MapSettings, diverging: bool, breaks_from: Sequence[float] | None
+) -> list[ClassBin]:
+    """The classes: of these values; of a change (diverging); or of other values too (two years)."""
+    if diverging:
+        return classify_change(present, 3, settings.scheme)
+    if breaks_from is None:
+        return classify(present, settings.k, settings.scheme)[0]
+    return recount(classify(breaks_from, settings.k, settings.scheme)[0], present)
+
+
 @dataclass
 class ChoroplethResult:
     """What a legend needs to know about a drawn choropleth."""
@@ -137,12 +148,7 @@ def choropleth_layer(
     focus_set = set(codes) if focus is None else {str(c) for c in focus}
     in_scope = [c for c in codes if c in focus_set]
     vals = df["value"].reindex(in_scope)
-    present = vals.dropna().tolist()
-    if diverging:
-        bins = classify_change(present, 3, settings.scheme)
-    else:
-        bins, _ = classify(present if breaks_from is None else breaks_from, settings.k, settings.scheme)
-        bins = recount(bins, present) if breaks_from is not None else bins
+    bins = _bins(vals.dropna().tolist(), settings, diverging, breaks_from)
     mlabel, unit = metric_label(metric, lang)
     mlabel = label or mlabel
 
