@@ -50,25 +50,25 @@ def bundled_years() -> tuple[int, ...]:
 def current_data(lang: str) -> tuple[dataset.DataSet, list[str]]:
     """Bundled records (+ or replaced by the session's upload), prepared; plus messages."""
     messages: list[str] = []
+    empty: pd.DataFrame | None = None  # the records when the bundled file cannot be used
     try:
-        base = dataset.bundled_load()
-        if base.errors:
-            messages.append(t("data_error", lang, error=f"{len(base.errors)} rows rejected", fix=t("data_fix", lang)))
-        raw = base.records
-        key = dataset.BUNDLED
+        if n_errors := dataset.bundled_errors():
+            messages.append(t("data_error", lang, error=f"{n_errors} rows rejected", fix=t("data_fix", lang)))
+        data = dataset.bundled()  # from the build-time store when it is of today's files
     except Exception as exc:
         log.exception("bundled data failed")
         messages.append(t("data_error", lang, error=str(exc), fix=t("data_fix", lang)))
-        raw = programs.load_programs(",".join(programs.COLUMNS).encode(), name="(none)").records
-        key = "empty"
+        empty = programs.load_programs(",".join(programs.COLUMNS).encode(), name="(none)").records
+        data = dataset.prepare("empty", empty)
     up = st.session_state.get("upload")
     if up and len(up["load"].records):
         mode = st.session_state.get("w_upload_mode", "add")
-        raw, clash = view.merge_upload(raw, up["load"].records, mode)
+        base = dataset.bundled_load().records if empty is None else empty  # validated only for an upload
+        raw, clash = view.merge_upload(base, up["load"].records, mode)
         if clash:
             messages.append(t("upload_clash", lang, name=up["name"], ids=", ".join(clash[:10])))
-        key = f"upload-{mode}-{up['digest']}"
-    return dataset.prepare(key, raw), messages
+        data = dataset.prepare(f"upload-{mode}-{up['digest']}", raw)
+    return data, messages
 
 
 def key_figures(v: view.View, lang: str, before: view.View | None = None) -> None:

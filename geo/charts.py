@@ -11,21 +11,28 @@ from __future__ import annotations
 
 import copy
 from functools import cache
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 
 from geo import i18n
+
+if TYPE_CHECKING:
+    import altair as alt
 
 CHARTS = ("field", "region", "year")
 
 
 def _legend() -> alt.Legend:
+    import altair as alt
+
     return alt.Legend(orient="bottom")
 
 
 @cache
 def _spec(name: str, lang: str) -> dict:
+    import altair as alt  # here, not at the top: about 0.5 s a first page spends before its map otherwise
+
     if lang not in i18n.LANGS:
         raise ValueError(f"lang must be one of {i18n.LANGS}, not {lang!r}")
     if name == "field":  # 2024 budget per field: the official figure beside what the records itemize

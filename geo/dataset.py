@@ -1,9 +1,10 @@
 """The records a page works on, prepared once per server process, and the views computed from them.
 
-Loading, validating and attaching data/programs.csv costs about a second in a fresh process.
-Held here (not in Streamlit's caches) so that ``python -m geo serve`` can prepare the bundled
-data and the opening view while Streamlit boots, and the first visitor finds them ready. Every
-session shares these objects: they are read-only.
+Loading, validating and attaching data/programs.csv costs one to three seconds in a fresh
+process: the bundled records come from the store built with them (geo.prepared) when it is of
+today's data and code, and are prepared here otherwise. Held here (not in Streamlit's caches) so
+that ``python -m geo serve`` can prepare the opening view while Streamlit boots, and the first
+visitor finds it ready. Every session shares these objects: they are read-only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo import compare, i18n, join, programs, view
+from geo import compare, i18n, join, prepared, programs, view
 
 BUNDLED = "bundled"
 MAX_VIEWS = 256  # computed views kept per process (a view is a few hundred kB at most)
@@ -72,6 +73,7 @@ class _Cache:
 _datasets = _Cache(MAX_DATASETS)
 _views = _Cache(MAX_VIEWS)
 _bundled_load = _Cache(1)
+_stored = _Cache(1)
 
 
 def bundled_load() -> programs.ProgramLoad:
@@ -79,22 +81,47 @@ def bundled_load() -> programs.ProgramLoad:
     return _bundled_load.get(programs.DATA_FILE, lambda: programs.load_programs(programs.DATA_FILE))
 
 
+def _make(key: str, raw: pd.DataFrame) -> DataSet:
+    records = join.attach(raw)
+    rec = join.reconcile(records)
+    by_year = {lang: view.coverage_by_year(records, lang, rec=rec) for lang in i18n.LANGS}
+    coverage = {lang: [line for lines in by_year[lang].values() for line in lines] for lang in i18n.LANGS}
+    return DataSet(key, records, coverage, rec, by_year, view.record_years(records))
+
+
 def prepare(key: str, raw: pd.DataFrame) -> DataSet:
     """Attach, describe and reconcile a set of validated records, once per ``key``."""
+    return _datasets.get(key, lambda: _make(key, raw))
 
-    def make() -> DataSet:
-        records = join.attach(raw)
-        rec = join.reconcile(records)
-        by_year = {lang: view.coverage_by_year(records, lang, rec=rec) for lang in i18n.LANGS}
-        coverage = {lang: [line for lines in by_year[lang].values() for line in lines] for lang in i18n.LANGS}
-        return DataSet(key, records, coverage, rec, by_year, view.record_years(records))
 
-    return _datasets.get(key, make)
+def stored() -> prepared.Prepared | None:
+    """The build-time store of the bundled data set, read once per process (None: not usable)."""
+    return _stored.get("store", prepared.read)
 
 
 def bundled() -> DataSet:
-    """The bundled records, prepared (raises if data/programs.csv cannot be read)."""
-    return prepare(BUNDLED, bundled_load().records)
+    """The bundled records, prepared: from the build-time store when it is of today's files, else from
+    data/programs.csv (raises if it cannot be read)."""
+
+    def make() -> DataSet:
+        if (p := stored()) is not None:
+            return DataSet(BUNDLED, p.records, p.coverage, p.reconciliation, p.coverage_by_year, p.years)
+        return _make(BUNDLED, bundled_load().records)
+
+    return _datasets.get(BUNDLED, make)
+
+
+def bundled_errors() -> int:
+    """How many errors loading data/programs.csv gave (rows rejected), without loading it again."""
+    p = stored()
+    return p.n_errors if p is not None else len(bundled_load().errors)
+
+
+def fresh_bundled() -> prepared.Prepared:
+    """The bundled data set computed from the files, ignoring any store (what `build-start` writes)."""
+    load = programs.load_programs(programs.DATA_FILE)
+    d = _make(BUNDLED, load.records)
+    return prepared.Prepared(d.records, d.reconciliation, d.coverage, d.coverage_by_year, d.years, len(load.errors))
 
 
 def computed(data: DataSet, state: view.ViewState) -> view.View:
@@ -116,5 +143,5 @@ def problems() -> list[str]:
 
 def clear() -> None:
     """Forget everything (tests; a rebuilt data file)."""
-    for c in (_datasets, _views, _bundled_load):
+    for c in (_datasets, _views, _bundled_load, _stored):
         c.clear()

@@ -209,10 +209,9 @@ def _cli_merge(args: argparse.Namespace) -> int:
         return 2
     print(result.summary())
     if result.written and Path(args.into).resolve() == programs.DATA_FILE.resolve():
-        from geo import serve  # the first views' class breaks follow the bundled records
+        from geo import serve  # the stored records and class breaks follow the bundled file
 
-        path, n, _ = serve.build_breaks()
-        print(f"class breaks of the first views stored in {path} ({n} value sets)")
+        print("\n".join(serve.build_start()))
     failed = result.stopped not in ("", "dry run", "no new or changed rows")
     return 1 if result.rejected or failed else 0
 

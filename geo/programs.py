@@ -20,13 +20,16 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from geo import csvread, regions
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 from geo.program_checks import (  # noqa: F401 (LON_*/LAT_*, TRUE/FALSE_WORDS: part of this module's API)
     ANNUAL_COLUMNS,
     FALSE_WORDS,
@@ -312,6 +315,8 @@ _RULES: dict[str, _Rule] = {"field_uniqueness": _Rule("id", "a unique id", "dupl
 
 
 def _cell_check(rule: CellRule, col: str) -> pa.Check:
+    import pandera.pandas as pa
+
     key = f"{col}: {rule.problem}"
     _RULES[key] = _Rule(col, rule.expected, rule.problem)
     if rule.vector:
@@ -322,6 +327,8 @@ def _cell_check(rule: CellRule, col: str) -> pa.Check:
 
 def _schema(severity: str) -> pa.DataFrameSchema:
     """The pandera schema of one severity, built from CELL_RULES and ROW_RULES."""
+    import pandera.pandas as pa
+
     cols = {}
     for c in COLUMNS:  # every cell is already text (dtype None: no per-column dtype pass, 3x faster)
         checks = [_cell_check(r, c) for r in CELL_RULES if r.severity == severity and c in r.columns]
@@ -336,11 +343,15 @@ def _schema(severity: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(cols, checks=checks)
 
 
-ERROR_SCHEMA, WARNING_SCHEMA = _schema("error"), _schema("warning")
+@cache
+def schemas() -> tuple[pa.DataFrameSchema, pa.DataFrameSchema, pa.DataFrameSchema]:
+    """The error, warning and header schemas, built on first use: pandera is imported for a
+    validation only (a server's first page reads the bundled records from geo.prepared).
+    The header schema reports missing and extra columns (pandera's strict mode)."""
+    import pandera.pandas as pa
 
-
-# Columns only: reports missing and extra columns (pandera's strict mode).
-HEADER_SCHEMA = pa.DataFrameSchema({c: pa.Column(None, required=c in REQUIRED_COLUMNS) for c in COLUMNS}, strict=True)
+    header = pa.DataFrameSchema({c: pa.Column(None, required=c in REQUIRED_COLUMNS) for c in COLUMNS}, strict=True)
+    return _schema("error"), _schema("warning"), header
 
 
 # --------------------------------------------------------------------------- loading
@@ -378,9 +389,11 @@ def _header_issues(header: list[str], fname: str) -> tuple[list[Issue], bool]:
                     f"column {h!r} appears {n} times (columns {where}){tail}",
                 )
             )
+    import pandera.errors
+
     try:
-        HEADER_SCHEMA.validate(pd.DataFrame(columns=list(dict.fromkeys(header)), dtype=str), lazy=True)
-    except pa.errors.SchemaErrors as exc:
+        schemas()[2].validate(pd.DataFrame(columns=list(dict.fromkeys(header)), dtype=str), lazy=True)
+    except pandera.errors.SchemaErrors as exc:
         for fc in exc.failure_cases.to_dict("records"):
             col = str(fc["failure_case"])
             if fc["check"] == "column_in_schema":
@@ -467,7 +480,7 @@ def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str
     if reject_all:
         rejected |= set(df.index)
     missing = {c for c in REQUIRED_COLUMNS if c not in table.header}
-    for severity, schema in (("error", ERROR_SCHEMA), ("warning", WARNING_SCHEMA)):
+    for severity, schema in zip(("error", "warning"), schemas()[:2], strict=True):
         for issue in _schema_issues(schema, full, fname, severity, skip_columns=missing):
             issues.append(issue)
             if severity == "error" and issue.row is not None:
@@ -485,10 +498,12 @@ def _schema_issues(
     schema: pa.DataFrameSchema, full: pd.DataFrame, fname: str, severity: str, skip_columns: set[str]
 ) -> list[Issue]:
     """Run one schema lazily and turn its failure cases into one Issue per (row, check)."""
+    import pandera.errors
+
     try:
         schema.validate(full, lazy=True)
         return []
-    except pa.errors.SchemaErrors as exc:
+    except pandera.errors.SchemaErrors as exc:
         fc = exc.failure_cases
     out: list[Issue] = []
     seen: set[tuple[int, str]] = set()

@@ -1,8 +1,9 @@
 """`python -m geo serve`: start the app with its heavy imports and map layers warmed up.
 
 A fresh Streamlit server runs app.py only when the first visitor arrives, so that visitor
-waits for every import (mapclassify alone pulls in scipy and scikit-learn, ~1.5 s), for the
-records to be validated and attached (~1 s) and for the display geometry. Here a background
+waits for every import, for the bundled records (read from the store ``build-start`` writes,
+geo.prepared; validated and attached when it is stale, 1–3 s) and for the display geometry.
+Class breaks come from a store too (geo.maps.breakstore): no mapclassify at start. Here a background
 thread does that work while Streamlit boots, in the same process, so the module-level caches it
 fills (geo.dataset, geo.maps, geo.charts) serve every session.
 """
@@ -29,7 +30,7 @@ def warm_up() -> float:
     """Prepare what the opening page needs, in the order it needs it; returns seconds.
 
     The imports app.py makes, the bundled records (geo.dataset), the opening view, its map
-    layers and class breaks, and the chart specs. Then the other map level and the presets.
+    layers and class breaks; then the chart specs below the map, the other map level and the presets.
     The first visitor's script finds all of it in the caches it reads. :data:`WARM_PARTS`
     keeps the time of each part, so a slow start says where its seconds went.
     """
@@ -43,9 +44,7 @@ def warm_up() -> float:
 
     WARM_PARTS.clear()
     # Not streamlit_folium: a component declared before Streamlit's runtime exists is served as 404.
-    import altair  # noqa: F401
-
-    from geo import charts, dataset, maps, offline, view
+    from geo import charts, dataset, i18n, maps, offline, view
 
     part("imports")
     offline.ensure_static_assets()
@@ -58,10 +57,12 @@ def warm_up() -> float:
         settings = maps.MapSettings(scheme=state.scheme)  # as app.draw_map
         maps.base_map(state.level, state.lang, settings)
         maps.overlay_layers(**view.map_arguments(v, settings))
-        for name in charts.CHARTS:
-            charts.spec(name, state.lang)
         if i == 0:
-            part("opening view")
+            part("opening map")
+            for lang in i18n.LANGS:  # below the map: Altair is imported for them
+                for name in charts.CHARTS:
+                    charts.spec(name, lang)
+            part("charts")
     for level in maps.LEVELS:
         maps.geometry_json(level, "national")
     part("presets and levels")
@@ -117,9 +118,29 @@ def build_breaks() -> tuple[Path, int, int]:
     return breakstore.write(dict(classes.COMPUTED)), len(classes.COMPUTED), n_views
 
 
-def _cli_build_breaks(args: argparse.Namespace) -> int:
+def build_records() -> tuple[Path, int]:
+    """Prepare the bundled records from the files and store them (geo.prepared); the folder and
+    the number of records. Then the views are those of the stored records."""
+    from geo import dataset, prepared
+
+    fresh = dataset.fresh_bundled()
+    folder = prepared.write(fresh)
+    dataset.clear()
+    return folder, len(fresh.records)
+
+
+def build_start() -> list[str]:
+    """Everything a fast start reads, rebuilt (merge runs it): the records, then their class breaks."""
+    folder, n_records = build_records()
     path, n, n_views = build_breaks()
-    print(f"wrote {path}: class breaks of {n} value sets ({n_views} views)")
+    return [
+        f"wrote {folder}: the bundled data set prepared ({n_records} records)",
+        f"wrote {path}: class breaks of {n} value sets ({n_views} views)",
+    ]
+
+
+def _cli_build_start(args: argparse.Namespace) -> int:
+    print("\n".join(build_start()))
     return 0
 
 
@@ -192,10 +213,12 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="options for streamlit run")
     p.set_defaults(func=_cli_serve)
     b = sub.add_parser(
-        "build-breaks",
-        help="store the class breaks of the first views beside the display layers (a faster start)",
-        description="Compute with mapclassify the class breaks of the opening view, the presets and each "
-        "level × metric × scheme, and store them in data/shapefiles/class_breaks.json, so the first page "
-        "draws without importing mapclassify. `merge` runs it after changing data/programs.csv.",
+        "build-start",
+        help="store what the first page reads: the prepared records and the first views' class breaks",
+        description="Validate, attach and reconcile data/programs.csv and store the result in data/prepared/ "
+        "(keyed by the digest of its data and code files); then compute with mapclassify the class breaks of "
+        "the opening view, the presets and each level × metric × scheme, and store them in "
+        "data/shapefiles/class_breaks.json. The first page then draws without pandera, mapclassify or "
+        "reconciliation. `merge` runs it after changing data/programs.csv.",
     )
-    b.set_defaults(func=_cli_build_breaks)
+    b.set_defaults(func=_cli_build_start)

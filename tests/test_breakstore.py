@@ -16,12 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_store_covers_every_first_view_of_the_bundled_data():
-    """Fails when data/programs.csv changed without `python -m geo build-breaks` (merge runs it)."""
+    """Fails when data/programs.csv changed without `python -m geo build-start` (merge runs it)."""
     breakstore.clear()
     classes.breaks.cache_clear()
     classes.COMPUTED.clear()
     serve.classify_first_views()
-    assert classes.COMPUTED == {}, "views classed by mapclassify at start: run python -m geo build-breaks"
+    assert classes.COMPUTED == {}, "views classed by mapclassify at start: run python -m geo build-start"
 
 
 def test_stored_breaks_are_what_mapclassify_computes():

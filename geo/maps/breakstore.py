@@ -2,7 +2,7 @@
 
 Importing mapclassify pulls in scipy.stats and scikit-learn: 1.5–4 s of a server's start, spent
 before the first map can be classed. The breaks of the views a visitor opens first (the opening
-view, the presets, each level and metric) are computed once by ``python -m geo build-breaks`` (and
+view, the presets, each level and metric) are computed once by ``python -m geo build-start`` (and
 by ``python -m geo merge``) and stored in ``data/shapefiles/class_breaks.json``, keyed by the exact
 values, k and scheme. A key is a digest of the values themselves, so an entry can never be used
 for other data: a view not in the file, or data changed since, is computed by mapclassify as before.
@@ -25,7 +25,7 @@ from geo import boundaries
 log = logging.getLogger(__name__)
 STORE_NAME = "class_breaks.json"
 FORMAT = 1
-_use = True  # off while build-breaks recomputes every entry
+_use = True  # off while build-start recomputes every entry
 
 
 def store_path() -> Path:

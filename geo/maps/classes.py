@@ -77,7 +77,7 @@ def recount(bins: Sequence[ClassBin], values: Iterable[float]) -> list[ClassBin]
     return [dataclasses.replace(b, count=n) for b, n in zip(bins, counts, strict=True)]
 
 
-COMPUTED: dict[str, tuple[float, ...]] = {}  # breaks mapclassify computed in this process (build-breaks)
+COMPUTED: dict[str, tuple[float, ...]] = {}  # breaks mapclassify computed in this process (build-start)
 
 
 @lru_cache(maxsize=256)
