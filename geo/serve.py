@@ -155,6 +155,9 @@ def _warm_in_background() -> None:
     except Exception:  # the app still works cold; say why it is slower
         log.exception("warm-up failed")
         return
+    from geo import memory
+
+    memory.freeze()  # what the warm-up loaded stays: later collections skip it
     if os.environ.get(TRACE_ENV):  # opt-in heap dumps: trace from here on (enable_heap_dumps)
         import tracemalloc
 
@@ -195,6 +198,9 @@ def enable_heap_dumps(out_dir: str) -> None:
 
 
 def _cli_serve(args: argparse.Namespace) -> int:
+    from geo import memory
+
+    memory.tune()  # before any other thread: the arenas they get are capped
     if os.environ.get(TRACE_ENV):
         enable_heap_dumps(os.environ[TRACE_ENV])
     threading.Thread(target=_warm_in_background, name="kdim-warm-up", daemon=True).start()
