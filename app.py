@@ -246,21 +246,22 @@ def records_table(table: pd.DataFrame, lang: str, key: str, columns: Sequence[st
 
 
 def charts_part(v: view.View) -> None:
+    """The three figures as bar tables (geo/charts.py: no Vega for the browser to load first)."""
     lang = v.state.lang
     st.subheader(t("charts", lang))
-    a, b, c = st.columns(3)
     captions = (
         t("chart_field", lang),
         f"{t('chart_region', lang)} — {view.metric_label(v.state.metric, lang)}",
         t("chart_year", lang),
     )
     frames = (v.by_field, v.by_region, v.by_year)
-    for col, caption, name, frame in zip((a, b, c), captions, charts.CHARTS, frames, strict=True):
-        col.caption(caption)
-        if frame.empty:
-            col.write("—")
-        else:  # data apart from the spec: a filter change swaps the data into the drawn chart
-            col.vega_lite_chart(charts.data(name, frame, lang), charts.spec(name, lang), width="stretch")
+    for col, caption, name, frame in zip(st.columns(3), captions, charts.CHARTS, frames, strict=True):
+        with col:
+            if frame.empty:
+                st.caption(caption)
+                st.write("—")
+            else:
+                st.html(charts.html(name, frame, lang, caption))
 
 
 def guarded(lang: str, part: Callable[..., None], *args: object, **kwargs: object) -> None:

@@ -5,7 +5,7 @@ waits for every import, for the bundled records (read from the store ``build-sta
 geo.prepared; validated and attached when it is stale, 1–3 s) and for the display geometry.
 Class breaks come from a store too (geo.maps.breakstore): no mapclassify at start. Here a background
 thread does that work while Streamlit boots, in the same process, so the module-level caches it
-fills (geo.dataset, geo.maps, geo.charts) serve every session.
+fills (geo.dataset, geo.maps) serve every session.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def warm_up() -> float:
     """Prepare what the opening page needs, in the order it needs it; returns seconds.
 
     The imports app.py makes, the bundled records (geo.dataset), the opening view, its map
-    layers and class breaks; then the chart specs below the map, the other map level and the presets.
+    layers and class breaks; then the other map level and the presets.
     The first visitor's script finds all of it in the caches it reads. :data:`WARM_PARTS`
     keeps the time of each part, so a slow start says where its seconds went.
     """
@@ -44,7 +44,7 @@ def warm_up() -> float:
 
     WARM_PARTS.clear()
     # Not streamlit_folium: a component declared before Streamlit's runtime exists is served as 404.
-    from geo import charts, dataset, i18n, maps, offline, view
+    from geo import dataset, maps, offline, view
 
     part("imports")
     offline.ensure_static_assets()
@@ -59,10 +59,6 @@ def warm_up() -> float:
         maps.overlay_layers(**view.map_arguments(v, settings))
         if i == 0:
             part("opening map")
-            for lang in i18n.LANGS:  # below the map: Altair is imported for them
-                for name in charts.CHARTS:
-                    charts.spec(name, lang)
-            part("charts")
     for level in maps.LEVELS:
         maps.geometry_json(level, "national")
     part("presets and levels")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import dataset, join, programs, view
+from geo import charts, dataset, join, programs, view
 from tests.conftest import sv_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,16 +88,25 @@ def test_filter_change_updates_in_place_with_the_same_key(records):
     assert at.query_params["group"] == "호남권"
 
 
-def test_charts_keep_their_spec_when_a_filter_changes(records):
-    """Only the data changes, so the browser swaps it into the drawn charts (no recompiling)."""
+def test_the_figures_are_bar_tables_that_follow_the_filter(records):
+    """Three HTML bar tables (geo/charts.py), no Vega-Lite chart; a filter changes their numbers."""
+
+    def tables(at: AppTest) -> list[str]:
+        bodies = [e.proto.body for e in at.get("html") if "kdim-bars" in getattr(e.proto, "body", "")]
+        return [b for b in bodies if 'class="kdim-bars"' in b]
+
     at = run_app()
-    before = [(c.proto.spec, c.proto.data.data) for c in at.get("vega_lite_chart")]
+    before = tables(at)
+    assert [re.search(r'data-chart="(\w+)"', b).group(1) for b in before] == list(charts.CHARTS)
+    assert not at.get("vega_lite_chart")
     at.selectbox(key="w_group").select("호남권").run()
-    after = [(c.proto.spec, c.proto.data.data) for c in at.get("vega_lite_chart")]
-    assert len(before) == len(after) == 3
-    assert [s for s, _ in after] == [s for s, _ in before]
-    assert all('"datasets"' not in s and '"data"' not in s for s, _ in after)
-    assert [d for _, d in after] != [d for _, d in before]
+    after = tables(at)
+    assert len(after) == 3 and after != before
+    n = expected_count(records, region_group="호남권")
+    counts = re.findall(
+        r'기록 수</td><td class="kdim-bar-cell"><span[^>]*></span><span class="kdim-num">([\d,]+)<', after[2]
+    )
+    assert sum(int(c.replace(",", "")) for c in counts) == n
 
 
 def test_cascading_region_filters():

@@ -133,3 +133,20 @@ def test_every_legend_class_carries_its_value_label(k: int) -> None:
     text = re.sub(r"<[^>]+>", " ", html)
     for words in ("자료 없음", "선택 범위 밖", "국가 디지털 혁신지구", "스마트빌리지 과제 위치"):
         assert words in text, words
+
+
+def _bar_colours() -> dict[str, str]:
+    """The bar tables' two series colours, as geo/web/page.css sets them."""
+    from pathlib import Path
+
+    css = (Path(maps.__file__).resolve().parent.parent / "web" / "page.css").read_text(encoding="utf-8")
+    return dict(re.findall(r"\.kdim-(s[01]) \{ background: (#[0-9a-f]{6}); \}", css))
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+def test_chart_bars_stand_out_from_white_and_from_each_other(vision: str | None) -> None:
+    bars = _bar_colours()
+    assert set(bars) == {"s0", "s1"}
+    for colour in bars.values():  # WCAG 1.4.11: a bar against the page, 3:1 at least
+        assert Color(colour).contrast("#ffffff") >= 3.0, colour
+    assert delta(bars["s0"], bars["s1"], vision) >= MIN_DE
