@@ -38,6 +38,8 @@ def test_concurrent_callers_wait_for_one_load(monkeypatch) -> None:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(programs, "load_programs", slow)
+    monkeypatch.setattr(dataset.prepared, "read", lambda: None)  # the store stale: every caller would load
+    dataset.clear()
     got = []
     threads = [threading.Thread(target=lambda: got.append(dataset.bundled())) for _ in range(4)]
     for th in threads:
