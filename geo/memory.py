@@ -27,6 +27,7 @@ import logging
 import os
 import threading
 import time
+from functools import cache
 
 log = logging.getLogger(__name__)
 M_ARENA_MAX = -8  # glibc malloc.h
@@ -34,6 +35,7 @@ ARENAS = 2
 TRIM_EVERY_S = 60.0
 
 
+@cache
 def _libc() -> ctypes.CDLL | None:
     try:
         libc = ctypes.CDLL(None)

@@ -17,8 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,19 +94,6 @@ def read() -> Prepared | None:
         return None
 
 
-def _replace(path: Path, write) -> None:  # type: ignore[no-untyped-def]
-    """Write through ``write(tmp_path)`` to a temporary name, then rename over ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the store is read by whoever runs the app
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _shown(path: Path) -> str:
     """A path as the JSON names it: within the checkout when it is there (KDIM_DATA_DIR may not be)."""
     return str(path.relative_to(_GEO.parent)) if path.is_relative_to(_GEO.parent) else str(path)
@@ -131,8 +116,9 @@ def write(p: Prepared) -> Path:
         "coverage_by_year": p.coverage_by_year,
     }
     (folder / META).unlink(missing_ok=True)  # between the two writes, no store is better than a mixed one
+    from geo.merge import atomic_write  # temporary name beside the file, flushed, renamed
+
     for name, frame in (("records", p.records), ("reconciliation", p.reconciliation)):
-        _replace(folder / f"{name}.parquet", lambda tmp, frame=frame: frame.to_parquet(tmp))
-    text = json.dumps(meta, ensure_ascii=False, indent=1) + "\n"
-    _replace(folder / META, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        atomic_write(folder / f"{name}.parquet", frame.to_parquet())
+    atomic_write(folder / META, (json.dumps(meta, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return folder
