@@ -26,18 +26,23 @@ FILL = 0.88  # the focus spans this share of the map's box in its tighter direct
 FOCUS_BOX_JS = """([s, w, n, e]) => {
   const a = window.map.latLngToContainerPoint([n, w]), b = window.map.latLngToContainerPoint([s, e]);
   const c = window.map.getContainer().getBoundingClientRect();
-  return {x0: a.x, y0: a.y, x1: b.x, y1: b.y, w: c.width, h: c.height};
+  return {x0: a.x, y0: a.y, x1: b.x, y1: b.y, w: c.width, h: c.height, zoom: window.map.getZoom(),
+          moved: !!window.map._kdimMoved};
 }"""
 
 
 def map_box(page) -> dict[str, float]:
-    box = page.locator(MAP_IFRAME).bounding_box()
+    frame = page.locator(MAP_IFRAME).first
+    expect(frame).to_be_visible(timeout=30_000)  # a first page may finish its script before the frame mounts
+    box = frame.bounding_box()
     assert box is not None, "no map frame"
     return box
 
 
 def focus_fill(page, bounds: list[list[float]], timeout: float = 10.0) -> dict[str, float]:
-    """The focus's pixel box once the map has settled (the fit follows the frame's size)."""
+    """The focus's pixel box once the map has settled: the frame's CSS and the page's layout change
+    its size after the first fit, and the refit follows on the next frame, which a loaded machine
+    may draw late; so wait until the focus both fills the box and lies inside it."""
     (s, w), (n, e) = bounds
     frame = map_frame(page)
     frame.wait_for_function("() => window.map && document.querySelector('path.kdim-region')", timeout=30_000)
@@ -45,7 +50,8 @@ def focus_fill(page, bounds: list[list[float]], timeout: float = 10.0) -> dict[s
     while True:
         b = frame.evaluate(FOCUS_BOX_JS, [s, w, n, e])
         fx, fy = (b["x1"] - b["x0"]) / b["w"], (b["y1"] - b["y0"]) / b["h"]
-        if max(fx, fy) >= FILL or time.monotonic() > deadline:
+        inside = b["x0"] >= -1 and b["y0"] >= -1 and b["x1"] <= b["w"] + 1 and b["y1"] <= b["h"] + 1
+        if (max(fx, fy) >= FILL and inside) or time.monotonic() > deadline:
             return {**b, "fx": fx, "fy": fy}
         time.sleep(0.25)
 
