@@ -525,10 +525,15 @@ def map_arguments(v: View, settings: MapSettings) -> dict[str, Any]:
 
 
 def filter_words(state: ViewState) -> str:
-    """The current filter written out in words (briefing mode, exports)."""
+    """The current filter written out in words (briefing mode, exports); in a comparison the
+    year is both years ("연도: 2023 → 2024"), not the later one alone."""
     from geo.maps import describe_filters
 
     words = describe_filters(state.filters(), state.lang)
+    if state.compare_year is not None and state.year is not None:
+        year = describe_filters({"year": state.year}, state.lang)[0]
+        both = f"{year.removesuffix(str(state.year))}{state.compare_year} → {state.year}"
+        words = [both if w == year else w for w in words]
     return " · ".join(words) if words else i18n.t("filter_words_none", state.lang)
 
 

@@ -118,6 +118,13 @@ def test_the_url_keeps_both_years_and_drops_a_comparison_without_a_year():
     assert view.from_query({"year": "2024", "vs": "abc"})[1] == ["vs=abc"]
 
 
+def test_the_filter_line_names_both_years_of_a_comparison():
+    s, _ = view.from_query({"year": "2024", "vs": "2023", "group": "호남권"})
+    assert view.filter_words(s) == "권역: 호남권 · 연도: 2023 → 2024"
+    assert view.filter_words(s.replace(lang="en")) == "region: Honam · year: 2023 → 2024"
+    assert view.filter_words(s.replace(compare_year=None)) == "권역: 호남권 · 연도: 2024"
+
+
 def test_the_page_draws_the_change_and_the_two_years(records):
     at = run_app(year="2024", vs="2023")
     assert not at.error
