@@ -126,12 +126,17 @@ def build_records() -> tuple[Path, int]:
 
 
 def build_start() -> list[str]:
-    """Everything a fast start reads, rebuilt (merge runs it): the records, then their class breaks."""
+    """Everything a fast start reads, rebuilt (merge runs it): the records, their class breaks,
+    and the opening map's display geometry."""
+    from geo.maps import shapestore
+
     folder, n_records = build_records()
     path, n, n_views = build_breaks()
+    shapes, n_shapes = shapestore.write()
     return [
         f"wrote {folder}: the bundled data set prepared ({n_records} records)",
         f"wrote {path}: class breaks of {n} value sets ({n_views} views)",
+        f"wrote {shapes}: display geometry of the opening map ({n_shapes} layers and tables)",
     ]
 
 
@@ -216,11 +221,12 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cli_serve)
     b = sub.add_parser(
         "build-start",
-        help="store what the first page reads: the prepared records and the first views' class breaks",
+        help="store what the first page reads: prepared records, first views' class breaks, opening map geometry",
         description="Validate, attach and reconcile data/programs.csv and store the result in data/prepared/ "
         "(keyed by the digest of its data and code files); then compute with mapclassify the class breaks of "
         "the opening view, the presets and each level × metric × scheme, and store them in "
-        "data/shapefiles/class_breaks.json. The first page then draws without pandera, mapclassify or "
-        "reconciliation. `merge` runs it after changing data/programs.csv.",
+        "data/shapefiles/class_breaks.json; then encode the opening map's display geometry and store it in "
+        "data/shapefiles/display_geometry.json. The first page then draws without pandera, mapclassify, "
+        "reconciliation or reading the GeoPackage. `merge` runs it after changing data/programs.csv.",
     )
     b.set_defaults(func=_cli_build_start)

@@ -93,9 +93,12 @@ def test_a_damaged_store_costs_speed_not_answers(tmp_path, monkeypatch, caplog, 
 
 def test_the_first_map_needs_no_validator_charts_or_classifier():
     """The imports app.py makes and the opening view's map: pandera, Altair and mapclassify are
-    imported later (an upload, the charts below the map, a view whose breaks are not stored)."""
+    imported later (an upload, the charts below the map, a view whose breaks are not stored), and
+    the GeoPackage is not read (its display geometry is stored: geo/maps/shapestore.py)."""
     code = (
-        "import sys; import streamlit, folium, streamlit_folium\n"
+        "import sys; import streamlit, folium, streamlit_folium, pyogrio\n"
+        "def refuse(*a, **k): raise AssertionError(f'the first map read the GeoPackage: {a}')\n"
+        "pyogrio.read_dataframe = refuse\n"
         "from geo import charts, compare, dataset, maps, offline, programs, regions, view\n"
         "import ui.exports, ui.sidebar, ui.state\n"
         "data = dataset.bundled(); state, _ = view.from_query({}); v = dataset.computed(data, state)\n"

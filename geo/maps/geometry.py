@@ -12,11 +12,17 @@ import numpy as np
 import shapely
 
 from geo import boundaries
+from geo.maps import shapestore
 from geo.maps.codec import feature_collection
 from geo.maps.style import SPECIALTIES, SPECIALTY_MIN_PART_DEG2
 
 
-@cache
+def _points(v: dict[str, list[float]]) -> dict[str, tuple[float, float]]:
+    """A stored {code: [lat, lon]} as the functions return it."""
+    return {k: (p[0], p[1]) for k, p in v.items()}
+
+
+@shapestore.stored()
 def geometry_json(level: str, band: str = "national") -> str:
     """Display geometry of a level as encoded GeoJSON text, built once per (level, band).
 
@@ -49,7 +55,7 @@ def drop_islets(geoms: np.ndarray, km2: float = ISLET_KM2) -> np.ndarray:
 LAND_MIN_PART_DEG2 = 0.0001  # ~1 km²: smaller islets are drawn by the choropleth only
 
 
-@cache
+@shapestore.stored(tuple)
 def base_geometry(band: str = "national") -> tuple[str, str]:
     """The quiet basemap: land (Korea's outline, islets under ~1 km² left out) and the 시도
     borders as lines between neighbours only (coastlines come with the choropleth).
@@ -76,13 +82,13 @@ def base_geometry(band: str = "national") -> tuple[str, str]:
     )
 
 
-@cache
+@shapestore.stored(tuple)
 def layer_codes(level: str) -> tuple[str, ...]:
     """Codes of a layer's units in drawing order."""
     return tuple(boundaries.load_layer(level)["code"])
 
 
-@cache
+@shapestore.stored(_points)
 def representative_points(level: str) -> dict[str, tuple[float, float]]:
     """(lat, lon) inside each unit: where a count badge or a fallback marker sits."""
     gdf = boundaries.load_layer(level)
@@ -90,7 +96,7 @@ def representative_points(level: str) -> dict[str, tuple[float, float]]:
     return {c: (round(p.y, 5), round(p.x, 5)) for c, p in zip(gdf["code"], pts, strict=True)}
 
 
-@cache
+@shapestore.stored(lambda v: (v[0], _points(v[1])))
 def specialty_geometry(band: str) -> tuple[str, dict[str, tuple[float, float]]]:
     """Each specialty's 권역 as one outline (its 시도 merged) and a label point."""
     sido = boundaries.display_layer("sido", band).set_index("code")
@@ -126,7 +132,7 @@ def emd_geometry(sigungu_code: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     return feature_collection(codes, rounded), tuple(zip(codes, emd["name_ko"], strict=True))
 
 
-@cache
+@shapestore.stored()
 def bounds_of(level: str, codes: tuple[str, ...] | None = None) -> list[list[float]]:
     """[[south, west], [north, east]] of some units (all of Korea if codes is None)."""
     gdf = boundaries.load_layer(level)
