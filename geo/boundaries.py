@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from functools import cache
@@ -35,14 +34,13 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import regions
+from geo import paths, regions
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
-# KDIM_DATA_DIR (same variable as geo/programs.py) points at another copy of data/.
-DATA_DIR = Path(os.environ.get("KDIM_DATA_DIR") or ROOT / "data") / "shapefiles"
-GPKG = DATA_DIR / "korea_admin_2024.gpkg"
+ROOT = paths.ROOT
+DATA_DIR = paths.SHAPES_DIR  # KDIM_DATA_DIR points at another copy of data/ (geo/paths.py)
+GPKG = paths.GPKG  # the same path as geo.paths.GPKG, which the stores read (a test moving one moves both)
 PROVENANCE = DATA_DIR / "PROVENANCE.md"
 
 LEVELS = ("sido", "sigungu", "emd")

@@ -9,6 +9,7 @@ visitor finds it ready. Every session shares these objects: they are read-only.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -136,9 +137,10 @@ def compared(data: DataSet, state: view.ViewState) -> compare.Comparison:
 
 def problems() -> list[str]:
     """Sentences for the page about data files that could not be used (the boundary file, so far)."""
-    from geo import boundaries  # imported by the map anyway; here only to ask
-
-    return boundaries.problems()
+    # Not imported: nothing has read the file yet (the first map reads the stores, geo/paths.py),
+    # and importing it here would cost the first page GeoPandas.
+    boundaries = sys.modules.get("geo.boundaries")
+    return boundaries.problems() if boundaries is not None else []
 
 
 def clear() -> None:

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from geo import regions
@@ -125,6 +124,7 @@ def _emd_points(records: pd.DataFrame) -> pd.DataFrame:
     ]
     if want.empty:
         return out
+    import geopandas  # here, not at the top: the first page reads stored records (geo/paths.py)
     import shapely
 
     from geo import boundaries
@@ -148,7 +148,7 @@ def _emd_points(records: pd.DataFrame) -> pd.DataFrame:
         missing = [n for n in names if n not in found]
         if missing:
             note += f"; not found: {'·'.join(missing)}"
-        ll = gpd.GeoSeries([pt], crs=5179).to_crs(4326).iloc[0]
+        ll = geopandas.GeoSeries([pt], crs=5179).to_crs(4326).iloc[0]
         out.at[idx, "lat"] = round(ll.y, 6)
         out.at[idx, "lon"] = round(ll.x, 6)
         out.at[idx, "emd_code"] = ",".join(sorted(hit["code"].astype(str)))

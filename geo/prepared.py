@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import boundaries, join, programs
+from geo import join, paths, programs
 
 log = logging.getLogger(__name__)
 FORMAT = 1
@@ -53,7 +53,7 @@ def inputs() -> list[Path]:
     """Every file the bundled data set is computed from."""
     tables = sorted((_GEO / "tables").glob("*.csv"))
     code = [_GEO / name for name in CODE]
-    return [programs.DATA_FILE, join.OFFICIAL_FILE, boundaries.GPKG, *tables, *code]
+    return [programs.DATA_FILE, join.OFFICIAL_FILE, paths.GPKG, *tables, *code]
 
 
 def key() -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo import csvread, regions
+from geo import csvread, paths, regions
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -102,7 +101,7 @@ TEXT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 MAX_CELL = csvread.MAX_CELL
 # KDIM_DATA_DIR points the app and the CLI at another copy of data/ (tests, a staging copy).
-DATA_DIR = Path(os.environ.get("KDIM_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
+DATA_DIR = paths.DATA_DIR
 DATA_FILE = DATA_DIR / "programs.csv"
 
 

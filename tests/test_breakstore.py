@@ -39,7 +39,7 @@ def test_a_damaged_store_costs_speed_not_answers(tmp_path, monkeypatch, caplog):
     values = tuple(float(v) for v in (1, 2, 3, 5, 8, 13, 21, 34, 55, 89))
     want = classes.breaks.__wrapped__(values, 5, "natural_breaks")
     (tmp_path / breakstore.STORE_NAME).write_text("{not json", encoding="utf-8")
-    monkeypatch.setattr(breakstore.boundaries, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(breakstore.paths, "SHAPES_DIR", tmp_path)
     breakstore.clear()
     try:
         assert breakstore.stored(values, 5, "natural_breaks") is None

@@ -91,20 +91,21 @@ def test_a_damaged_store_costs_speed_not_answers(tmp_path, monkeypatch, caplog, 
     assert_same(prepared.read(), fresh)
 
 
-def test_the_first_map_needs_no_validator_charts_or_classifier():
+def test_the_first_map_needs_no_validator_charts_classifier_or_geopandas():
     """The imports app.py makes and the opening view's map: pandera, Altair and mapclassify are
     imported later (an upload, the charts below the map, a view whose breaks are not stored), and
-    the GeoPackage is not read (its display geometry is stored: geo/maps/shapestore.py)."""
+    GeoPandas and pyogrio only when a layer is not stored (geo/maps/shapestore.py): without them
+    the GeoPackage cannot have been read."""
     code = (
-        "import sys; import streamlit, folium, streamlit_folium, pyogrio\n"
-        "def refuse(*a, **k): raise AssertionError(f'the first map read the GeoPackage: {a}')\n"
-        "pyogrio.read_dataframe = refuse\n"
+        "import sys; import streamlit, folium, streamlit_folium\n"
         "from geo import charts, compare, dataset, maps, offline, programs, regions, view\n"
         "import ui.exports, ui.sidebar, ui.state\n"
         "data = dataset.bundled(); state, _ = view.from_query({}); v = dataset.computed(data, state)\n"
         "args = view.map_arguments(v, maps.MapSettings(scheme=state.scheme))\n"
         "maps.base_map(state.level, state.lang, args['settings']); maps.overlay_layers(**args)\n"
-        "print(sorted(m for m in ('pandera', 'altair', 'mapclassify', 'scipy') if m in sys.modules))"
+        "assert dataset.problems() == []\n"
+        "heavy = ('pandera', 'altair', 'mapclassify', 'scipy', 'geopandas', 'pyogrio', 'geo.boundaries')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from geo import boundaries
+from geo import boundaries, paths
 from geo.maps import geometry, shapestore
 
 
@@ -67,7 +67,7 @@ def test_the_key_follows_the_geopackage(tmp_path, monkeypatch):
     before = shapestore.key()
     copy = tmp_path / boundaries.GPKG.name
     copy.write_bytes(boundaries.GPKG.read_bytes()[:-1] + b"\0")
-    monkeypatch.setattr(boundaries, "GPKG", copy)
+    monkeypatch.setattr(paths, "GPKG", copy)
     assert shapestore.key() != before
     copy.unlink()
     assert shapestore.key() != before  # a missing file is its own state: nothing stored is used

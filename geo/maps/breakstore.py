@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from geo import boundaries
+from geo import paths
 
 log = logging.getLogger(__name__)
 STORE_NAME = "class_breaks.json"
@@ -29,7 +29,7 @@ _use = True  # off while build-start recomputes every entry
 
 
 def store_path() -> Path:
-    return boundaries.DATA_DIR / STORE_NAME
+    return paths.SHAPES_DIR / STORE_NAME
 
 
 def key(values: Sequence[float], k: int, scheme: str) -> str:

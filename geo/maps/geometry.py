@@ -1,6 +1,8 @@
 """Geometry for display: encoded layers cached per (level, band), islets, bounds, clicks.
 
-Built once per process and cached: a filter change never re-encodes geometry.
+Built once per process and cached: a filter change never re-encodes geometry. The opening
+map's values come from the build-time store (shapestore); geo.boundaries (GeoPandas, pyogrio)
+is imported inside the functions, when a value is not stored.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from functools import cache
 import numpy as np
 import shapely
 
-from geo import boundaries
 from geo.maps import shapestore
 from geo.maps.codec import feature_collection
 from geo.maps.style import SPECIALTIES, SPECIALTY_MIN_PART_DEG2
@@ -30,6 +31,8 @@ def geometry_json(level: str, band: str = "national") -> str:
     zoom, yet 40% of the 시군구 vertices and 3,300 of its 4,200 rings: the browser's time).
     Joins and clicks (region_at) use the full layer, so nothing is lost but ink.
     """
+    from geo import boundaries
+
     gdf = boundaries.display_layer(level, band)
     return feature_collection(list(gdf["code"]), drop_islets(gdf.geometry.values))
 
@@ -63,6 +66,8 @@ def base_geometry(band: str = "national") -> tuple[str, str]:
     Drawing the 17 full 시도 polygons twice (fill below, outline above the choropleth) cost
     as much browser time as the whole 시군구 layer; these two are about a tenth of it.
     """
+    from geo import boundaries
+
     sido = boundaries.display_layer("sido", band)
     geoms = sido.geometry.values
     nation = shapely.coverage_union_all(geoms)
@@ -85,12 +90,16 @@ def base_geometry(band: str = "national") -> tuple[str, str]:
 @shapestore.stored(tuple)
 def layer_codes(level: str) -> tuple[str, ...]:
     """Codes of a layer's units in drawing order."""
+    from geo import boundaries
+
     return tuple(boundaries.load_layer(level)["code"])
 
 
 @shapestore.stored(_points)
 def representative_points(level: str) -> dict[str, tuple[float, float]]:
     """(lat, lon) inside each unit: where a count badge or a fallback marker sits."""
+    from geo import boundaries
+
     gdf = boundaries.load_layer(level)
     pts = shapely.point_on_surface(gdf.geometry.values)
     return {c: (round(p.y, 5), round(p.x, 5)) for c, p in zip(gdf["code"], pts, strict=True)}
@@ -99,6 +108,8 @@ def representative_points(level: str) -> dict[str, tuple[float, float]]:
 @shapestore.stored(lambda v: (v[0], _points(v[1])))
 def specialty_geometry(band: str) -> tuple[str, dict[str, tuple[float, float]]]:
     """Each specialty's 권역 as one outline (its 시도 merged) and a label point."""
+    from geo import boundaries
+
     sido = boundaries.display_layer("sido", band).set_index("code")
     full = boundaries.load_layer("sido").set_index("code")
     geoms, labels = [], {}
@@ -122,6 +133,8 @@ def specialty_geometry(band: str) -> tuple[str, dict[str, tuple[float, float]]]:
 @cache
 def emd_geometry(sigungu_code: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """읍면동 of one 시군구, simplified as one small coverage (only that unit is loaded)."""
+    from geo import boundaries
+
     emd = boundaries.emd_of(sigungu_code)
     if emd.empty:
         return '{"type":"FeatureCollection","features":[]}', ()
@@ -135,6 +148,8 @@ def emd_geometry(sigungu_code: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 @shapestore.stored()
 def bounds_of(level: str, codes: tuple[str, ...] | None = None) -> list[list[float]]:
     """[[south, west], [north, east]] of some units (all of Korea if codes is None)."""
+    from geo import boundaries
+
     gdf = boundaries.load_layer(level)
     if codes:
         gdf = gdf[gdf["code"].isin(codes)]
@@ -144,6 +159,8 @@ def bounds_of(level: str, codes: tuple[str, ...] | None = None) -> list[list[flo
 
 @cache
 def _tree(level: str) -> tuple[shapely.STRtree, tuple[str, ...]]:
+    from geo import boundaries
+
     gdf = boundaries.load_layer(level)
     return shapely.STRtree(gdf.geometry.values), tuple(gdf["code"])
 

@@ -21,7 +21,7 @@ from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
-from geo import boundaries
+from geo import paths
 
 log = logging.getLogger(__name__)
 STORE_NAME = "display_geometry.json"
@@ -33,13 +33,13 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {}
 
 
 def store_path() -> Path:
-    return boundaries.DATA_DIR / STORE_NAME
+    return paths.SHAPES_DIR / STORE_NAME
 
 
 def key() -> str:
     """A digest of the GeoPackage and the code (a missing file counts as its own state)."""
     h = hashlib.sha256(f"format {FORMAT}".encode())
-    for path in (boundaries.GPKG, *CODE):
+    for path in (paths.GPKG, *CODE):
         h.update(f"\0{path.name}\0".encode())
         try:
             with path.open("rb") as f:

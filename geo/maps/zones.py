@@ -8,7 +8,6 @@ import folium
 import pandas as pd
 import shapely
 
-from geo import boundaries
 from geo.maps.elements import Script
 from geo.maps.geometry import emd_geometry, specialty_geometry
 from geo.maps.markers import points_script
@@ -97,6 +96,8 @@ def emd_layer(
     emd_names = {c: n for c, n in names}
     counts: dict[str, int] = {}
     if records is not None and len(records) and names:
+        from geo import boundaries  # GeoPandas: only when a 시군구's 읍면동 are drawn
+
         emd = boundaries.emd_of(sigungu_code)
         tree = shapely.STRtree(emd.geometry.values)
         for row in records_list(records):

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import boundaries, dataset, maps, programs, view
+from geo import boundaries, dataset, maps, paths, programs, view
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -53,7 +53,8 @@ def _clear_caches() -> None:
 def pointed(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The app's paths moved to the copy; the real layers stand in for the one-minute in-memory rebuild."""
     monkeypatch.setattr(programs, "DATA_FILE", data_copy / "programs.csv")
-    monkeypatch.setattr(boundaries, "GPKG", data_copy / "shapefiles" / REAL_GPKG.name)
+    for module in (paths, boundaries):  # boundaries.GPKG is paths.GPKG; the stores read the latter
+        monkeypatch.setattr(module, "GPKG", data_copy / "shapefiles" / REAL_GPKG.name)
     real = {lv: boundaries.read_built(REAL_GPKG, lv) for lv in boundaries.LEVELS}
     monkeypatch.setattr(boundaries, "_layers_in_memory", lambda: real)
     _clear_caches()
