@@ -4,8 +4,9 @@ A fresh Streamlit server runs app.py only when the first visitor arrives, so tha
 waits for every import, for the bundled records (read from the store ``build-start`` writes,
 geo.prepared; validated and attached when it is stale, 1–3 s) and for the display geometry.
 Class breaks come from a store too (geo.maps.breakstore): no mapclassify at start. Here a background
-thread does that work while Streamlit boots, in the same process, so the module-level caches it
-fills (geo.dataset, geo.maps) serve every session.
+thread does that work in the same process, so the module-level caches it fills (geo.dataset,
+geo.maps) serve every session. It starts when Streamlit's server is up, not before: sharing the
+GIL with Streamlit's boot, it delayed the health check by as long as it ran.
 """
 
 from __future__ import annotations
@@ -150,8 +151,28 @@ TRACE_ENV = "KDIM_TRACEMALLOC"  # a directory: trace Python allocations, dump th
 TRACE_FRAMES = 12
 
 
+SERVER_WAIT = 60.0  # seconds the warm-up waits for Streamlit's server before it starts anyway
+
+
+def wait_for_server(timeout: float = SERVER_WAIT) -> float:
+    """Wait until Streamlit's runtime has started (the server answers); returns seconds waited.
+
+    The warm-up's imports hold the GIL: run during Streamlit's boot they delay its health check
+    and the first page by as much. Once the server is up, the first visitor's browser spends a
+    second or two loading Streamlit's frontend, which is when the warm-up runs best."""
+    from streamlit.runtime import Runtime, RuntimeState
+
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL:
+            break
+        time.sleep(0.05)
+    return time.monotonic() - t0
+
+
 def _warm_in_background() -> None:
     try:
+        waited = wait_for_server()
         seconds = warm_up()
     except Exception:  # the app still works cold; say why it is slower
         log.exception("warm-up failed")
@@ -164,7 +185,11 @@ def _warm_in_background() -> None:
 
         tracemalloc.start(TRACE_FRAMES)
     # Streamlit leaves our loggers unconfigured: say it on stderr, beside Streamlit's own lines.
-    print(f"{WARM_DONE} in {seconds:.1f} s ({warm_words()})", file=sys.stderr, flush=True)
+    print(
+        f"{WARM_DONE} in {seconds:.1f} s ({warm_words()}), started {waited:.1f} s after launch, when the server was up",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def enable_heap_dumps(out_dir: str) -> None:
@@ -214,7 +239,7 @@ def _cli_serve(args: argparse.Namespace) -> int:
 def register_cli(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve",
-        help="run the app (streamlit run app.py) with imports and map layers warmed up while it boots",
+        help="run the app (streamlit run app.py) with imports and map layers warmed up once the server is up",
         description="Start the Streamlit app; extra arguments go to `streamlit run` (e.g. --server.port 8502).",
     )
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="options for streamlit run")
