@@ -3,8 +3,10 @@ leaves the opening page's data, view, class breaks and chart specs in the caches
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from geo import dataset, maps, serve, view
@@ -45,3 +47,20 @@ def test_heap_dumps_are_opt_in_and_written_on_sigusr1(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, check=True, timeout=120)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["heap-1.snap", "heap-1.txt", "heap-2.snap", "heap-2.txt"]
     assert (tmp_path / "heap-2.txt").read_text().startswith("traced ")
+
+
+def test_the_warm_up_starts_once_the_server_is_up() -> None:
+    """Run during Streamlit's boot, the warm-up's imports delayed the health check by as long as
+    they took; it now waits for the runtime, and its line says when it started."""
+    from tests.e2e.server import StreamlitServer
+
+    t0 = time.monotonic()
+    with StreamlitServer(warm=True) as srv:
+        healthy = time.monotonic() - t0
+        deadline = time.monotonic() + 120
+        while serve.WARM_DONE not in (log := srv.log_tail(200)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    line = next(x for x in log.splitlines() if serve.WARM_DONE in x)
+    started = float(re.search(r"started ([\d.]+) s after launch, when the server was up", line)[1])
+    assert 0 < started <= healthy + 0.5, (started, healthy, line)
+    assert log.index("You can now view") < log.index(serve.WARM_DONE), log
