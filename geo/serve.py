@@ -15,6 +15,7 @@ import argparse
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -160,13 +161,22 @@ def wait_for_server(timeout: float = SERVER_WAIT) -> float:
     The warm-up's imports hold the GIL: run during Streamlit's boot they delay its health check
     and the first page by as much. Once the server is up, the first visitor's browser spends a
     second or two loading Streamlit's frontend, which is when the warm-up runs best."""
+    from streamlit import config
     from streamlit.runtime import Runtime, RuntimeState
 
     t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout:
+    while time.monotonic() - t0 < timeout:  # the runtime first (by then the options are read) ...
         if Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL:
             break
         time.sleep(0.05)
+    host = config.get_option("server.address") or "127.0.0.1"
+    where = ("127.0.0.1" if host in ("0.0.0.0", "::") else host, int(config.get_option("server.port")))
+    while time.monotonic() - t0 < timeout:  # ... then its port: the runtime starts a second before it listens
+        try:
+            socket.create_connection(where, timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.05)
     return time.monotonic() - t0
 
 
