@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import charts, compare, dataset, maps, offline, programs, regions, view
+from geo import charts, compare, dataset, maps, offline, programs, view
 from geo.i18n import t
 from geo.view import ViewState
 from ui.exports import exports
@@ -160,20 +160,9 @@ def before_view(data: dataset.DataSet, state: ViewState) -> view.View | None:
 def change_table(data: dataset.DataSet, state: ViewState) -> None:
     """A comparison as a table: each region's two years and the change (what the map colours)."""
     lang = state.lang
-    cmp = dataset.compared(data, state)
     st.subheader(t("compare_table", lang))
-    ch = cmp.change
-    table = pd.DataFrame(
-        {
-            t("col_region", lang): [regions.name(c, lang) for c in ch["code"]],
-            str(cmp.before): ch["value_before"].where(ch["n_before"] > 0),
-            str(cmp.after): ch["value_after"].where(ch["n_after"] > 0),
-            t("col_change", lang): ch["value"],
-            f"{t('kpi_records', lang)} {cmp.before}": ch["n_before"],
-            f"{t('kpi_records', lang)} {cmp.after}": ch["n_after"],
-        }
-    )
     st.caption(compare.title(state))
+    table = compare.change_frame(dataset.compared(data, state), lang)
     st.dataframe(table, hide_index=True, width="stretch")
 
 

@@ -136,6 +136,25 @@ def compare(all_records: pd.DataFrame, state: ViewState) -> Comparison:
     return Comparison(a, b, before, after, rec_a, rec_b, m.sort_values("code").reset_index(drop=True))
 
 
+def change_frame(cmp: Comparison, lang: str) -> pd.DataFrame:
+    """Each region's two years and the change (what the change map colours), with the record
+    counts: the page's table and the exports' text alternative. A year without records is blank."""
+    from geo import regions
+
+    ch = cmp.change
+    records = i18n.t("kpi_records", lang)
+    return pd.DataFrame(
+        {
+            i18n.t("col_region", lang): [regions.name(c, lang) for c in ch["code"]],
+            str(cmp.before): ch["value_before"].where(ch["n_before"] > 0),
+            str(cmp.after): ch["value_after"].where(ch["n_after"] > 0),
+            i18n.t("col_change", lang): ch["value"],
+            f"{records} {cmp.before}": ch["n_before"],
+            f"{records} {cmp.after}": ch["n_after"],
+        }
+    )
+
+
 def map_arguments(v: View, cmp: Comparison, settings: MapSettings, which: str = "change") -> dict[str, Any]:
     """``view.map_arguments`` for one map of a comparison: the change, or one year of two
     side by side (both years' values make one set of classes, so a colour means the same)."""

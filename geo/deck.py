@@ -55,6 +55,8 @@ MAP_BOX = (0.4, 1.45, 6.0, 5.4)  # left, top, max width, max height of the map p
 COL_X, COL_W = 6.55, 6.4  # the text column beside the map
 FIGURE_KEYS = ("budget", "records", "lgs")  # the cards, in order (shape names "figure <key>")
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+_WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]")  # Hangul, CJK, full-width
+SOURCES_Y = 6.88  # top of the sources line (inches); the legend stays above it
 
 TEXT: dict[str, dict[str, str]] = {
     "ko": {
@@ -71,6 +73,8 @@ TEXT: dict[str, dict[str, str]] = {
         "alt_map": "{title} 지도. {filters}.",
         "alt_classes": " 색이 진할수록 값이 큽니다: {lo}–{hi} {unit}, 값이 있는 지역 {n}곳, 자료 없음(빗금) {nd}곳.",
         "alt_none": " 값이 있는 지역이 없습니다 (모든 지역 자료 없음).",
+        "alt_change": " 갈색은 감소, 청록색은 증가, 색이 진할수록 변화가 큽니다: {lo}–{hi} {unit}, "
+        "값이 있는 지역 {n}곳, 자료 없음(빗금) {nd}곳.",
         "alt_districts": " 별표: 국가 디지털 혁신지구 {n}곳 ({names}).",
         "alt_villages": " 붉은 점: 스마트빌리지 과제 위치 {n}곳.",
         "alt_specialties": " 색 테두리: 권역별 인공지능 특화 ({names}).",
@@ -93,6 +97,8 @@ TEXT: dict[str, dict[str, str]] = {
         "alt_classes": " Darker fills are higher values: {lo}–{hi} {unit}, {n} regions with a value, {nd} without "
         "data (hatched).",
         "alt_none": " No region has a value (all without data).",
+        "alt_change": " Brown fills are falls, teal fills are rises, darker for larger changes: {lo} to {hi} {unit}, "
+        "{n} regions with a value, {nd} without data (hatched).",
         "alt_districts": " Stars: {n} national digital innovation districts ({names}).",
         "alt_villages": " Red dots: {n} Smart Village task sites.",
         "alt_specialties": " Coloured outlines: regional AI specialties ({names}).",
@@ -153,6 +159,10 @@ def scene_name(state: ViewState) -> str:
     for key, preset in PRESETS.items():
         if state.replace(lang=preset.lang, briefing=False) == preset:
             return i18n.t(f"preset_{key}", state.lang)
+    if state.compare_year is not None:
+        from geo import compare
+
+        return f"{compare.title(state)} — {view.filter_words(state)}"
     title = sheet_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
     return f"{title} — {view.filter_words(state)}"
 
@@ -175,10 +185,10 @@ def render_scene(
     data = briefing.sheet_data(
         records, state.filters(), level=state.level, metric=state.metric, lang=state.lang,
         settings=maps.MapSettings(scheme=state.scheme), layers=scene_layers(state), reconciliation=reconciliation,
+        compare_year=state.compare_year,
     )  # fmt: skip
     png, districts = briefing.map_png(data, dpi=dpi)
-    title = briefing.sheet_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
-    return Scene(state, scene_name(state), title, data, png, tuple(districts))
+    return Scene(state, scene_name(state), data.title(), data, png, tuple(districts))
 
 
 def alt_text(scene: Scene) -> str:
@@ -189,9 +199,10 @@ def alt_text(scene: Scene) -> str:
     )
     cls = data.cls
     if cls.bins:
-        _label, unit = maps.metric_label(data.metric, lang)
-        lo, hi = maps.fmt_number(cls.bins[0].lo), maps.fmt_number(cls.bins[-1].hi)
-        text += _say(lang, "alt_classes", lo=lo, hi=hi, unit=unit, n=len(cls.values), nd=len(cls.nodata))
+        fmt = maps.fmt_signed if data.signed else maps.fmt_number
+        lo, hi = fmt(cls.bins[0].lo) or "0", fmt(cls.bins[-1].hi) or "0"
+        key = "alt_change" if data.signed else "alt_classes"
+        text += _say(lang, key, lo=lo, hi=hi, unit=data.unit(), n=len(cls.values), nd=len(cls.nodata))
     else:
         text += _say(lang, "alt_none")
     if scene.districts:
@@ -248,6 +259,15 @@ def add_paragraph(tf: Any, text: str, size: float, *, bold: bool = False, color:
     if align is not None:
         p.alignment = align
     return p
+
+
+def text_height(text: str, width: float, size: float) -> float:
+    """About how tall (inches) a paragraph wraps in a text box ``width`` wide: Hangul is one em
+    wide in 맑은 고딕, other characters about half one. python-pptx has no renderer to ask, and
+    the notes under the cards vary (a comparison adds a line), so the legend moves down with them."""
+    em = size / 72
+    wide = sum(1.0 if _WIDE.match(ch) else 0.55 for ch in text) * em
+    return max(1, math.ceil(wide / (width - 0.2))) * em * 1.2
 
 
 def _box(slide: Any, x: float, y: float, w: float, h: float, name: str | None = None) -> Any:
@@ -353,11 +373,13 @@ def _cards(slide: Any, scene: Scene, y: float) -> float:
 
 def legend_rows(scene: Scene) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """The map's key as (kind, colour, label): classes (with region counts) and the map's symbols."""
+    from geo.briefing.figures import class_range
+
     data, lang = scene.data, scene.state.lang
     cls = data.cls
     classes = []
     for b in cls.bins:
-        rng = maps.fmt_number(b.lo) if b.lo == b.hi else f"{maps.fmt_number(b.lo)} – {maps.fmt_number(b.hi)}"
+        rng = class_range(b, data.signed, lang)
         classes.append(("fill", b.colour, f"{rng} {say(lang, 'regions_n', n=b.count)}"))
     if cls.nodata or not cls.bins:
         classes.append(
@@ -377,13 +399,13 @@ def legend_rows(scene: Scene) -> tuple[list[tuple[str, str, str]], list[tuple[st
 
 
 def _legend(slide: Any, scene: Scene, y: float) -> float:
-    """The metric with its unit, then classes (left) and symbols (right); returns the next y."""
-    metric_label, unit = maps.metric_label(scene.data.metric, scene.state.lang)
+    """The metric (or its change) with its unit, then classes (left) and symbols (right); returns the next y."""
     tf = _box(slide, COL_X, y, COL_W, 0.4)
-    add_paragraph(tf, f"{metric_label} ({unit})" if unit else metric_label, BODY_PT, bold=True, space=0)
+    add_paragraph(tf, scene.data.legend_title(), BODY_PT, bold=True, space=0)
     y += 0.42
-    row = 0.3
     classes, symbols = legend_rows(scene)
+    # 0.3 in a row; closer (not under 14 pt text's 0.24 in) when a comparison's classes would reach the sources
+    row = min(0.3, max(0.24, (SOURCES_Y - 0.05 - y) / max(len(classes), len(symbols), 1)))
     for col, rows in enumerate((classes, symbols)):
         x = COL_X + col * 3.25
         for i, (kind, colour, label) in enumerate(rows):
@@ -407,7 +429,7 @@ def _legend(slide: Any, scene: Scene, y: float) -> float:
 
 def _scene_slide(prs: Any, scene: Scene) -> None:
     """Title; the map (with alt text) on the left; filters, figures, notes and legend on the right; sources."""
-    from geo.briefing.figures import budget_notes
+    from geo.briefing.figures import before_note, budget_notes
     from geo.briefing.text import source_words
 
     lang = scene.state.lang
@@ -423,11 +445,14 @@ def _scene_slide(prs: Any, scene: Scene) -> None:
     tf = _box(slide, COL_X, y - 0.05, COL_W, 0.5, name="filters")
     add_paragraph(tf, f"{i18n.t('filters', lang)}: {view.filter_words(scene.state)}", BODY_PT, bold=True, space=0)
     cy = _cards(slide, scene, y + 0.45)
-    tf = _box(slide, COL_X, cy, COL_W, 1.05, name="budget notes")
-    for note in budget_notes(scene.data.figs, scene.data.level, lang):
+    notes = [*budget_notes(scene.data.figs, scene.data.level, lang), before_note(scene.data)]
+    notes = [n for n in notes if n]
+    h = max(1.05, 0.1 + sum(text_height(n, COL_W, SMALL_PT) for n in notes))
+    tf = _box(slide, COL_X, cy, COL_W, h, name="budget notes")
+    for note in notes:
         add_paragraph(tf, note, SMALL_PT, color=MUTED, space=0)
-    _legend(slide, scene, cy + 1.05)
-    tf = _box(slide, 0.4, 6.88, 12.5, 0.6, name="sources")
+    _legend(slide, scene, cy + h)
+    tf = _box(slide, 0.4, SOURCES_Y, 12.5, 0.6, name="sources")
     add_paragraph(tf, source_words(scene.data.sel, lang, shown=4), SMALL_PT, color=MUTED, space=0)
 
 

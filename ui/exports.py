@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from geo import dataset, export, maps, view
+from geo import compare, dataset, export, maps, view
 from geo.i18n import t
 from geo.view import ViewState
 
@@ -27,7 +27,7 @@ def exports(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
     )  # fmt: skip
     buttons = [
         ("export_csv", "csv", "text/csv", lambda: export.records_csv(v.table)),
-        ("export_html", "html", "text/html", lambda: export_html(state, v)),
+        ("export_html", "html", "text/html", lambda: export_html(state, v, data)),
         ("export_png", "png", "image/png", lambda: briefing_file("png", data.records, sheet)),
         ("export_pdf", "pdf", "application/pdf", lambda: briefing_file("pdf", data.records, sheet)),
         ("export_pptx", "pptx", PPTX, lambda: deck_file(data, state, scenes)),
@@ -38,10 +38,18 @@ def exports(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
         )
 
 
-def export_html(state: ViewState, v: view.View) -> bytes:
-    m = maps.build_map(**view.map_arguments(v, maps.MapSettings.projector(height="100vh", scheme=state.scheme)))
-    title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
-    alternative = maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title)
+def export_html(state: ViewState, v: view.View, data: dataset.DataSet) -> bytes:
+    """The map as one offline HTML page, with its table; a comparison's change map and change table."""
+    settings = maps.MapSettings.projector(height="100vh", scheme=state.scheme)
+    if state.compare_year is None:
+        m = maps.build_map(**view.map_arguments(v, settings))
+        title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
+        alternative = maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title)
+    else:
+        cmp = dataset.compared(data, state)
+        m = maps.build_map(**compare.map_arguments(v, cmp, settings))
+        title = compare.title(state)
+        alternative = maps.change_html(compare.change_frame(cmp, state.lang), lang=state.lang, title=title)
     return export.standalone_html(m, lang=state.lang, title=title, alternative=alternative).encode("utf-8")
 
 
@@ -53,6 +61,7 @@ def briefing_arguments(state: ViewState, reconciliation: pd.DataFrame) -> dict:
         "lang": state.lang,
         "settings": maps.MapSettings(scheme=state.scheme),
         "reconciliation": reconciliation,
+        "compare_year": state.compare_year,  # a comparison's sheet draws the change, as the page does
     }
 
 

@@ -200,13 +200,14 @@ def _districts(ax: Any, rows: Sequence[dict[str, Any]], lang: str) -> list[Distr
 
 
 def _region_labels(data: SheetData) -> list[LabelItem]:
-    """Every 시도 on a 시도 map; the ten highest-valued units on a 시군구 map."""
+    """Every 시도 on a 시도 map; the ten highest-valued units (largest changes) on a 시군구 map."""
     rp = maps.representative_points(data.level)
     if data.level == "sido":
         codes = _paths("sido", data.settings.band)[0]  # in drawing order, as the labels are placed
         named = [c for c in codes if data.focus is None or c in set(data.focus)]
     else:
-        named = list(data.cls.values.sort_values(ascending=False, kind="stable").index[:10])
+        key = (lambda v: v.abs()) if data.signed else None  # a comparison: the largest changes
+        named = list(data.cls.values.sort_values(ascending=False, kind="stable", key=key).index[:10])
     items = []
     for c in named:
         if c in rp:

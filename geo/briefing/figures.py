@@ -6,16 +6,21 @@ the drawing modules only place it, and the app can reuse :func:`key_figures` wit
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from geo import join, maps
-from geo.briefing.text import as_filters, say, span_words
+from geo.briefing.text import as_filters, say, sheet_title, span_words
+from geo.maps.text import t as map_word
+
+if TYPE_CHECKING:
+    from geo.view import ViewState
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,33 @@ def budget_notes(figs: KeyFigures, level: str, lang: str) -> list[str]:
     return notes
 
 
+def class_range(b: maps.ClassBin, signed: bool, lang: str) -> str:
+    """A class's range as the web legend writes it ("120 – 400"; a change: "+5 – +80", "0 (변화 없음)")."""
+    fmt = maps.fmt_signed if signed else maps.fmt_number
+    if signed and b.lo == b.hi == 0:
+        return f"0 ({map_word(lang, 'no_change')})"
+    return fmt(b.lo) if b.lo == b.hi else f"{fmt(b.lo)} – {fmt(b.hi)}"
+
+
+def before_note(data: SheetData) -> str | None:
+    """A comparison's key figures are the later year's; this line gives the earlier year's and the change."""
+    a, b = data.figs_before, data.figs
+    if a is None or data.compare_year is None:
+        return None
+
+    def pair(before: float, after: float, unit: str) -> str:
+        if math.isnan(before):
+            return "—"
+        shown = f"{maps.fmt_number(before)}{unit}"
+        return shown if math.isnan(after) else f"{shown} ({maps.fmt_signed(after - before) or '0'})"
+
+    return say(
+        data.lang, "before_figs", after=data.filters.year, before=data.compare_year,
+        budget=pair(a.budget, b.budget, "억원"), n=pair(a.n_records, b.n_records, say(data.lang, "records_unit")),
+        lgs=pair(a.n_lgs, b.n_lgs, say(data.lang, "lgs_unit")),
+    )  # fmt: skip
+
+
 @dataclass
 class Classes:
     """The choropleth's classes for this view: bins, each unit's fill, and the units without one."""
@@ -129,14 +161,26 @@ class Classes:
     values: pd.Series  # in-scope values by code
 
 
-def classes(values: pd.DataFrame, level: str, focus: Iterable[str] | None, settings: maps.MapSettings) -> Classes:
-    """The web map's classification (same function, same inputs as maps.choropleth_layer)."""
+def classes(
+    values: pd.DataFrame,
+    level: str,
+    focus: Iterable[str] | None,
+    settings: maps.MapSettings,
+    *,
+    diverging: bool = False,
+) -> Classes:
+    """The web map's classification (same function, same inputs as maps.choropleth_layer);
+    ``diverging`` for a change between two years (falls, no change, rises, as the web map)."""
     df = maps.values_frame(values)
     codes = maps.layer_codes(level)
     focus_set = set(codes) if focus is None else {str(c) for c in focus}
     in_scope = [c for c in codes if c in focus_set]
     vals = df["value"].reindex(in_scope)
-    bins, _ = maps.classify(vals.dropna().tolist(), settings.k, settings.scheme)
+    present = vals.dropna().tolist()
+    if diverging:
+        bins = maps.classify_change(present, 3, settings.scheme)  # as maps.choropleth's change map
+    else:
+        bins, _ = maps.classify(present, settings.k, settings.scheme)
     fill, nodata, outside = {}, [], []
     for c in codes:
         if c not in focus_set:
@@ -165,6 +209,42 @@ class SheetData:
     focus: tuple[str, ...] | None  # the units in the selection's region, None for all of Korea
     cls: Classes
     figs: KeyFigures
+    compare_year: int | None = None  # a comparison: the map shows the change from this year to filters.year
+    figs_before: KeyFigures | None = None  # the earlier year's figures (a comparison)
+
+    @property
+    def signed(self) -> bool:
+        """The values are changes (the legend and the labels write + and −)."""
+        return self.compare_year is not None
+
+    def state(self) -> ViewState:
+        """The view this sheet shows, as geo.view and geo.compare read one."""
+        return _state(self.filters, self.level, self.metric, self.lang, self.compare_year)
+
+    def legend_title(self) -> str:
+        """The legend's heading with its unit: the metric, or its change between the two years."""
+        name, unit = maps.metric_label(self.metric, self.lang)
+        if self.compare_year is not None:
+            from geo import compare
+
+            name, unit = compare.label(self.state()), compare.metric_name(self.metric, self.lang)[1]
+        return f"{name} ({unit})" if unit else name
+
+    def unit(self) -> str:
+        """The unit of the mapped values (a comparison's: an annual budget's without its year)."""
+        if self.compare_year is not None:
+            from geo import compare
+
+            return compare.metric_name(self.metric, self.lang)[1]
+        return maps.metric_label(self.metric, self.lang)[1]
+
+    def title(self) -> str:
+        """The map's title, as the web map has it (a comparison's names both years)."""
+        if self.compare_year is not None:
+            from geo import compare
+
+            return compare.title(self.state())
+        return sheet_title(level=self.level, metric=self.metric, lang=self.lang, filters=self.filters)
 
     @cached_property
     def rows(self) -> list[dict[str, Any]]:
@@ -182,14 +262,32 @@ def sheet_data(
     settings: maps.MapSettings,
     layers: Iterable[str],
     reconciliation: pd.DataFrame | None,
+    compare_year: int | None = None,
 ) -> SheetData:
-    """Filter, aggregate and classify once; check the language and level before any drawing."""
+    """Filter, aggregate and classify once; check the language and level before any drawing.
+
+    With ``compare_year`` (and a year in the filters) the map is the web map's comparison: the
+    change per region from ``compare_year`` to the filters' year (geo.compare), classed as it
+    is (diverging); the key figures are the later year's, with the earlier year's beside them.
+    """
     maps.check_lang(lang)
     if level not in maps.LEVELS:
         raise ValueError(f"level must be one of {maps.LEVELS}, not {level!r}")
     f = as_filters(filters)
+    if compare_year is not None and (f.year is None or f.year == compare_year):
+        raise ValueError(f"a comparison with {compare_year} needs another year in the filters, not {f.year!r}")
     sel = join.apply_filters(records, f)
-    values = join.aggregate(sel, level, metric)
+    figs_before = None
+    if compare_year is None:
+        values = join.aggregate(sel, level, metric)
+    else:
+        from geo import compare
+
+        cmp = compare.compare(records, _state(f, level, metric, lang, compare_year))
+        values = cmp.change
+        before = dataclasses.replace(f, year=compare_year)
+        before_metric = compare.metric_in(metric, compare_year).key
+        figs_before = selection_figures(records, cmp.records_before, before, level, before_metric, lang, reconciliation)
     focus = maps.focus_codes(level, f)
     layers = tuple(layers)
     keys = {s.key for s in maps.SPECIALTIES}
@@ -206,6 +304,14 @@ def sheet_data(
         layers=layers,
         specialties=tuple(specialties),
         focus=focus,
-        cls=classes(values, level, focus, settings),
+        cls=classes(values, level, focus, settings, diverging=compare_year is not None),
         figs=selection_figures(records, sel, f, level, metric, lang, reconciliation),
+        compare_year=compare_year,
+        figs_before=figs_before,
     )
+
+
+def _state(f: join.Filters, level: str, metric: str, lang: str, compare_year: int | None) -> ViewState:
+    from geo.view import ViewState
+
+    return ViewState(lang=lang, level=level, metric=metric, compare_year=compare_year, **dataclasses.asdict(f))

@@ -19,9 +19,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
-from geo import join, maps, regions
+from geo import join, maps, regions, view
 from geo.briefing.draw_map import MAP_RECT, District, map_panel, specialty_dash
-from geo.briefing.figures import SheetData, budget_notes, sheet_data
+from geo.briefing.figures import SheetData, before_note, budget_notes, class_range, sheet_data
 from geo.briefing.pdffont import use_truetype_fonts
 from geo.briefing.style import (
     ACCENT,
@@ -36,7 +36,7 @@ from geo.briefing.style import (
     rc,
     wrap,
 )
-from geo.briefing.text import as_filters, say, sheet_title, short_name, source_words, span_words
+from geo.briefing.text import say, short_name, source_words, span_words
 
 _RENDER_LOCK = threading.Lock()  # rcParams are process-wide: one briefing renders at a time
 
@@ -51,11 +51,13 @@ MAP_PAD_IN = 0.02  # map_png's margin around the map frame (inches): keeps the f
 def _header(fig: Figure, data: SheetData, title: str | None) -> None:
     """The title (the web map's), the filters in words with the metric's span, an accent rule."""
     lang = data.lang
-    heading = title or sheet_title(level=data.level, metric=data.metric, lang=lang, filters=data.filters)
-    draw_text(fig, 0.03, 0.945, heading, 21, bold=True, va="center", gid="briefing-title")
-    words = maps.describe_filters(data.filters, lang)
-    sub = f"{say(lang, 'filters')}: " + (" · ".join(words) if words else say(lang, "no_filters"))
-    sub += f"   |   {span_words(join.get_metric(data.metric), lang)}"
+    draw_text(fig, 0.03, 0.945, title or data.title(), 21, bold=True, va="center", gid="briefing-title")
+    if data.compare_year is not None:  # "연도: 2023 → 2024", as the page's filter line
+        sub = f"{say(lang, 'filters')}: {view.filter_words(data.state())}"
+    else:
+        words = maps.describe_filters(data.filters, lang)
+        sub = f"{say(lang, 'filters')}: " + (" · ".join(words) if words else say(lang, "no_filters"))
+    sub += f"   |   {span_words(join.get_metric(data.metric), lang, data.compare_year)}"
     draw_text(fig, 0.03, 0.898, sub, 10.5, color=MUTED, va="center")
     fig.add_artist(Rectangle((0.03, 0.872), 0.945, 0.004, transform=fig.transFigure, color=ACCENT, lw=0))
 
@@ -103,7 +105,7 @@ def _key_figures(fig: Figure, renderer: Any, data: SheetData) -> float:
 
 def _budget_notes(fig: Figure, renderer: Any, data: SheetData, y: float) -> float:
     """What the budget adds up, and how much of it the map places at its level; returns the next y."""
-    for note in budget_notes(data.figs, data.level, data.lang):
+    for note in filter(None, [*budget_notes(data.figs, data.level, data.lang), before_note(data)]):
         t = draw_text(fig, X, y, wrap(note, renderer, fig, 8, COLUMN), 8, color=MUTED, va="top", linespacing=1.3)
         y = bottom_of(t, renderer, fig) - 0.006
     return y - 0.02
@@ -139,8 +141,7 @@ def _legend_classes(fig: Figure, data: SheetData, y: float) -> float:
     n_unit = say(lang, "regions_n", n="{n}")
     rows = []
     for b in cls.bins:
-        rng = maps.fmt_number(b.lo) if b.lo == b.hi else f"{maps.fmt_number(b.lo)} – {maps.fmt_number(b.hi)}"
-        rows.append(((b.colour,), {}, rng, n_unit.format(n=b.count)))
+        rows.append(((b.colour,), {}, class_range(b, data.signed, lang), n_unit.format(n=b.count)))
     if cls.nodata or not cls.bins:
         hatch = {"hatch": "//////", "hatchcolor": maps.NODATA_HATCH}
         rows.append(((maps.NODATA_FILL,), hatch, say(lang, "nodata"), n_unit.format(n=len(cls.nodata))))
@@ -198,11 +199,10 @@ def _legend_markers(fig: Figure, data: SheetData, districts: list[District], y: 
 
 
 def _legend(fig: Figure, renderer: Any, data: SheetData, districts: list[District], y: float) -> float:
-    """A rule, the metric with its unit, the classes and the map's symbols; returns the next y."""
-    metric_label, unit = maps.metric_label(data.metric, data.lang)
+    """A rule, the metric (or its change) with its unit, the classes and the map's symbols; returns the next y."""
     fig.add_artist(Rectangle((X, y + 0.004), 0.335, 0.0015, transform=fig.transFigure, color=RULE, lw=0))
     y -= 0.012
-    title = f"{metric_label} ({unit})" if unit else metric_label
+    title = data.legend_title()
     t = draw_text(
         fig, X, y, wrap(title, renderer, fig, 10, COLUMN, bold=True), 10, bold=True, va="top", linespacing=1.2
     )
@@ -212,25 +212,28 @@ def _legend(fig: Figure, renderer: Any, data: SheetData, districts: list[Distric
 
 
 def _top_regions(fig: Figure, data: SheetData, y: float) -> None:
-    """The five highest-valued regions as bars in their class colour, if the column has room."""
+    """The five highest-valued regions (a comparison: the five largest changes, either way) as
+    bars in their class colour, if the column has room."""
     cls, level, lang = data.cls, data.level, data.lang
-    _label, unit = maps.metric_label(data.metric, lang)
-    top = cls.values.sort_values(ascending=False, kind="stable").head(5)
+    unit = data.unit()
+    key = (lambda v: v.abs()) if data.signed else None
+    top = cls.values.sort_values(ascending=False, kind="stable", key=key).head(5)
     if not len(top) or y - 0.04 - 0.026 * len(top) <= 0.085:
         return
     y -= 0.02
-    draw_text(fig, X, y, say(lang, "top"), 9.5, bold=True, va="top")
+    draw_text(fig, X, y, say(lang, "top_change" if data.signed else "top"), 9.5, bold=True, va="top")
     y -= 0.03
-    vmax = float(top.max()) or 1.0
+    vmax = float(top.abs().max()) or 1.0
+    fmt = maps.fmt_signed if data.signed else maps.fmt_number
     for c, v in top.items():
         nm = regions.name(str(c), lang) if level == "sigungu" else short_name(str(c), level, lang)
         draw_text(fig, X + 0.005, y, nm, 8.5, va="top")
-        bw = 0.1 * float(v) / vmax
+        bw = 0.1 * abs(float(v)) / vmax
         fig.add_artist(
             Rectangle((X + 0.17, y - 0.017), bw, 0.013, transform=fig.transFigure,
                       facecolor=cls.fill.get(str(c), "#41b6c4"), edgecolor="#777777", lw=0.4)
         )  # fmt: skip
-        draw_text(fig, X + 0.175 + bw, y - 0.0105, f"{maps.fmt_number(v)} {unit}".strip(), 8, color=MUTED, va="center")
+        draw_text(fig, X + 0.175 + bw, y - 0.0105, f"{fmt(v) or '0'} {unit}".strip(), 8, color=MUTED, va="center")
         y -= 0.026
 
 
@@ -248,19 +251,21 @@ def briefing_figure(
     settings: maps.MapSettings = maps.DEFAULT_SETTINGS,
     layers: Iterable[str] = ("districts", "village"),
     reconciliation: pd.DataFrame | None = None,
+    compare_year: int | None = None,
 ) -> Figure:
     """The briefing sheet as a matplotlib Figure (no pyplot); see briefing_png/briefing_pdf.
 
     Must run inside ``style.rc()`` settings (the public functions do that).
     """
     data = sheet_data(records, filters, level=level, metric=metric, lang=lang, settings=settings, layers=layers,
-                      reconciliation=reconciliation)  # fmt: skip
+                      reconciliation=reconciliation, compare_year=compare_year)  # fmt: skip
     font_paths()
     fig = Figure(figsize=PAGE_IN, facecolor="white")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(fig).get_renderer()
     _header(fig, data, title)
+    fig.set_label(title or data.title())  # the PDF's Title
     districts = map_panel(fig, renderer, data)
     y = _key_figures(fig, renderer, data)
     y = _budget_notes(fig, renderer, data, y)
@@ -279,12 +284,7 @@ def _render(fmt: str, dpi: int, kwargs: dict[str, Any]) -> bytes:
         if fmt == "png":
             fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
         else:
-            title = kwargs.get("title") or sheet_title(
-                level=kwargs.get("level", "sigungu"),
-                metric=kwargs.get("metric", maps.DEFAULT_METRIC),
-                lang=kwargs.get("lang", "ko"),
-                filters=as_filters(kwargs.get("filters")),
-            )
+            title = kwargs.get("title") or fig.get_label()
             use_truetype_fonts(fig)
             fig.savefig(
                 buf,
@@ -305,6 +305,7 @@ def briefing_png(
     settings: maps.MapSettings = maps.DEFAULT_SETTINGS,
     layers: Iterable[str] = ("districts", "village"),
     reconciliation: pd.DataFrame | None = None,
+    compare_year: int | None = None,
     dpi: int = DEFAULT_DPI,
 ) -> bytes:
     """The one-page briefing sheet (A4 landscape) as PNG bytes, for slides and messages.
@@ -312,13 +313,14 @@ def briefing_png(
     ``records``: all records (the app's session records, uploads included; attached or not);
     ``filters``: a geo.join.Filters (or a mapping of its fields); ``settings``: the web map's
     MapSettings so the class count and scheme match. ``reconciliation``: a cached
-    ``geo.join.reconcile`` table (computed here if None).
+    ``geo.join.reconcile`` table (computed here if None). ``compare_year`` (with a year in the
+    filters): the sheet of the web map's comparison, the change per region between the years.
     """
     return _render(
         "png",
         dpi,
         dict(records=records, filters=filters, level=level, metric=metric, lang=lang, title=title,
-             settings=settings, layers=layers, reconciliation=reconciliation),
+             settings=settings, layers=layers, reconciliation=reconciliation, compare_year=compare_year),
     )  # fmt: skip
 
 
@@ -333,13 +335,14 @@ def briefing_pdf(
     settings: maps.MapSettings = maps.DEFAULT_SETTINGS,
     layers: Iterable[str] = ("districts", "village"),
     reconciliation: pd.DataFrame | None = None,
+    compare_year: int | None = None,
 ) -> bytes:
     """The same sheet as a one-page vector PDF (A4 landscape) for printing; text stays searchable."""
     return _render(
         "pdf",
         0,
         dict(records=records, filters=filters, level=level, metric=metric, lang=lang, title=title,
-             settings=settings, layers=layers, reconciliation=reconciliation),
+             settings=settings, layers=layers, reconciliation=reconciliation, compare_year=compare_year),
     )  # fmt: skip
 
 

@@ -47,6 +47,12 @@ TEXT: dict[str, dict[str, str]] = {
         "unit_budget": "억원",
         "footer": "지방 디지털 혁신 지도",
         "regions_n": "({n}곳)",
+        "before_figs": "주요 수치는 {after}년 기준. {before}년: 예산 합계 {budget} · 사업 기록 {n} · 대상 지자체 {lgs} "
+        "(괄호 안은 {after}년까지의 변화)",
+        "top_change": "변화가 큰 지역",
+        "span_change": "{a}년과 {b}년 예산연도 금액의 차이",
+        "span_change_records": "두 해 각각 진행 중인 사업 기록 수의 차이",
+        "span_change_life": "두 해 각각 진행 중인 사업의 발표 사업기간 총액의 차이",
     },
     "en": {
         "filters": "Filters",
@@ -82,6 +88,12 @@ TEXT: dict[str, dict[str, str]] = {
         "unit_budget": "억원 (KRW 100 million)",
         "footer": "Korea Regional Digital Innovation Map",
         "regions_n": "({n})",
+        "before_figs": "Key figures for {after}. {before}: budget total {budget} · program records {n} · local "
+        "governments {lgs} (in brackets: the change to {after})",
+        "top_change": "Largest changes",
+        "span_change": "the difference between the {a} and {b} budget years",
+        "span_change_records": "the difference in program records running in each year",
+        "span_change_life": "the difference in announced totals of the programs running in each year",
     },
 }
 
@@ -92,8 +104,14 @@ def say(lang: str, key: str, **kw: Any) -> str:
     return s.format(**kw) if kw else s
 
 
-def span_words(metric: join.Metric, lang: str) -> str:
-    """Which money a metric adds up (one budget year, announced periods, or a count), in words."""
+def span_words(metric: join.Metric, lang: str, compare_year: int | None = None) -> str:
+    """Which money a metric adds up (one budget year, announced periods, or a count), in words;
+    with ``compare_year``, an annual metric's two budget years."""
+    if compare_year is not None and metric.year is not None:
+        a, b = sorted((compare_year, metric.year))
+        return say(lang, "span_change", a=a, b=b)
+    if compare_year is not None:  # geo.compare: the records running in each of the two years
+        return say(lang, "span_change_records" if metric.column is None else "span_change_life")
     if metric.column is None:
         return say(lang, "span_records")
     if metric.year is not None:

@@ -24,7 +24,7 @@ See docs/ARCHITECTURE.md.
 """
 
 from geo.maps.choropleth import ChoroplethResult, choropleth_layer
-from geo.maps.classes import ClassBin, breaks, class_of, classify
+from geo.maps.classes import ClassBin, breaks, class_of, classify, classify_change
 from geo.maps.codec import COORD_SCALE, decode_ring, encode_ring, feature_collection
 from geo.maps.compose import (
     base_map,
@@ -75,7 +75,7 @@ from geo.maps.style import (
     MapSettings,
     Specialty,
 )
-from geo.maps.summary import MAP_START_ID, skip_link, summary_html, table_rows, top_regions
+from geo.maps.summary import MAP_START_ID, change_html, skip_link, summary_html, table_rows, top_regions
 from geo.maps.text import (
     BUDGET_UNIT,
     DEFAULT_METRIC,
@@ -119,10 +119,12 @@ __all__ = [
     "breaks",
     "budget_line",
     "build_map",
+    "change_html",
     "check_lang",
     "choropleth_layer",
     "class_of",
     "classify",
+    "classify_change",
     "decode_ring",
     "describe_filters",
     "districts_layer",

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from geo.maps.markup import esc, fmt_number
+from geo.maps.markup import esc, fmt_number, fmt_signed
 from geo.maps.records import values_frame
 from geo.maps.text import metric_label, region_name
 
@@ -33,6 +33,9 @@ WORDS: dict[str, dict[str, str]] = {
         "records": "사업 기록 (건)",
         "skip_map": "지도 건너뛰기 (지도 내용 표로)",
         "skip_filters": "필터 건너뛰기 (지도로)",
+        "change": "{title}. 증가 {up}곳, 감소 {down}곳, 변화 없음 {same}곳, "
+        "금액이 공개되지 않아 변화를 알 수 없는 곳 {gap}곳.",
+        "change_caption": "{title}: 지역 {n}곳의 두 해와 변화",
     },
     "en": {
         "heading": "The map as a table",
@@ -44,6 +47,9 @@ WORDS: dict[str, dict[str, str]] = {
         "records": "Program records",
         "skip_map": "Skip the map (to the map as a table)",
         "skip_filters": "Skip the filters (to the map)",
+        "change": "{title}. {up} regions rose, {down} fell, {same} did not change, {gap} have no published amount "
+        "to compare.",
+        "change_caption": "{title}: both years and the change in {n} regions",
     },
 }
 
@@ -77,6 +83,41 @@ def skip_link(lang: str, target: str = SECTION_ID, words: str = "skip_map") -> s
     return f'<a class="kdim-skip" href="#{esc(target)}">{esc(WORDS[lang][words])}</a>'
 
 
+def change_html(table: pd.DataFrame, *, lang: str, title: str) -> str:
+    """A comparison's text alternative (geo.compare.change_frame): how many regions rose and
+    fell, then every region's two years and change, in the section the skip link targets."""
+    w = WORDS[lang]
+    change = table.iloc[:, 3]
+    counts = {"up": (change > 0).sum(), "down": (change < 0).sum(), "same": (change == 0).sum()}
+    para = w["change"].format(title=title, gap=int(change.isna().sum()), **{k: int(v) for k, v in counts.items()})
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in table.columns)
+
+    def cell(i: int, v: object) -> str:
+        if pd.isna(v):
+            return "—"
+        fmt = fmt_signed if i == 3 else fmt_number  # the fourth column is the change
+        return fmt(float(v)) or "0"
+
+    body = "".join(
+        f'<tr><th scope="row">{esc(r[0])}</th>' + "".join(f"<td>{esc(cell(i, v))}</td>" for i, v in enumerate(r) if i)
+        + "</tr>"
+        for r in table.itertuples(index=False)
+    )  # fmt: skip
+    return _section(lang, para, w["change_caption"].format(title=title, n=len(table)), head, body)
+
+
+def _section(lang: str, para: str, caption: str, head: str, body: str) -> str:
+    """The text alternative's section: heading, paragraph, a scrollable captioned table (HTML cells given)."""
+    return (
+        f'<section class="kdim-alt" id="{SECTION_ID}" tabindex="-1" aria-labelledby="{SECTION_ID}-h">'
+        f'<h2 id="{SECTION_ID}-h">{esc(WORDS[lang]["heading"])}</h2>'
+        f'<p class="kdim-alt-summary">{esc(para)}</p>'
+        f'<div class="kdim-alt-scroll" role="region" tabindex="0" aria-labelledby="{SECTION_ID}-c">'
+        f'<table class="kdim-alt-table"><caption id="{SECTION_ID}-c">{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></section>"
+    )
+
+
 def summary_html(
     values: pd.DataFrame | Mapping[str, float] | None, *, metric: str, lang: str, title: str, n: int = TOP_N
 ) -> str:
@@ -98,12 +139,4 @@ def summary_html(
         f'<tr><td>{esc(r[0])}</td><th scope="row">{esc(r[1])}</th><td>{esc(r[2])}</td><td>{esc(r[3])}</td></tr>'
         for r in rows
     )
-    caption = w["caption"].format(title=title, n=len(rows))
-    return (
-        f'<section class="kdim-alt" id="{SECTION_ID}" tabindex="-1" aria-labelledby="{SECTION_ID}-h">'
-        f'<h2 id="{SECTION_ID}-h">{esc(w["heading"])}</h2>'
-        f'<p class="kdim-alt-summary">{esc(para)}</p>'
-        f'<div class="kdim-alt-scroll" role="region" tabindex="0" aria-labelledby="{SECTION_ID}-c">'
-        f'<table class="kdim-alt-table"><caption id="{SECTION_ID}-c">{esc(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></section>"
-    )
+    return _section(lang, para, w["caption"].format(title=title, n=len(rows)), head, body)
