@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import io
 import math
-import re
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -31,31 +30,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_PATTERN
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from geo import i18n, join, maps, view
+from geo.slides import CARD, INK, MUTED, add_paragraph, box, rect, set_font, text_height, title
 from geo.view import PRESETS, ViewState
 
 if TYPE_CHECKING:  # geo.briefing pulls in matplotlib: imported where a deck is built, so that
     from geo.briefing import SheetData  # every other `python -m geo` command starts without it
 
-FONT = "맑은 고딕"  # Malgun Gothic: on every Korean Windows PC, so the deck looks the same everywhere
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
 TITLE_PT, COVER_PT, BODY_PT, SMALL_PT, NUMBER_PT = 28, 40, 16, 14, 24
 MAP_DPI = 150  # ≈1030 × 980 px for a 5.4-inch picture: sharp on a 1920×1080 projector, ~250 kB a map
-INK, MUTED, ACCENT, CARD = "1f2a36", "5b6670", "253494", "f3f5f8"  # geo.briefing.style's colours
 MAP_BOX = (0.4, 1.45, 6.0, 5.4)  # left, top, max width, max height of the map picture (inches)
 COL_X, COL_W = 6.55, 6.4  # the text column beside the map
 FIGURE_KEYS = ("budget", "records", "lgs")  # the cards, in order (shape names "figure <key>")
-_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
-_WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]")  # Hangul, CJK, full-width
 SOURCES_Y = 6.88  # top of the sources line (inches); the legend stays above it
 
 TEXT: dict[str, dict[str, str]] = {
@@ -163,8 +157,8 @@ def scene_name(state: ViewState) -> str:
         from geo import compare
 
         return f"{compare.title(state)} — {view.filter_words(state)}"
-    title = sheet_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
-    return f"{title} — {view.filter_words(state)}"
+    heading = sheet_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
+    return f"{heading} — {view.filter_words(state)}"
 
 
 def scene_layers(state: ViewState) -> tuple[str, ...]:
@@ -229,108 +223,13 @@ def data_as_of(records: pd.DataFrame) -> str:
     return max(dates, key=lambda d: (d + "-99-99")[:10]) if len(dates) else "—"
 
 
-# --------------------------------------------------------------------------- text in PowerPoint
-
-
-def set_font(run: Any, size: float, *, bold: bool = False, color: str = INK) -> None:
-    """맑은 고딕 as the Latin and the East-Asian face (a:latin and a:ea), size, weight, colour."""
-    f = run.font
-    f.name = FONT
-    f.size = Pt(size)
-    f.bold = bold
-    f.color.rgb = RGBColor.from_string(color)
-    rpr = run._r.get_or_add_rPr()
-    rpr.set("lang", "ko-KR" if _HANGUL.search(run.text or "") else "en-US")
-    ea = rpr.find(qn("a:ea"))
-    if ea is None:
-        ea = etree.SubElement(rpr, qn("a:ea"))
-        rpr.find(qn("a:latin")).addnext(ea)  # schema order: latin, ea, cs
-    ea.set("typeface", FONT)
-
-
-def add_paragraph(tf: Any, text: str, size: float, *, bold: bool = False, color: str = INK, space: float = 4,
-                  align: Any = None) -> Any:  # fmt: skip
-    """One paragraph of one run at the end of a text frame (the frame's empty first one is reused)."""
-    p = tf.paragraphs[0] if len(tf.paragraphs) == 1 and not tf.paragraphs[0].runs else tf.add_paragraph()
-    run = p.add_run()
-    run.text = text
-    set_font(run, size, bold=bold, color=color)
-    p.space_after = Pt(space)
-    if align is not None:
-        p.alignment = align
-    return p
-
-
-def text_height(text: str, width: float, size: float) -> float:
-    """About how tall (inches) a paragraph wraps in a text box ``width`` wide: Hangul is one em
-    wide in 맑은 고딕, other characters about half one. python-pptx has no renderer to ask, and
-    the notes under the cards vary (a comparison adds a line), so the legend moves down with them."""
-    em = size / 72
-    wide = sum(1.0 if _WIDE.match(ch) else 0.55 for ch in text) * em
-    return max(1, math.ceil(wide / (width - 0.2))) * em * 1.2
-
-
-def _box(slide: Any, x: float, y: float, w: float, h: float, name: str | None = None) -> Any:
-    """A wrapping text frame at a place (inches), no auto-fit: sizes stay as set; named for the
-    selection pane (and for tests to find it)."""
-    shape = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
-    if name:
-        shape.name = name
-    tf = shape.text_frame
-    tf.word_wrap = True
-    tf.auto_size = MSO_AUTO_SIZE.NONE
-    return tf
-
-
-def _title(slide: Any, text: str, size: float, box: tuple[float, float, float, float]) -> None:
-    """The slide's title in its title placeholder, placed for 16:9 (the template is 4:3)."""
-    ph = slide.shapes.title
-    ph.left, ph.top, ph.width, ph.height = (Inches(v) for v in box)
-    tf = ph.text_frame
-    tf.clear()
-    tf.word_wrap = True
-    tf.vertical_anchor = MSO_ANCHOR.MIDDLE
-    p = tf.paragraphs[0]
-    p.alignment = PP_ALIGN.LEFT
-    run = p.add_run()
-    run.text = text
-    set_font(run, size, bold=True, color=ACCENT)
-    left, top, width, height = box
-    _rect(slide, MSO_SHAPE.RECTANGLE, left, top + height, width, 0.04, ACCENT, "rule")  # the sheet's accent rule
-
-
-def _rect(slide: Any, shape: Any, x: float, y: float, w: float, h: float, fill: str, name: str) -> Any:
-    """A filled shape without outline (legend swatches, cards), named for the selection pane."""
-    s = slide.shapes.add_shape(shape, Inches(x), Inches(y), Inches(w), Inches(h))
-    s.fill.solid()
-    s.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#"))
-    s.line.fill.background()
-    s.name = name
-    s.shadow.inherit = False
-    mark_decorative(s)
-    return s
-
-
-DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"  # Office's 'mark as decorative' extension
-DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
-
-
-def mark_decorative(shape: Any) -> None:
-    """Mark a shape decorative (rules, card backgrounds, swatches whose label is text beside them):
-    screen readers skip it and PowerPoint's accessibility checker asks no alt text for it."""
-    c_nv_pr = shape._element.nvSpPr.cNvPr
-    ext_lst = etree.SubElement(c_nv_pr, qn("a:extLst"))
-    ext = etree.SubElement(ext_lst, qn("a:ext"), uri=DECORATIVE_URI)
-    etree.SubElement(ext, f"{{{DECORATIVE_NS}}}decorative", nsmap={"adec": DECORATIVE_NS}, val="1")
-
-
 # --------------------------------------------------------------------------- slides
 
 
 def _title_slide(prs: Any, lang: str, scenes: Sequence[Scene], records: pd.DataFrame, built: datetime) -> None:
     """The product, what the deck shows, when it was built, how recent the data is, the sources."""
     slide = prs.slides.add_slide(prs.slide_layouts[0])
-    _title(slide, i18n.t("app_title", lang), COVER_PT, (0.8, 1.3, 11.7, 1.3))
+    title(slide, i18n.t("app_title", lang), COVER_PT, (0.8, 1.3, 11.7, 1.3))
     sub = slide.placeholders[1]
     sub.left, sub.top, sub.width, sub.height = Inches(0.8), Inches(2.8), Inches(11.7), Inches(4.0)
     tf = sub.text_frame
@@ -358,8 +257,8 @@ def _cards(slide: Any, scene: Scene, y: float) -> float:
     widths, h, gap = (2.2, 1.7, 2.3), 1.2, 0.1  # the budget and its unit, a count, a count with its 시도
     for i, (label, number, unit) in enumerate(cards):
         x, w = COL_X + sum(widths[:i]) + i * gap, widths[i]
-        _rect(slide, MSO_SHAPE.RECTANGLE, x, y, w, h, CARD, f"card {label}")
-        tf = _box(slide, x + 0.05, y + 0.02, w - 0.1, h - 0.04, name=f"figure {FIGURE_KEYS[i]}")
+        rect(slide, MSO_SHAPE.RECTANGLE, x, y, w, h, CARD, f"card {label}")
+        tf = box(slide, x + 0.05, y + 0.02, w - 0.1, h - 0.04, name=f"figure {FIGURE_KEYS[i]}")
         add_paragraph(tf, label, SMALL_PT, color=MUTED, space=0)
         p = add_paragraph(tf, number, NUMBER_PT if len(number) <= 7 else 20, bold=True, space=0)
         if unit:
@@ -400,7 +299,7 @@ def legend_rows(scene: Scene) -> tuple[list[tuple[str, str, str]], list[tuple[st
 
 def _legend(slide: Any, scene: Scene, y: float) -> float:
     """The metric (or its change) with its unit, then classes (left) and symbols (right); returns the next y."""
-    tf = _box(slide, COL_X, y, COL_W, 0.4)
+    tf = box(slide, COL_X, y, COL_W, 0.4)
     add_paragraph(tf, scene.data.legend_title(), BODY_PT, bold=True, space=0)
     y += 0.42
     classes, symbols = legend_rows(scene)
@@ -412,7 +311,7 @@ def _legend(slide: Any, scene: Scene, y: float) -> float:
             ry = y + i * row
             shape = {"star": MSO_SHAPE.STAR_5_POINT, "dot": MSO_SHAPE.OVAL}.get(kind, MSO_SHAPE.RECTANGLE)
             sw, sh = (0.24, 0.24) if kind in ("star", "dot") else (0.34, 0.08 if kind == "line" else 0.22)
-            s = _rect(slide, shape, x + (0.34 - sw) / 2, ry + (0.3 - sh) / 2, sw, sh, colour, f"legend {label}")
+            s = rect(slide, shape, x + (0.34 - sw) / 2, ry + (0.3 - sh) / 2, sw, sh, colour, f"legend {label}")
             if kind != "line":
                 s.line.color.rgb = RGBColor.from_string("777777")
                 s.line.width = Pt(0.5)
@@ -421,7 +320,7 @@ def _legend(slide: Any, scene: Scene, y: float) -> float:
                 s.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
                 s.fill.fore_color.rgb = RGBColor.from_string(maps.NODATA_HATCH.lstrip("#"))
                 s.fill.back_color.rgb = RGBColor.from_string(maps.NODATA_FILL.lstrip("#"))
-            tf = _box(slide, x + 0.38, ry - 0.04, 2.85, row)
+            tf = box(slide, x + 0.38, ry - 0.04, 2.85, row)
             tf.margin_top = tf.margin_bottom = Emu(0)
             add_paragraph(tf, label, SMALL_PT, space=0)
     return y + row * max(len(classes), len(symbols)) + 0.1
@@ -434,7 +333,7 @@ def _scene_slide(prs: Any, scene: Scene) -> None:
 
     lang = scene.state.lang
     slide = prs.slides.add_slide(prs.slide_layouts[5])
-    _title(slide, scene.title, TITLE_PT, (0.4, 0.25, 12.5, 1.1))
+    title(slide, scene.title, TITLE_PT, (0.4, 0.25, 12.5, 1.1))
     x, y, max_w, max_h = MAP_BOX
     pic = slide.shapes.add_picture(io.BytesIO(scene.png), Inches(x), Inches(y), height=Inches(max_h))
     if pic.width > Inches(max_w):  # a wider map: fit the width instead
@@ -442,17 +341,17 @@ def _scene_slide(prs: Any, scene: Scene) -> None:
         pic.width, pic.height = Inches(max_w), int(pic.height * ratio)
     pic.name = f"map {scene.name}"
     pic._element.nvPicPr.cNvPr.set("descr", alt_text(scene))
-    tf = _box(slide, COL_X, y - 0.05, COL_W, 0.5, name="filters")
+    tf = box(slide, COL_X, y - 0.05, COL_W, 0.5, name="filters")
     add_paragraph(tf, f"{i18n.t('filters', lang)}: {view.filter_words(scene.state)}", BODY_PT, bold=True, space=0)
     cy = _cards(slide, scene, y + 0.45)
     notes = [*budget_notes(scene.data.figs, scene.data.level, lang), before_note(scene.data)]
     notes = [n for n in notes if n]
     h = max(1.05, 0.1 + sum(text_height(n, COL_W, SMALL_PT) for n in notes))
-    tf = _box(slide, COL_X, cy, COL_W, h, name="budget notes")
+    tf = box(slide, COL_X, cy, COL_W, h, name="budget notes")
     for note in notes:
         add_paragraph(tf, note, SMALL_PT, color=MUTED, space=0)
     _legend(slide, scene, cy + h)
-    tf = _box(slide, 0.4, SOURCES_Y, 12.5, 0.6, name="sources")
+    tf = box(slide, 0.4, SOURCES_Y, 12.5, 0.6, name="sources")
     add_paragraph(tf, source_words(scene.data.sel, lang, shown=4), SMALL_PT, color=MUTED, space=0)
 
 
@@ -500,7 +399,7 @@ def coverage_rows(
 def _coverage_slide(prs: Any, records: pd.DataFrame, lang: str, rec: pd.DataFrame, by_year: Any) -> None:
     """The official figures against the records as a PowerPoint table, with where the figures come from."""
     slide = prs.slides.add_slide(prs.slide_layouts[5])
-    _title(slide, say(lang, "coverage"), TITLE_PT, (0.4, 0.25, 12.5, 1.0))
+    title(slide, say(lang, "coverage"), TITLE_PT, (0.4, 0.25, 12.5, 1.0))
     rows = coverage_rows(records, lang, rec, by_year)
     widths = [2.6, 0.8, 1.5, 1.1, 1.25, 1.05, 4.2]  # 12.5 in; the unit column holds 'local governments'
     shape = slide.shapes.add_table(len(rows) + 1, len(widths), Inches(0.4), Inches(1.4), Inches(sum(widths)),
@@ -524,7 +423,7 @@ def _coverage_slide(prs: Any, records: pd.DataFrame, lang: str, rec: pd.DataFram
             run.text = value
             set_font(run, SMALL_PT, bold=i == 0, color="FFFFFF" if i == 0 else INK)
     hosts = maps.source_hosts(rec[rec["id"].isin([r.key for r in rows])])
-    tf = _box(slide, 0.4, 6.55, 12.5, 0.85, name="sources")
+    tf = box(slide, 0.4, 6.55, 12.5, 0.85, name="sources")
     add_paragraph(tf, _say(lang, "table_note", hosts=", ".join(hosts) or "—"), SMALL_PT, color=MUTED, space=0)
 
 
