@@ -488,7 +488,7 @@ def same_bytes(pptx: bytes, when: datetime) -> bytes:
 
 def _cli_deck(args: argparse.Namespace) -> int:
     from geo import briefing
-    from geo.merge import atomic_write  # temporary file beside OUT, renamed: a killed export leaves no half deck
+    from geo.files import atomic_write  # temporary file beside OUT, renamed: a killed export leaves no half deck
     from geo.programs import load_programs
 
     t0 = time.perf_counter()

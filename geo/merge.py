@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import programs
+from geo.files import atomic_write
 
 BACKUP_DIR_NAME = "backup"
 EXAMPLE_ID = "DID-BUSAN-CENTUM"  # a fully sourced record with amounts, a place and a period
@@ -111,18 +112,6 @@ def _csv_bytes(df: pd.DataFrame) -> bytes:
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, flush it to disk, then rename over ``path``."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a merge that was killed
-        stale.unlink(missing_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _diff(old: pd.DataFrame, new: pd.DataFrame, result: MergeResult) -> pd.DataFrame:

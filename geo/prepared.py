@@ -116,7 +116,7 @@ def write(p: Prepared) -> Path:
         "coverage_by_year": p.coverage_by_year,
     }
     (folder / META).unlink(missing_ok=True)  # between the two writes, no store is better than a mixed one
-    from geo.merge import atomic_write  # temporary name beside the file, flushed, renamed
+    from geo.files import atomic_write  # temporary name beside the file, flushed, renamed
 
     for name, frame in (("records", p.records), ("reconciliation", p.reconciliation)):
         atomic_write(folder / f"{name}.parquet", frame.to_parquet())

@@ -10,7 +10,7 @@ a matplotlib dependency); shapes and advance widths are unchanged, so the layout
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -21,6 +21,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 from geo.briefing.style import FONT_FAMILY, FONT_FILES, FONT_PACKAGE, FontMissingError, font_paths
+from geo.files import atomic_write
 
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
@@ -112,9 +113,9 @@ def _subset_file(src: Path, weight: str, chars: str) -> Path:
     font = _subset_font(src, chars)
     _to_truetype(font)
     PDF_FONT_DIR.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".{os.getpid()}.tmp")
-    font.save(str(tmp))
-    os.replace(tmp, out)
+    buf = io.BytesIO()
+    font.save(buf)
+    atomic_write(out, buf.getvalue())  # two servers may make the same subset at once
     return out
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -73,16 +71,9 @@ def write(entries: dict[str, tuple[float, ...]], path: Path | None = None) -> Pa
     """Write the store (to a temporary name, then renamed: a reader never sees half a file)."""
     path = path or store_path()
     doc = {"format": FORMAT, "about": __doc__.splitlines()[0], "breaks": dict(sorted(entries.items()))}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the store is read by whoever runs the app
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False, indent=0)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from geo.files import atomic_write
+
+    atomic_write(path, (json.dumps(doc, ensure_ascii=False, indent=0) + "\n").encode("utf-8"))
     _entries.cache_clear()
     return path
 

@@ -118,7 +118,7 @@ def compute_entries() -> dict[str, Any]:
 
 def write(path: Path | None = None) -> tuple[Path, int]:
     """Compute and store the OPENING entries under today's key (temporary name, then renamed)."""
-    from geo.merge import atomic_write
+    from geo.files import atomic_write
 
     path = path or store_path()
     entries = compute_entries()
