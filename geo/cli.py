@@ -16,7 +16,7 @@ import sys
 COMMAND_MODULES = (
     "geo.boundaries",
     "geo.programs",
-    "geo.join",
+    "geo.reconcile",
     "geo.export",
     "geo.site",
     "geo.deck",

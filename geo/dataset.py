@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo import compare, i18n, join, prepared, programs, view
+from geo import compare, i18n, join, prepared, programs, reconcile, view
 
 BUNDLED = "bundled"
 MAX_VIEWS = 256  # computed views kept per process (a view is a few hundred kB at most)
@@ -84,7 +84,7 @@ def bundled_load() -> programs.ProgramLoad:
 
 def _make(key: str, raw: pd.DataFrame) -> DataSet:
     records = join.attach(raw)
-    rec = join.reconcile(records)
+    rec = reconcile.reconcile(records)
     by_year = {lang: view.coverage_by_year(records, lang, rec=rec) for lang in i18n.LANGS}
     coverage = {lang: [line for lines in by_year[lang].values() for line in lines] for lang in i18n.LANGS}
     return DataSet(key, records, coverage, rec, by_year, view.record_years(records))

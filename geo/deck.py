@@ -11,7 +11,7 @@ same drawing as the sheet), its title, key figures, filters in words, legend and
 a last slide with the reconciliation of the official figures, the rows the app shows.
 
 Every number comes from ``geo.briefing`` (``sheet_data``/``key_figures``) or
-``geo.join.reconcile``; nothing here adds up records. Text is set in 맑은 고딕 for both the
+``geo.reconcile.reconcile``; nothing here adds up records. Text is set in 맑은 고딕 for both the
 Latin and the East-Asian typeface (PowerPoint takes Hangul glyphs from ``a:ea``), at sizes
 readable from the back of a meeting room: titles 28 pt and up, everything else 14 pt and up.
 """
@@ -38,6 +38,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from geo import i18n, join, maps, view
+from geo.reconcile import reconcile
 from geo.slides import CARD, INK, MUTED, add_paragraph, box, rect, set_font, text_height, title
 from geo.view import PRESETS, ViewState
 
@@ -377,10 +378,10 @@ def coverage_rows(
 ) -> list[CoverageRow]:
     """The official figures the app shows beside the map (view.coverage_by_year), one row each.
 
-    ``reconciliation`` and ``by_year`` are the app's cached ``join.reconcile`` table and
+    ``reconciliation`` and ``by_year`` are the app's cached ``reconcile.reconcile`` table and
     ``view.coverage_by_year`` lines (both computed here when None).
     """
-    rec = join.reconcile(records) if reconciliation is None else reconciliation
+    rec = reconcile(records) if reconciliation is None else reconciliation
     by_id = rec.set_index("id")
     rows = []
     for y, lines in (view.coverage_by_year(records, lang) if by_year is None else by_year).items():
@@ -445,7 +446,7 @@ def deck_pptx(
     ``records``: all records of the session (uploads included), as the PNG sheet takes them;
     ``scenes``: preset names and/or ViewStates (the user's ticked scenes, the current view),
     default every preset; each is shown in ``lang``. ``reconciliation``: the cached
-    ``join.reconcile`` table and ``coverage`` the ``view.coverage_by_year(records, lang)`` lines
+    ``reconcile.reconcile`` table and ``coverage`` the ``view.coverage_by_year(records, lang)`` lines
     (the app's ``DataSet.reconciliation`` and ``DataSet.coverage_by_year[lang]``; computed here
     if None). ``built``: the date on the title slide (default now, UTC). Raises
     UnknownSceneError for a name that is not a preset.
@@ -453,7 +454,7 @@ def deck_pptx(
     maps.check_lang(lang)
     states = scene_states(scenes, lang)
     records = join.attach(records)  # once, not in every function below (a no-op on attached records)
-    rec = join.reconcile(records) if reconciliation is None else reconciliation
+    rec = reconcile(records) if reconciliation is None else reconciliation
     rendered = [render_scene(records, s, reconciliation=rec, dpi=dpi) for s in states]
     built = built or datetime.now(UTC)
     prs = Presentation()

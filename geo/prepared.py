@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import join, paths, programs
+from geo import paths, programs, reconcile
 
 log = logging.getLogger(__name__)
 FORMAT = 1
@@ -30,7 +30,10 @@ META = "prepared.json"
 TABLES = ("records", "reconciliation")  # each stored as <name>.parquet
 _GEO = Path(__file__).resolve().parent
 # The code that turns the files into a data set: a change here must not be served from an old store.
-CODE = ("programs.py", "program_checks.py", "csvread.py", "regions.py", "join.py", "view.py", "i18n.py", "dataset.py")
+CODE = (
+    "programs.py", "program_checks.py", "csvread.py", "regions.py", "join.py", "reconcile.py", "view.py", "i18n.py",
+    "dataset.py",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def inputs() -> list[Path]:
     """Every file the bundled data set is computed from."""
     tables = sorted((_GEO / "tables").glob("*.csv"))
     code = [_GEO / name for name in CODE]
-    return [programs.DATA_FILE, join.OFFICIAL_FILE, paths.GPKG, *tables, *code]
+    return [programs.DATA_FILE, reconcile.OFFICIAL_FILE, paths.GPKG, *tables, *code]
 
 
 def key() -> str:

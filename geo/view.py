@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geo import i18n, regions
-from geo.join import METRICS, Filters, aggregate, apply_filters, breakdown, get_metric, reconcile
+from geo.join import METRICS, Filters, aggregate, apply_filters, breakdown, get_metric
 from geo.programs import FIELDS, FIELDS_EN, PROGRAM_TYPES
+from geo.reconcile import reconcile
 
 if TYPE_CHECKING:  # maps pulls in folium; view is imported without it
     from geo.maps import MapSettings
@@ -354,7 +355,7 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
 @cache
 def _official() -> pd.DataFrame:
     """data/official_totals.csv, read once per process (read-only)."""
-    from geo.join import load_official
+    from geo.reconcile import load_official
 
     return load_official()
 

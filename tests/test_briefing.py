@@ -21,8 +21,9 @@ from matplotlib.ft2font import FT2Font
 from PIL import Image
 
 from geo import briefing, maps
-from geo.join import Filters, attach, reconcile
+from geo.join import Filters, attach
 from geo.programs import load_programs
+from geo.reconcile import reconcile
 from tests.conftest import sv_tasks
 
 HOSTILE = "<img src=x onerror=alert(1)>"

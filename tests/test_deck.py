@@ -26,8 +26,9 @@ from pptx.util import Pt
 from geo import briefing, cli, deck, i18n, maps, view
 from geo.briefing.draw_map import MAP_RECT
 from geo.briefing.sheet import MAP_PAD_IN
-from geo.join import attach, reconcile
+from geo.join import attach
 from geo.programs import load_programs
+from geo.reconcile import reconcile
 from tests.conftest import ROOT, raw_programs
 
 LANGS = ("ko", "en")

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from geo import boundaries
-from geo.join import Filters, aggregate, apply_filters, attach, breakdown, load_official, reconcile, total
+from geo.join import Filters, aggregate, apply_filters, attach, breakdown, total
 from geo.programs import load_programs
+from geo.reconcile import load_official, reconcile
 from tests.conftest import raw_programs, sv_tasks
 
 ROOT = Path(__file__).resolve().parent.parent

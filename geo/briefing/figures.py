@@ -18,6 +18,7 @@ import pandas as pd
 from geo import join, maps
 from geo.briefing.text import as_filters, say, sheet_title, span_words
 from geo.maps.text import t as map_word
+from geo.reconcile import reconcile
 
 if TYPE_CHECKING:
     from geo.view import ViewState
@@ -40,7 +41,7 @@ class KeyFigures:
 
 def _coverage_lines(records: pd.DataFrame, filters: join.Filters, lang: str, table: pd.DataFrame | None) -> list[str]:
     """The reconciliation lines that matter for this view (national; they ignore region filters)."""
-    rec = join.reconcile(records) if table is None else table
+    rec = reconcile(records) if table is None else table
     by_id = {r["id"]: r for r in rec.to_dict("records")}
     year = filters.year or 2024
     out = []

@@ -313,7 +313,7 @@ def briefing_png(
     ``records``: all records (the app's session records, uploads included; attached or not);
     ``filters``: a geo.join.Filters (or a mapping of its fields); ``settings``: the web map's
     MapSettings so the class count and scheme match. ``reconciliation``: a cached
-    ``geo.join.reconcile`` table (computed here if None). ``compare_year`` (with a year in the
+    ``geo.reconcile.reconcile`` table (computed here if None). ``compare_year`` (with a year in the
     filters): the sheet of the web map's comparison, the change per region between the years.
     """
     return _render(
