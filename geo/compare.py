@@ -9,6 +9,7 @@ it is drawn as a gap (hatched, its tooltip says why), never as a zero. No Stream
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -165,7 +166,9 @@ def map_arguments(v: View, cmp: Comparison, settings: MapSettings, which: str = 
     args = view.map_arguments(v, settings)
     if which == "change":
         options = {"label": label(state), "diverging": True}
-        return {**args, "values": cmp.change, "title": title(state), "choropleth": options}
+        # the title block's filter line names both years (연도: 2023 → 2024), as the page's does
+        filters = {**dataclasses.asdict(state.filters()), "year": f"{cmp.before} → {cmp.after}"}
+        return {**args, "values": cmp.change, "filters": filters, "title": title(state), "choropleth": options}
     if which not in ("before", "after"):
         raise ValueError(f"which must be change, before or after, not {which!r}")
     values = cmp.values_before if which == "before" else cmp.values_after

@@ -92,6 +92,7 @@ def test_the_change_map_has_a_signed_legend_and_both_years_in_its_tooltips(recor
     rows = legend_rows(html)
     assert rows and any(r.startswith("+") for r in rows)
     assert "기록 수 변화 (2023→2024)" in html
+    assert "조건: 연도: 2023 → 2024\\u003c/div" in html  # the title block names both years, not 2024 alone
     busan = cmp.change.set_index("code").loc["26"]
     assert f"2023: 기록 {busan.n_before}건" in html and f"2024: 기록 {busan.n_after}건" in html
 
