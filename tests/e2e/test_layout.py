@@ -56,8 +56,33 @@ def focus_fill(page, bounds: list[list[float]], timeout: float = 10.0) -> dict[s
         time.sleep(0.25)
 
 
+# The page's text boxes above the map (the title, the view line, the briefing title): none may
+# overlap another. Streamlit gives a heading's container a negative bottom margin, which pulled
+# the view line up over the title once the header was made compact.
+TEXT_OVERLAPS_JS = """
+(mapTop) => {
+  const els = [...document.querySelectorAll('.block-container h1, .block-container h2, .block-container p')]
+    .filter(e => e.offsetParent !== null && !e.closest('[data-testid="stSidebar"]'));
+  const boxes = els.map(e => [e, e.getBoundingClientRect()])
+    .filter(([e, r]) => r.width > 0 && r.height > 0 && r.top < mapTop);
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, ra] = boxes[i], [b, rb] = boxes[j];
+    if (a.contains(b) || b.contains(a)) continue;
+    const dx = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+    const dy = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+    const what = `${a.textContent.slice(0, 30)} / ${b.textContent.slice(0, 30)}`;
+    if (dx > 1 && dy > 1) out.push(`${what}: ${dy.toFixed(0)} px`);
+  }
+  return out;
+}
+"""
+
+
 def assert_map_first(page, bounds: list[list[float]], height: int) -> dict[str, float]:
     box = map_box(page)
+    overlaps = page.evaluate(TEXT_OVERLAPS_JS, box["y"])
+    assert not overlaps, f"text above the map overlaps: {overlaps}"
     assert box["y"] <= TOP_MAX, f"the map starts {box['y']:.0f} px down the page (≤ {TOP_MAX} asked)"
     bottom = box["y"] + box["height"]
     assert height - BOTTOM_GAP <= bottom <= height + 1, f"the map ends at {bottom:.0f} px in a {height} px window"
@@ -121,6 +146,7 @@ def test_years_compared_from_a_url(new_page, app_server, screenshot_dir) -> None
     frame.wait_for_selector(".kdim-legend", state="visible")
     legend = frame.locator(".kdim-legend").inner_text()
     assert "변화 (2023→2024)" in legend and "+" in legend, legend
+    assert frame.locator(".kdim-subtitle").inner_text().endswith("연도: 2023 → 2024")
     page.screenshot(path=str(screenshot_dir / "compare_change_1920x1080.png"))
 
     page = new_page(viewport={"width": 1920, "height": 1080})
