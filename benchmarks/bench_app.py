@@ -10,6 +10,7 @@ Prints, measured in this run on this machine:
   of this app;
 - first visitor of a started server: `python -m geo serve` has finished its start-up (its
   warm-up says so in the log), then the first page opens; a second visitor as the baseline;
+- where that time goes: when each step of a first page happened (PHASES), per way;
 - cold start (server only): a fresh interpreter runs the script once (imports, data, map);
 - filter change: the server's script time for a rerun after one widget change (AppTest, warm),
   p50/p95 over several changes, with a rerun that changes nothing as the baseline (ratio).
@@ -79,19 +80,52 @@ CHANGES = [
 ]
 
 
-def open_until_map(page, url: str) -> None:  # type: ignore[no-untyped-def]
+# What a first page waits for, in order (bench_app prints the median time of each step).
+PHASES = (
+    ("server up", "the health check answers"),
+    ("browser page", "Chromium started, a page opened (the same for every way)"),
+    ("page shell", "Streamlit's HTML and script bundle loaded (DOMContentLoaded)"),
+    ("websocket", "the frontend connected to the server"),
+    ("map delta", "the largest message before the map frame: the script's output with the map"),
+    ("map frame", "the component's iframe is in the page"),
+    ("leaflet", "Leaflet's map container exists in the iframe"),
+    ("polygons", "the first region polygon is drawn"),
+)
+
+
+def open_until_map(page, url: str, marks: dict[str, float] | None = None) -> None:  # type: ignore[no-untyped-def]
     """Open the page with every outside request refused at once (as on a separated network: the
-    floor page's folium asks for CDN files) and wait until Leaflet has drawn a polygon."""
+    floor page's folium asks for CDN files) and wait until Leaflet has drawn a polygon; with
+    ``marks``, note when each of PHASES after "browser page" happened (perf_counter)."""
     from tests.e2e.helpers import MAP_IFRAME
     from tests.e2e.server import is_local_url
 
+    marks = {} if marks is None else marks
+    frames: list[tuple[float, int]] = []
+
+    def on_socket(ws) -> None:  # type: ignore[no-untyped-def]
+        marks.setdefault("websocket", time.perf_counter())
+        ws.on("framereceived", lambda payload: frames.append((time.perf_counter(), len(payload))))
+
+    page.on("domcontentloaded", lambda _page: marks.setdefault("page shell", time.perf_counter()))
+    page.on("websocket", on_socket)
     page.route("**/*", lambda r: r.continue_() if is_local_url(r.request.url) else r.abort())
     page.goto(url)
-    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    page.wait_for_selector(MAP_IFRAME, state="attached", timeout=60_000)
+    marks["map frame"] = time.perf_counter()
+    inner = page.frame_locator(MAP_IFRAME)
+    inner.locator(".leaflet-container").wait_for(state="attached", timeout=60_000)
+    marks["leaflet"] = time.perf_counter()
+    inner.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    marks["polygons"] = time.perf_counter()
+    before = [f for f in frames if f[0] <= marks["map frame"]]
+    if before:
+        marks["map delta"] = max(before, key=lambda f: f[1])[0]
 
 
-def browser_cold_start(warm: bool = False, app: str = "app.py") -> tuple[float, float]:
-    """Server process start → polygons drawn in a fresh browser page, and health → drawn (s)."""
+def browser_cold_start(warm: bool = False, app: str = "app.py") -> tuple[float, float, dict[str, float]]:
+    """Server process start → polygons drawn in a fresh browser page, health → drawn (s), and
+    when each of PHASES happened (s after launch)."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.server import StreamlitServer, launch_chromium
@@ -100,10 +134,12 @@ def browser_cold_start(warm: bool = False, app: str = "app.py") -> tuple[float, 
     with StreamlitServer(warm=warm, app=app) as srv, sync_playwright() as p:
         healthy = time.perf_counter()
         browser = launch_chromium(p)
-        open_until_map(browser.new_page(), srv.url)
+        page = browser.new_page()
+        marks = {"server up": healthy, "browser page": time.perf_counter()}
+        open_until_map(page, srv.url, marks)
         done = time.perf_counter()
         browser.close()
-    return done - t0, done - healthy
+    return done - t0, done - healthy, {k: v - t0 for k, v in marks.items()}
 
 
 def first_visitors() -> tuple[float, float, float]:
@@ -161,7 +197,27 @@ def filter_changes(n: int) -> tuple[list[float], list[float]]:
     return noop, change
 
 
-def spread(runs: list[tuple[float, float]]) -> str:
+def phase_table(runs: dict[str, list[tuple[float, float, dict[str, float]]]]) -> str:
+    """Each phase's median time after launch per way, and the step from the phase before."""
+    names = list(runs)
+    lines = ["where a first page's time goes (median s after launch; in brackets: since the step before):"]
+    lines.append("  " + " | ".join(["step".ljust(13), *(n.ljust(22) for n in names)]))
+    previous = dict.fromkeys(names, 0.0)
+    for key, what in PHASES:
+        cells = []
+        for n in names:
+            got = [r[2][key] for r in runs[n] if key in r[2]]
+            if not got:
+                cells.append("—".ljust(22))
+                continue
+            at = statistics.median(got)
+            cells.append(f"{at:5.2f} (+{at - previous[n]:.2f})".ljust(22))
+            previous[n] = at
+        lines.append("  " + " | ".join([key.ljust(13), *cells]) + f"  {what}")
+    return "\n".join(lines)
+
+
+def spread(runs: list[tuple[float, float, dict[str, float]]]) -> str:
     xs = sorted(r[0] for r in runs)
     return f"launch → map {xs[0]:.2f}–{xs[-1]:.2f} s"
 
@@ -179,7 +235,7 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "geo", "prepare-static"], check=True, cwd=ROOT, capture_output=True)
 
     ways = (("floor", False), ("streamlit run app.py", False), ("python -m geo serve", True))
-    runs: dict[str, list[tuple[float, float]]] = {how: [] for how, _ in ways}
+    runs: dict[str, list[tuple[float, float, dict[str, float]]]] = {how: [] for how, _ in ways}
     with tempfile.TemporaryDirectory() as tmp:
         floor_app = Path(tmp) / "floor_app.py"
         floor_app.write_text(FLOOR_APP.format(root=str(ROOT)), encoding="utf-8")
@@ -203,6 +259,7 @@ def main() -> None:
             f" ({launch / floor:.2f}× the floor); server healthy → map for the first visitor {first:.2f} s"
             f" (median of {args.starts}; {spread(runs[how])}; target < 4 s)"
         )
+    print(phase_table(runs))
     visits = [first_visitors() for _ in range(args.starts)]
     first, second, ready = (statistics.median(v[i] for v in visits) for i in range(3))
     print(

@@ -6,7 +6,9 @@ geo.prepared; validated and attached when it is stale, 1–3 s) and for the disp
 Class breaks come from a store too (geo.maps.breakstore): no mapclassify at start. Here a background
 thread does that work in the same process, so the module-level caches it fills (geo.dataset,
 geo.maps) serve every session. It starts when Streamlit's server is up, not before: sharing the
-GIL with Streamlit's boot, it delayed the health check by as long as it ran.
+GIL with Streamlit's boot, it delayed the health check by as long as it ran. While it runs, the
+GIL switch interval is 0.5 ms instead of 5: the first browser is then loading Streamlit's page
+shell from the same process, and each of its requests waited up to 5 ms for the warm-up's turn.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
+WARM_SWITCH_S = 0.0005  # the GIL switch interval during the warm-up (Python's default: 0.005)
 WARM_PARTS: dict[str, float] = {}  # seconds of each part of the last warm-up (the WARM_DONE line says them)
 
 
@@ -183,7 +186,12 @@ def wait_for_server(timeout: float = SERVER_WAIT) -> float:
 def _warm_in_background() -> None:
     try:
         waited = wait_for_server()
-        seconds = warm_up()
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(WARM_SWITCH_S)
+        try:
+            seconds = warm_up()
+        finally:
+            sys.setswitchinterval(interval)
     except Exception:  # the app still works cold; say why it is slower
         log.exception("warm-up failed")
         return

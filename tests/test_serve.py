@@ -64,3 +64,17 @@ def test_the_warm_up_starts_once_the_server_is_up() -> None:
     started = float(re.search(r"started ([\d.]+) s after launch, when the server was up", line)[1])
     assert 0 < started <= healthy + 0.5, (started, healthy, line)
     assert log.index("You can now view") < log.index(serve.WARM_DONE), log
+
+
+def test_the_warm_up_switches_threads_often_and_restores_the_interval(monkeypatch, capsys) -> None:
+    """While it imports, the warm-up hands the GIL back every 0.5 ms, so Streamlit's thread serves
+    the first browser's page shell between its steps; afterwards Python's interval is back."""
+    seen: list[float] = []
+    monkeypatch.setattr(serve, "wait_for_server", lambda: 0.0)
+    monkeypatch.setattr(serve, "warm_up", lambda: seen.append(sys.getswitchinterval()) or 0.0)
+    monkeypatch.setattr("geo.memory.freeze", lambda: None)  # not this process's heap
+    before = sys.getswitchinterval()
+    serve._warm_in_background()
+    assert seen == [serve.WARM_SWITCH_S] and serve.WARM_SWITCH_S < before
+    assert sys.getswitchinterval() == before
+    assert serve.WARM_DONE in capsys.readouterr().err
