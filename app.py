@@ -102,12 +102,16 @@ def coverage(v: view.View, by_year: dict[int, list[str]] | None) -> None:
         st.info("  \n".join(lines), icon=None)
 
 
+MAP_START = f'<div id="{maps.MAP_START_ID}" tabindex="-1"></div>'
+
+
 def draw_map(state: ViewState, make_args: Callable[[], dict], key: str = "map", height: int = 640) -> dict | None:
     """One map. Its frame's height follows the window (geo/web/app.css; ``height`` is only the
     first paint's), and the browser fits the view's focus to it (kdim.fit)."""
     lang = state.lang
-    # The sidebar's skip link lands here (once); this one passes the map's tab stops to map_alternative.
-    start = f'<div id="{maps.MAP_START_ID}" tabindex="-1"></div>' if key != "map_after" else ""
+    # The sidebar's skip link lands here (once; before both columns of two maps side by side, so
+    # that they start level); this one passes the map's tab stops to map_alternative.
+    start = MAP_START if key == "map" else ""
     if marks := start + (maps.skip_link(lang) if state.compare_year is None else ""):
         st.html(marks)
     try:
@@ -140,6 +144,7 @@ def stage_maps(v: view.View, state: ViewState, data: dataset.DataSet, settings: 
             outs = [draw_map(state, lambda: compare.map_arguments(v, cmp, settings), "map", height)]
         else:
             outs = []
+            st.html(MAP_START)
             for col, which in zip(st.columns(2, gap="small"), ("before", "after"), strict=True):
                 with col:
                     make = lambda w=which: compare.map_arguments(v, cmp, settings, w)  # noqa: E731
