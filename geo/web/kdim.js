@@ -92,8 +92,95 @@
 
   function fitTo(map, bounds) {
     map._kdimBounds = bounds; map._kdimFitKey = JSON.stringify(bounds); map._kdimMoved = false;
+    var opt = fitPadding(map, bounds), view = map._getBoundsCenterZoom(L.latLngBounds(bounds), opt);
+    map._kdimPadding = {left: opt.paddingTopLeft.x, top: opt.paddingTopLeft.y,
+                        right: opt.paddingBottomRight.x, bottom: opt.paddingBottomRight.y};
+    if (map._loaded && Math.abs(map.getZoom() - view.zoom) < 1e-6
+        && map.latLngToContainerPoint(view.center).distanceTo(map.getSize().divideBy(2)) < 0.5) return;
     map._kdimFitting = true;
-    try { map.fitBounds(bounds, {padding: [8, 8], animate: false}); } finally { map._kdimFitting = false; }
+    try { map.setView(view.center, view.zoom, {animate: false}); } finally { map._kdimFitting = false; }
+  }
+
+  // The map's own boxes (title, legend, source line, layer switch, zoom buttons) sit over its
+  // corners. A few margins are tried (none; room for the title beside or above it; for the
+  // source line below; for the legend beside it) and the one kept costs least: the share of
+  // each focus region's outline the boxes would cover (a whole region costs 1) plus the zoom
+  // levels given up. So 제주 does not sit under the source line, nor 강화 under the title,
+  // when a smaller map would show them. Before the regions and boxes exist: 8 px all round.
+  var FURNITURE = '.kdim-titlebox, .kdim-legend, .kdim-source, .leaflet-control-layers, .leaflet-control-zoom';
+  var PAD = 8;
+
+  function boxesIn(map) {
+    var c = map.getContainer(), o = c.getBoundingClientRect(), out = {all: []};
+    Array.prototype.forEach.call(c.querySelectorAll(FURNITURE), function (e) {
+      var r = e.getBoundingClientRect();
+      if (!r.width || !r.height) return;
+      var b = {l: r.left - o.left, t: r.top - o.top, r: r.right - o.left, b: r.bottom - o.top};
+      out.all.push(b);
+      ['kdim-titlebox', 'kdim-legend', 'kdim-source'].forEach(function (k) { if (e.classList.contains(k)) out[k] = b; });
+    });
+    return out;
+  }
+
+  function covered(map, view, regions, boxes) {
+    var half = map.getSize().divideBy(2), mid = map.project(view.center, view.zoom), cost = 0;
+    regions.forEach(function (pts) {
+      var hid = 0;
+      pts.forEach(function (ll) {
+        var p = map.project(ll, view.zoom).subtract(mid).add(half);
+        for (var i = 0; i < boxes.length; i++) {
+          var b = boxes[i];
+          if (p.x > b.l && p.x < b.r && p.y > b.t && p.y < b.b) { hid++; break; }
+        }
+      });
+      cost += hid / pts.length;
+    });
+    return cost;
+  }
+
+  // A region's outline points (at most about 60, evenly picked): where the boxes would cover it.
+  function outlinePoints(l) {
+    var all = [];
+    (function walk(x) { if (x instanceof L.LatLng) all.push(x); else x.forEach(walk); })(l.getLatLngs());
+    var step = Math.max(1, Math.floor(all.length / 60)), out = [];
+    for (var i = 0; i < all.length; i += step) out.push(all[i]);
+    return out;
+  }
+
+  function fitPadding(map, bounds) {
+    var plain = {paddingTopLeft: L.point(PAD, PAD), paddingBottomRight: L.point(PAD, PAD)};
+    var regions = map._kdimRegions || [], size = map.getSize();
+    if (!regions.length || !size.x || !size.y) return plain;
+    var boxes = boxesIn(map), title = boxes['kdim-titlebox'], legend = boxes['kdim-legend'],
+        source = boxes['kdim-source'];
+    var tl = [[PAD, PAD]], br = [[PAD, PAD]];
+    if (title) tl.push([title.r + PAD, PAD], [PAD, title.b + PAD]);
+    if (source) br.push([PAD, size.y - source.t + PAD]);
+    if (legend) br.push([size.x - legend.l + PAD, PAD]);
+    if (legend && source) br.push([size.x - legend.l + PAD, size.y - source.t + PAD]);
+    var ll = L.latLngBounds(bounds), best = null;
+    map._kdimTried = [];  // what was weighed (tests and a curious reader: map._kdimTried)
+    tl.forEach(function (a) {
+      br.forEach(function (b) {
+        if (a[0] + b[0] >= size.x * 0.8 || a[1] + b[1] >= size.y * 0.8) return;
+        var opt = {paddingTopLeft: L.point(a[0], a[1]), paddingBottomRight: L.point(b[0], b[1])};
+        var view = map._getBoundsCenterZoom(ll, opt), hidden = covered(map, view, regions, boxes.all);
+        var cost = hidden - view.zoom;
+        map._kdimTried.push({tl: a, br: b, zoom: view.zoom, covered: hidden});
+        if (!best || cost < best.cost - 1e-9) best = {cost: cost, opt: opt};
+      });
+    });
+    return best ? best.opt : plain;
+  }
+
+  // Once the regions and the boxes are on the map, fit again (once per task), unless the user moved it.
+  function refitSoon(map) {
+    if (!map || map._kdimRefit) return;
+    map._kdimRefit = true;
+    Promise.resolve().then(function () {
+      map._kdimRefit = false;
+      if (!map._kdimMoved && map._kdimBounds) fitTo(map, map._kdimBounds);
+    });
   }
 
   // The view's focus (a region filter, or all of Korea), fitted to whatever size the frame has.
@@ -160,7 +247,17 @@
         });
       }
     });
+    // the regions a keyboard reaches are the focus's: the fit keeps them out from under the boxes
+    function remember() {
+      var map = parent._map, rs = [];
+      if (!map) return;
+      layer.eachLayer(function (l) { if (A[l.feature.id]) rs.push(outlinePoints(l)); });
+      map._kdimRegions = rs;
+      refitSoon(map);
+    }
+    parent.on('add', remember);
     layer.addTo(parent);
+    remember();
     return layer;
   }
 
@@ -264,9 +361,9 @@
       L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);
       return d;
     };
-    parent.on('add', function () { ctl.addTo(parent._map); });
+    parent.on('add', function () { ctl.addTo(parent._map); refitSoon(parent._map); });
     parent.on('remove', function () { ctl.remove(); });
-    if (parent._map) ctl.addTo(parent._map);
+    if (parent._map) { ctl.addTo(parent._map); refitSoon(parent._map); }
     return ctl;
   }
 

@@ -22,12 +22,35 @@ TOP_MAX = 200  # px: the map's top edge is on the first screen of a laptop
 BOTTOM_GAP = 48  # px: the map reaches the window's bottom, less the page's margin
 FILL = 0.88  # the focus spans this share of the map's box in its tighter direction (zoom steps of 0.1)
 
-# Pixel box, inside the map frame, of the bounds the view fits (the map is window.map there).
+# Pixel box, inside the map frame, of the bounds the view fits (the map is window.map there), and
+# the margins kdim.js kept free of the map's boxes (title, legend, source line) when it fitted.
 FOCUS_BOX_JS = """([s, w, n, e]) => {
   const a = window.map.latLngToContainerPoint([n, w]), b = window.map.latLngToContainerPoint([s, e]);
   const c = window.map.getContainer().getBoundingClientRect();
+  const p = window.map._kdimPadding || {left: 0, top: 0, right: 0, bottom: 0};
   return {x0: a.x, y0: a.y, x1: b.x, y1: b.y, w: c.width, h: c.height, zoom: window.map.getZoom(),
-          moved: !!window.map._kdimMoved};
+          moved: !!window.map._kdimMoved, pl: p.left, pt: p.top, pr: p.right, pb: p.bottom};
+}"""
+
+# How much of each region inside the focus the map's own boxes hide, sampled where the region's
+# fill is (SVG isPointInFill) and asking the browser what is on top there (elementFromPoint).
+HIDDEN_JS = """() => {
+  const FURNITURE = '.kdim-titlebox, .kdim-legend, .kdim-source, .leaflet-control-layers, .leaflet-control-zoom';
+  const out = [];
+  document.querySelectorAll('path.kdim-region[aria-label]').forEach(path => {
+    const r = path.getBoundingClientRect(), inv = path.getScreenCTM().inverse();
+    let inside = 0, hidden = 0;
+    for (let i = 0; i < 12; i++) for (let j = 0; j < 12; j++) {
+      const x = r.left + (i + 0.5) * r.width / 12, y = r.top + (j + 0.5) * r.height / 12;
+      if (!path.isPointInFill(new DOMPoint(x, y).matrixTransform(inv))) continue;
+      inside++;
+      const top = document.elementFromPoint(x, y);
+      if (!top || top.closest(FURNITURE) || x < 0 || y < 0 || x > innerWidth || y > innerHeight) hidden++;
+    }
+    const name = path.getAttribute('aria-label').split(':')[0];
+    if (inside && hidden / inside > 0.5) out.push(`${name} ${hidden}/${inside}`);
+  });
+  return out;
 }"""
 
 
@@ -49,8 +72,10 @@ def focus_fill(page, bounds: list[list[float]], timeout: float = 10.0) -> dict[s
     deadline = time.monotonic() + timeout
     while True:
         b = frame.evaluate(FOCUS_BOX_JS, [s, w, n, e])
-        fx, fy = (b["x1"] - b["x0"]) / b["w"], (b["y1"] - b["y0"]) / b["h"]
-        inside = b["x0"] >= -1 and b["y0"] >= -1 and b["x1"] <= b["w"] + 1 and b["y1"] <= b["h"] + 1
+        free_w, free_h = b["w"] - b["pl"] - b["pr"], b["h"] - b["pt"] - b["pb"]  # what the boxes leave
+        fx, fy = (b["x1"] - b["x0"]) / free_w, (b["y1"] - b["y0"]) / free_h
+        inside = (b["x0"] >= b["pl"] - 1 and b["y0"] >= b["pt"] - 1
+                  and b["x1"] <= b["w"] - b["pr"] + 1 and b["y1"] <= b["h"] - b["pb"] + 1)  # fmt: skip
         if (max(fx, fy) >= FILL and inside) or time.monotonic() > deadline:
             return {**b, "fx": fx, "fy": fy}
         time.sleep(0.25)
@@ -87,8 +112,13 @@ def assert_map_first(page, bounds: list[list[float]], height: int) -> dict[str, 
     bottom = box["y"] + box["height"]
     assert height - BOTTOM_GAP <= bottom <= height + 1, f"the map ends at {bottom:.0f} px in a {height} px window"
     f = focus_fill(page, bounds)
-    assert max(f["fx"], f["fy"]) >= FILL, f"the focus fills {f['fx']:.0%} × {f['fy']:.0%} of the map"
-    assert f["x0"] >= -1 and f["y0"] >= -1 and f["x1"] <= f["w"] + 1 and f["y1"] <= f["h"] + 1, f
+    assert max(f["fx"], f["fy"]) >= FILL, f"the focus fills {f['fx']:.0%} × {f['fy']:.0%} of the map's free part"
+    assert f["x0"] >= f["pl"] - 1 and f["y0"] >= f["pt"] - 1, f
+    assert f["x1"] <= f["w"] - f["pr"] + 1 and f["y1"] <= f["h"] - f["pb"] + 1, f
+    # the margins kept for the boxes leave most of the map to the map
+    assert f["w"] - f["pl"] - f["pr"] >= 0.5 * f["w"] and f["h"] - f["pt"] - f["pb"] >= 0.6 * f["h"], f
+    hidden = map_frame(page).evaluate(HIDDEN_JS)
+    assert not hidden, f"regions mostly under the map's title, legend or source line: {hidden}"
     wide = page.evaluate("() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")
     assert wide <= 1, f"the page scrolls sideways by {wide} px"
     return {**box, **f}
@@ -106,6 +136,16 @@ def test_the_map_fills_the_first_screen(new_page, app_server, screenshot_dir, mo
           f"country fills {got['fx']:.0%} × {got['fy']:.0%}; screenshot: {path}")  # fmt: skip
     if mode == "briefing":  # coverage always shown in briefing mode
         expect(page.get_by_text(coverage_lines_ko()[0], exact=False)).to_be_visible()
+
+
+@pytest.mark.parametrize("mode", ["app", "briefing"])
+def test_no_municipality_hides_under_the_maps_boxes(new_page, app_server, mode) -> None:
+    """The 시군구 map at 1366×768: 강화군 and 옹진군 lie where the title box is, 서귀포시 where the
+    source line is; the fit keeps every one of the 229 mostly in view (assert_map_first)."""
+    page = new_page(viewport={"width": 1366, "height": 768})
+    open_app(page, app_server.url + ("/?level=sigungu&brief=1" if mode == "briefing" else "/?level=sigungu"),
+             n_regions=None)  # fmt: skip
+    assert_map_first(page, maps.focus_bounds("sigungu", None), 768)
 
 
 def coverage_lines_ko() -> list[str]:
