@@ -17,7 +17,7 @@ import pandas as pd
 
 from geo import join, maps
 from geo.briefing.text import as_filters, say, sheet_title, span_words
-from geo.maps.text import t as map_word
+from geo.maps.furniture import class_range  # noqa: F401 (the sheet's and the deck's legends: the web legend's words)
 from geo.reconcile import reconcile
 
 if TYPE_CHECKING:
@@ -124,14 +124,6 @@ def budget_notes(figs: KeyFigures, level: str, lang: str) -> list[str]:
     return notes
 
 
-def class_range(b: maps.ClassBin, signed: bool, lang: str) -> str:
-    """A class's range as the web legend writes it ("120 – 400"; a change: "+5 – +80", "0 (변화 없음)")."""
-    fmt = maps.fmt_signed if signed else maps.fmt_number
-    if signed and b.lo == b.hi == 0:
-        return f"0 ({map_word(lang, 'no_change')})"
-    return fmt(b.lo) if b.lo == b.hi else f"{fmt(b.lo)} – {fmt(b.hi)}"
-
-
 def before_note(data: SheetData) -> str | None:
     """A comparison's key figures are the later year's; this line gives the earlier year's and the change."""
     a, b = data.figs_before, data.figs
@@ -224,11 +216,11 @@ class SheetData:
 
     def legend_title(self) -> str:
         """The legend's heading with its unit: the metric, or its change between the two years."""
-        name, unit = maps.metric_label(self.metric, self.lang)
+        name, unit = maps.metric_label(self.metric, self.lang)[0], self.unit()
         if self.compare_year is not None:
             from geo import compare
 
-            name, unit = compare.label(self.state()), compare.metric_name(self.metric, self.lang)[1]
+            name = compare.label(self.state())
         return f"{name} ({unit})" if unit else name
 
     def unit(self) -> str:

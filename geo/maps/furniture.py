@@ -11,6 +11,7 @@ import pandas as pd
 
 from geo import regions
 from geo.maps.choropleth import ChoroplethResult
+from geo.maps.classes import ClassBin
 from geo.maps.markup import esc, fmt_number, fmt_signed, js_json
 from geo.maps.style import (
     DEFAULT_SETTINGS,
@@ -103,6 +104,14 @@ def title_html(*, level: str, metric: str, lang: str, filters: Any = None, title
     return f'<div class="kdim-title">{esc(title)}</div>{sub}'
 
 
+def class_range(b: ClassBin, signed: bool, lang: str) -> str:
+    """A class's range as the legends write it ("120 – 400"; a change: "+5 – +80", "0 (변화 없음)")."""
+    if signed and b.lo == b.hi == 0:
+        return f"0 ({t(lang, 'no_change')})"
+    fmt = fmt_signed if signed else fmt_number
+    return fmt(b.lo) if b.lo == b.hi else f"{fmt(b.lo)} – {fmt(b.hi)}"
+
+
 def legend_html(
     result: ChoroplethResult | None,
     *,
@@ -117,11 +126,8 @@ def legend_html(
         mlabel, unit = metric_label(result.metric, lang)
         mlabel = result.label or mlabel
         parts.append(f"<h4>{esc(mlabel)}{f' ({esc(unit)})' if unit else ''}</h4>")
-        fmt = fmt_signed if result.signed else fmt_number
         for b in result.bins:
-            rng = fmt(b.lo) if b.lo == b.hi else f"{fmt(b.lo)} – {fmt(b.hi)}"
-            if result.signed and b.lo == b.hi == 0:
-                rng = f"0 ({t(lang, 'no_change')})"
+            rng = class_range(b, result.signed, lang)
             parts.append(
                 f'<div class="row kdim-class" data-lo="{b.lo!r}" data-hi="{b.hi!r}">'
                 f'<span class="sw" style="background:{b.colour}" aria-hidden="true"></span>'
