@@ -85,8 +85,9 @@ def key_figures(v: view.View, lang: str, before: view.View | None = None) -> Non
 
     c1, c2, c3 = st.columns(3)
     opts = {"delta_color": "off", "delta_arrow": "off"}
-    c1.metric(t("kpi_budget", lang), v.kpis["budget"], delta("budget"), help=v.kpis["budget_label"], **opts)
-    c1.caption(f"{v.kpis['budget_label']} · {t('eok_note', lang)}")
+    # The first figure's title names the years it sums; under it, the official total it is part of.
+    c1.metric(v.kpis["budget_title"], v.kpis["budget"], delta("budget"), help=v.kpis["budget_label"], **opts)
+    c1.caption(" · ".join(x for x in (v.kpis["official"], t("eok_note", lang)) if x))
     c2.metric(t("kpi_records", lang), v.kpis["records"], delta("records"), **opts)
     c3.metric(t("kpi_lgs", lang), v.kpis["lgs"], delta("lgs"), **opts)
     for note in v.notes:

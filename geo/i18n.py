@@ -57,6 +57,19 @@ UI: dict[str, dict[str, str]] = {
     "kpi_lgs": {"ko": "포함 지자체 (시군구)", "en": "Local governments reached"},
     "kpi_coverage": {"ko": "공식 통계 대비", "en": "Against the official figures"},
     "kpi_no_amount": {"ko": "금액 없음", "en": "no amount"},
+    "kpi_year_national": {"ko": "{year}년 국비", "en": "{year} national budget"},
+    "kpi_year_total": {"ko": "{year}년 총사업비", "en": "{year} total budget"},
+    "kpi_year_local": {"ko": "{year}년 지방비", "en": "{year} local budget"},
+    "kpi_life": {"ko": "사업기간 총액 ({span} 합산)", "en": "Lifetime totals ({span} summed)"},
+    "kpi_official": {
+        "ko": "공식 {official}억원 중 {records}억원({share})이 기록으로 확인",
+        "en": "{records} of the official {official} (KRW 100 million) itemized in records ({share})",
+    },
+    "placed_sido": {"ko": "지도에 배분 (시도 단위): {value}", "en": "placed on the map (by province): {value}"},
+    "placed_sigungu": {
+        "ko": "지도에 배분 (시군구 단위): {value}",
+        "en": "placed on the map (by municipality): {value}",
+    },
     "not_regional": {"ko": "지역 구분 없음 (전국 사업)", "en": "not regional (national programs)"},
     "above_level": {"ko": "상위 단위에만 배정", "en": "placed only at a coarser level"},
     "unallocated": {"ko": "지역 배분 미공개", "en": "split between regions not published"},
@@ -152,7 +165,7 @@ UI: dict[str, dict[str, str]] = {
     "col_source": {"ko": "출처", "en": "Source"},
     "col_value": {"ko": "값", "en": "Value"},
     "col_kind": {"ko": "구분", "en": "Series"},
-    "eok": {"ko": "억원", "en": "억원"},
+    "eok": {"ko": "억원", "en": "× KRW 100M"},
     "eok_note": {"ko": "단위: 억원", "en": "1 억원 = KRW 100 million"},
 }
 

@@ -102,6 +102,16 @@ def get_metric(key: str) -> Metric:
     raise KeyError(f"unknown metric {key!r}; known: {', '.join(METRICS)} or budget_<year>_<part>")
 
 
+def money_metric(metric: str | Metric, year: int | None) -> Metric:
+    """The budget a view's first figure sums (the page, the sheet and the deck alike): the map's
+    own amount; when the map counts records, the chosen year's 국비 (one year's count beside
+    that year's money), or over all years the announced lifetime totals."""
+    m = metric if isinstance(metric, Metric) else get_metric(metric)
+    if m.column is not None:
+        return m
+    return get_metric(f"budget_{year}_national") if year is not None else METRICS["life_total"]
+
+
 # --------------------------------------------------------------------------- attaching
 
 

@@ -7,19 +7,22 @@ table that every part of the page shows, so they cannot disagree. No Streamlit h
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from geo import i18n, regions
-from geo.join import METRICS, Filters, aggregate, apply_filters, breakdown, get_metric
+from geo.join import METRICS, Filters, Metric, aggregate, apply_filters, breakdown, get_metric, money_metric
 from geo.programs import FIELDS, FIELDS_EN, PROGRAM_TYPES
-from geo.reconcile import reconcile
+from geo.reconcile import OFFICIAL_FILE, reconcile
 
 if TYPE_CHECKING:  # maps pulls in folium; view is imported without it
     from geo.maps import MapSettings
@@ -32,6 +35,26 @@ MAP_METRICS = (
 )  # fmt: skip
 SPECIALTIES = ("manufacturing", "agriculture", "healthcare", "disaster_safety")
 YEARS = tuple(range(2019, 2031))  # what a URL may ask for; the app offers record_years()
+ALL_YEARS = "all"  # the URL's word for "every year" (the opening view has a year, so None needs a word)
+
+
+def opening_year(path: str | Path = OFFICIAL_FILE) -> int | None:
+    """The latest year with an official national budget total (``TOTAL_<year>_BUDGET`` in
+    data/official_totals.csv): the year the opening view shows. Recording next year's total
+    moves the opening view to it, with no code change. None when no total is recorded."""
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            ids = [row.get("id", "") for row in csv.DictReader(f)]
+    except OSError:
+        return None
+    years = [int(m.group(1)) for i in ids if (m := re.fullmatch(r"TOTAL_(\d{4})_BUDGET", i or ""))]
+    return max(years) if years else None
+
+
+OPENING_YEAR = opening_year()  # read once per process
+# The opening view answers one question: the latest official year's 국비, by 시도, beside its official
+# total. A lifetime total (plans of later years included) is a choice the user makes, never the default.
+OPENING_METRIC = f"budget_{OPENING_YEAR}_national" if OPENING_YEAR else "records"
 
 
 @dataclass(frozen=True)
@@ -40,7 +63,7 @@ class ViewState:
 
     lang: str = "ko"
     level: str = "sido"
-    metric: str = "life_total"
+    metric: str = OPENING_METRIC
     scheme: str = "natural_breaks"
     region_group: str | None = None
     sido_code: str | None = None
@@ -48,7 +71,7 @@ class ViewState:
     specialty: str | None = None
     field: str | None = None
     program_type: str | None = None
-    year: int | None = None
+    year: int | None = OPENING_YEAR
     compare_year: int | None = None  # with ``year``: the map shows the change from this year (geo.compare)
     side_by_side: bool = False  # a comparison as the two years' maps side by side instead of the change
     selected: str | None = None  # a clicked 시도 or 시군구 code
@@ -84,10 +107,11 @@ QUERY_KEYS = {
 }
 
 PRESETS: dict[str, ViewState] = {
-    "districts": ViewState(level="sigungu", metric="life_total", program_type="innovation_district"),
-    "ai": ViewState(level="sido", metric="life_total", program_type="ai_convergence"),
+    # Lifetime totals over all years (each program's announced period): the year filter says so.
+    "districts": ViewState(level="sigungu", metric="life_total", program_type="innovation_district", year=None),
+    "ai": ViewState(level="sido", metric="life_total", program_type="ai_convergence", year=None),
     "sv2024": ViewState(level="sigungu", metric="records", program_type="smart_village", year=2024),
-    "budget": ViewState(level="sido", metric="budget_2024_national", year=2024),
+    "budget": ViewState(level="sido", metric=OPENING_METRIC, year=OPENING_YEAR),  # = the opening view
 }
 
 
@@ -122,6 +146,8 @@ def _check(name: str, value: str) -> object:
         return value
     if name in ("year", "compare_year") and value.isdigit() and int(value) in YEARS:
         return int(value)
+    if name == "year" and value == ALL_YEARS:
+        return None
     if name in ("briefing", "emd", "side_by_side") and value in ("0", "1"):
         return value == "1"
     raise ValueError(f"{QUERY_KEYS[name]}={value!r}")
@@ -148,7 +174,11 @@ def to_query(state: ViewState) -> dict[str, str]:
     out = {}
     for name, key in QUERY_KEYS.items():
         v = getattr(state, name)
-        if v == getattr(default, name) or v is None:
+        if v == getattr(default, name):
+            continue
+        if v is None:
+            if name == "year":  # every year, where the opening view has one
+                out[key] = ALL_YEARS
             continue
         out[key] = ("1" if v else "0") if isinstance(v, bool) else str(v)
     return out
@@ -313,20 +343,24 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
     filtered = apply_filters(all_records, state.filters())
     metric = get_metric(state.metric)
     values = aggregate(filtered, state.level, metric)
-    # The first figure is always a budget: the map's metric, or the lifetime total when the
-    # map counts records. Its label names the span it covers.
-    money = metric if metric.column is not None else get_metric("life_total")
+    money = money_metric(metric, state.year)
     bd = breakdown(filtered, state.level, money).set_index("category")
     total = bd.at["total", "value"]
     unit = f" {i18n.t('eok', lang)}"
     lgs = filtered.loc[filtered["at_sigungu"] != "", "at_sigungu"].nunique()
+    official = official_total(money, state)
     kpis = {
         "budget": (fmt_eok(total) + unit) if not pd.isna(total) else i18n.t("kpi_no_amount", lang),
+        "budget_title": span_title(money, filtered, lang),
         "budget_label": money.label_ko if lang == "ko" else money.label_en,
+        "official": official_words(total, official, lang),
         "records": f"{len(filtered):,}",
         "lgs": f"{lgs:,}",
     }
     notes = []
+    placed = bd.at["placed", "value"]
+    if not pd.isna(placed) and not pd.isna(total) and placed != total:
+        notes.append(i18n.t(f"placed_{state.level}", lang, value=fmt_eok(placed) + unit))
     for cat in ("not_regional", "above_level", "unallocated"):
         v = bd.at[cat, "value"]
         if not pd.isna(v) and v > 0:
@@ -348,8 +382,56 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
         table=table,
         panel=panel,
         notes=notes,
-        figures={"budget": float(total), "records": float(len(filtered)), "lgs": float(lgs)},
+        figures={
+            "budget": float(total),
+            "records": float(len(filtered)),
+            "lgs": float(lgs),
+            "placed": float(placed),
+            "official": math.nan if official is None else official[0],
+        },
     )
+
+
+def span_title(money: Metric, records: pd.DataFrame, lang: str) -> str:
+    """The first figure's title, naming the years it sums: "2024년 국비", or "사업기간 총액
+    (2019–2030)" for lifetime totals, with the years the records' periods span."""
+    if money.year is not None:
+        part = money.column.removeprefix("annual_") if money.column else "total"
+        return i18n.t(f"kpi_year_{part}", lang, year=money.year)
+    has = records[money.column].notna() if money.column and money.column in records else records.index == records.index
+    starts = pd.to_numeric(records.loc[has, "period_start"].astype(str).str[:4], errors="coerce").dropna()
+    ends = pd.to_numeric(records.loc[has, "period_end"].astype(str).str[:4], errors="coerce").dropna()
+    years = sorted({*starts.astype(int), *ends.astype(int)})
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "—")
+    return i18n.t("kpi_life", lang, span=span)
+
+
+# A view with one of these filters alone (and its year) has an official budget to stand beside.
+_OFFICIAL_BUDGET = {None: "TOTAL_{y}_BUDGET", "smart_village": "SV_{y}_BUDGET"}
+
+
+def official_total(money: Metric, state: ViewState) -> tuple[float, str] | None:
+    """(value, id) of the official 국비 total the view's first figure is part of: the year's whole
+    program, or its Smart Village line, when the view is otherwise unfiltered. None when the
+    figure is not a one-year 국비, or no official figure covers exactly the view."""
+    if money.year is None or money.column != "annual_national":
+        return None
+    narrowed = (state.region_group, state.sido_code, state.sigungu_code, state.specialty, state.field)
+    if any(narrowed) or state.program_type not in _OFFICIAL_BUDGET:
+        return None
+    key = _OFFICIAL_BUDGET[state.program_type].format(y=money.year)
+    hit = _official()[lambda d: d["id"] == key]
+    return (float(hit["value"].iloc[0]), key) if not hit.empty else None
+
+
+def official_words(total: float, official: tuple[float, str] | None, lang: str) -> str:
+    """The line under the first figure that makes it reconcile to the official total ("공식 5,770억원 중
+    1,699.2억원(29.4%)이 기록으로 확인"); empty when there is none to stand beside."""
+    if official is None:
+        return ""
+    value = 0.0 if pd.isna(total) else float(total)
+    share = f"{value / official[0]:.1%}" if official[0] else "—"
+    return i18n.t("kpi_official", lang, official=fmt_eok(official[0]), records=fmt_eok(value), share=share)
 
 
 @cache
@@ -554,5 +636,5 @@ def merge_upload(bundled: pd.DataFrame, uploaded: pd.DataFrame, mode: str) -> tu
 
 
 def metric_keys() -> list[str]:
-    """Metrics offered in the app (each names its span)."""
-    return [m for m in MAP_METRICS if m in METRICS]
+    """Metrics offered in the app (each names its span): the opening view's first."""
+    return [OPENING_METRIC, *(m for m in MAP_METRICS if m in METRICS and m != OPENING_METRIC)]

@@ -58,7 +58,12 @@ def expected_count(records, **filters) -> int:
 def test_first_page_has_figures_map_and_coverage(records):
     at = run_app()
     assert at.title[0].value == "지방 디지털 혁신 지도"
-    assert metric(at, "기록 수") == f"{len(records):,}"
+    # the opening view: the latest year with an official total, its 국비, beside that total
+    assert metric(at, "기록 수") == f"{expected_count(records, year=2024):,}"
+    assert metric(at, "2024년 국비") == "1,699.2 억원"
+    captions = " ".join(c.value for c in at.caption)
+    assert "공식 5,770억원 중 1,699.2억원(29.4%)이 기록으로 확인" in captions
+    assert "지도에 배분 (시도 단위): 172.3 억원" in captions
     info = " ".join(i.value for i in at.info)
     assert f"스마트빌리지 2024: 과제 99개 중 {sv_tasks(2024)}개 명시" in info
     assert "공식 5,770억원" in info
@@ -84,7 +89,7 @@ def test_filter_change_updates_in_place_with_the_same_key(records):
     assert after["key"] == before["key"]  # same component: no reload, no flicker
     assert after["script"] == before["script"]
     assert after["feature_group"] != before["feature_group"]
-    assert metric(at, "기록 수") == f"{expected_count(records, region_group='호남권'):,}"
+    assert metric(at, "기록 수") == f"{expected_count(records, region_group='호남권', year=2024):,}"
     assert at.query_params["group"] == "호남권"
 
 
@@ -102,7 +107,7 @@ def test_the_figures_are_bar_tables_that_follow_the_filter(records):
     at.selectbox(key="w_group").select("호남권").run()
     after = tables(at)
     assert len(after) == 3 and after != before
-    n = expected_count(records, region_group="호남권")
+    n = expected_count(records, region_group="호남권", year=2024)
     counts = re.findall(
         r'기록 수</td><td class="kdim-bar-cell"><span[^>]*></span><span class="kdim-num">([\d,]+)<', after[2]
     )
@@ -126,7 +131,7 @@ def test_cascading_region_filters():
 def test_specialty_and_type_filters_reach_every_view(records):
     at = run_app()
     at.selectbox(key="w_spec").select("제조 (영남)").run()
-    n = expected_count(records, specialty="manufacturing")
+    n = expected_count(records, specialty="manufacturing", year=2024)
     assert metric(at, "기록 수") == str(n)
     assert len(at.dataframe[-1].value) == n  # the record table shows the same selection
     assert at.query_params["spec"] == "manufacturing"
@@ -135,12 +140,12 @@ def test_specialty_and_type_filters_reach_every_view(records):
 def test_presets_one_click_each(records):
     at = run_app()
     at.button(key="preset_sv2024").click().run()
-    assert at.query_params["type"] == "smart_village" and at.query_params["year"] == "2024"
+    assert at.query_params["type"] == "smart_village" and "year" not in at.query_params  # 2024 = the opening year
     assert at.radio(key="w_level").value == "sigungu"
     assert metric(at, "기록 수") == str(expected_count(records, program_type="smart_village", year=2024))
     at.button(key="preset_districts").click().run()
     assert metric(at, "기록 수") == str(expected_count(records, program_type="innovation_district"))
-    assert "year" not in at.query_params
+    assert at.query_params["year"] == "all"  # lifetime totals: every year, said in the link
     at.button(key="preset_budget").click().run()
     assert at.selectbox(key="w_metric").value == "budget_2024_national"
     at.button(key="preset_ai").click().run()
@@ -177,10 +182,10 @@ def test_language_switch_changes_every_label():
     at = run_app()
     at.radio(key="w_lang").set_value("en").run()
     assert at.title[0].value == "Korea Regional Digital Innovation Map"
-    assert [m.label for m in at.metric] == ["Budget in selection", "Records", "Local governments reached"]
+    assert [m.label for m in at.metric] == ["2024 national budget", "Records", "Local governments reached"]
     assert f"Smart Village 2024: {sv_tasks(2024)} of 99 tasks itemized" in " ".join(i.value for i in at.info)
     args = map_args(at)
-    assert "Announced total" in args["feature_group"] or "Announced total" in args["layer_control"]
+    assert "2024 national budget" in args["feature_group"] or "2024 national budget" in args["layer_control"]
     labels = [s.label for s in at.selectbox]
     assert not any(re.search("[가-힣]", label) and "(" not in label for label in labels), labels
 
@@ -203,7 +208,7 @@ NAME_FIELD = r'"name":"((?:[^"\\]|\\.)*)"'  # a JSON string field "name" (escape
 
 def test_upload_good_file_adds_rows_for_the_session(records):
     row = _real_row("SV-2024-08") | {"id": "UP-1", "name_ko": HOSTILE, "name_en": HOSTILE}
-    at = run_app()
+    at = run_app(year="all")
     at.file_uploader[0].upload("mine.csv", _csv_rows([row]), "text/csv").run()
     assert not at.exception
     assert metric(at, "기록 수") == f"{len(records) + 1:,}"
@@ -228,7 +233,7 @@ def test_upload_good_file_adds_rows_for_the_session(records):
 def test_upload_bad_file_lists_problems_and_keeps_good_rows(records):
     good = _real_row("SV-2024-10") | {"id": "UP-GOOD"}
     bad = _real_row("SV-2024-10") | {"id": "UP-BAD", "sigungu": "없는구", "life_total": "-5"}
-    at = run_app()
+    at = run_app(year="all")
     at.file_uploader[0].upload("bad.csv", _csv_rows([good, bad]), "text/csv").run()
     assert not at.exception
     assert metric(at, "기록 수") == f"{len(records) + 1:,}"

@@ -113,8 +113,9 @@ def test_side_by_side_maps_share_one_set_of_classes(records):
 def test_the_url_keeps_both_years_and_drops_a_comparison_without_a_year():
     state, ignored = view.from_query({"year": "2024", "vs": "2023", "side": "1"})
     assert (state.year, state.compare_year, state.side_by_side, ignored) == (2024, 2023, True, [])
-    assert view.to_query(state) == {"year": "2024", "vs": "2023", "side": "1"}
-    assert view.from_query({"vs": "2023"})[0].compare_year is None  # no year to compare it with
+    assert view.to_query(state) == {"vs": "2023", "side": "1"}  # 2024 is the opening view's year
+    assert view.from_query({"vs": "2023"})[0].year == 2024  # the opening year, against 2023
+    assert view.from_query({"year": "all", "vs": "2023"})[0].compare_year is None  # no year to compare it with
     assert view.from_query({"year": "2024", "vs": "2024"})[0].compare_year is None
     assert view.from_query({"year": "2024", "vs": "abc"})[1] == ["vs=abc"]
 
@@ -127,13 +128,13 @@ def test_the_filter_line_names_both_years_of_a_comparison():
 
 
 def test_the_page_draws_the_change_and_the_two_years(records):
-    at = run_app(year="2024", vs="2023")
+    at = run_app(year="2024", vs="2023", metric="life_total")
     assert not at.error
     assert at.query_params["vs"] == "2023"
     args = map_args(at)
     assert "사업기간 총액 (발표 기준) 변화 (2023→2024)" in args["feature_group"]
     deltas = [m.proto.delta for m in at.metric]
-    state = view.consistent(ViewState(year=2024, compare_year=2023))
+    state = view.consistent(ViewState(year=2024, compare_year=2023, metric="life_total"))
     after, before = view.compute(records, state), view.compute(records, state.replace(year=2023, compare_year=None))
     want = maps.fmt_signed(after.figures["records"] - before.figures["records"])
     assert any(d.startswith(want + " (2023년 대비)") for d in deltas), deltas

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from geo import i18n, join, programs, view
+from geo import i18n, join, programs, reconcile, view
 from geo.view import ViewState
 from tests.conftest import sv_tasks
 
@@ -25,11 +25,53 @@ def test_busan_figures_on_their_own_span(records):
     assert v24.kpis["budget"] == "62 억원"
 
 
-def test_record_count_metric_still_shows_a_budget_figure(records):
+def test_record_count_metric_shows_that_years_budget(records):
+    """A count of one year's records stands beside that year's 국비, not lifetime totals of other years."""
     v = view.compute(records, ViewState(metric="records", program_type="smart_village", year=2024))
-    assert v.kpis["budget_label"] == join.METRICS["life_total"].label_ko
+    assert v.kpis["budget_label"] == join.get_metric("budget_2024_national").label_ko
+    assert v.kpis["budget_title"] == "2024년 국비"
+    assert v.kpis["official"] == "공식 1,039억원 중 1,039억원(100.0%)이 기록으로 확인"  # SV_2024_BUDGET
     assert int(v.kpis["records"]) == len(v.table) == len(v.records)
     assert v.values["value"].sum() == v.values["n_records"].sum()
+    # over all years, the lifetime totals, and the title says which years they sum
+    v_all = view.compute(records, ViewState(metric="records", program_type="smart_village", year=None))
+    assert v_all.kpis["budget_label"] == join.METRICS["life_total"].label_ko
+    assert v_all.kpis["budget_title"].startswith("사업기간 총액 (") and "합산)" in v_all.kpis["budget_title"]
+
+
+def test_opening_view_is_the_latest_official_year(records):
+    """One question: the latest year with an official total, its 국비 by 시도, beside that total."""
+    assert view.OPENING_YEAR == 2024  # TOTAL_2024_BUDGET is the latest recorded national total
+    state = ViewState()
+    assert (state.level, state.metric, state.year) == ("sido", "budget_2024_national", 2024)
+    assert view.PRESETS["budget"] == state
+    v = view.compute(records, state)
+    assert v.kpis["budget_title"] == "2024년 국비"
+    assert v.kpis["budget"] == "1,699.2 억원"
+    assert v.kpis["official"] == "공식 5,770억원 중 1,699.2억원(29.4%)이 기록으로 확인"
+    # the figure reconciles to the official total line beside the map
+    assert "2024 국비: 공식 5,770억원 중 1,699.2억원이 기록으로 확인됨" in view.coverage_lines(records, "ko")
+    # and its parts add up: placed on the map + national + coarser + unpublished split = the figure
+    parts = [float(n.rsplit(": ", 1)[1].removesuffix(" 억원").replace(",", "")) for n in v.notes]
+    assert v.notes[0] == "지도에 배분 (시도 단위): 172.3 억원"
+    assert sum(parts) == pytest.approx(1699.2)
+    en = view.compute(records, state.replace(lang="en"))
+    assert en.kpis["official"] == "1,699.2 of the official 5,770 (KRW 100 million) itemized in records (29.4%)"
+    assert "억" not in en.kpis["budget"] + en.kpis["budget_title"] + " ".join(en.notes)
+    # a lifetime total is never the default, and a narrowed view has no national total to stand beside
+    assert "life" not in state.metric
+    assert view.compute(records, state.replace(sido_code="26")).kpis["official"] == ""
+
+
+def test_opening_year_moves_with_the_official_totals(tmp_path):
+    """Recording next year's total moves the opening view to it, with no code change."""
+    src = reconcile.OFFICIAL_FILE.read_text(encoding="utf-8")
+    row = "TOTAL_2025_BUDGET,합계,Total,2025,national,1,억원,budget,false,https://example.org,x,2025-01-01,\n"
+    (tmp_path / "o.csv").write_text(src.rstrip("\n") + "\n" + row, encoding="utf-8")
+    assert view.opening_year(tmp_path / "o.csv") == 2025
+    (tmp_path / "none.csv").write_text(src.splitlines()[0] + "\n", encoding="utf-8")
+    assert view.opening_year(tmp_path / "none.csv") is None
+    assert view.opening_year(tmp_path / "missing.csv") is None
 
 
 def test_national_program_is_not_smeared_over_regions(records):
@@ -53,10 +95,17 @@ def test_coverage_lines_in_both_languages(records):
     assert f"Smart Village 2024: {sv_tasks(2024)} of 99 tasks itemized" in view.coverage_lines(records, "en")
 
 
+def test_url_says_every_year_where_the_opening_view_has_one():
+    state = ViewState(year=None, metric="life_total")
+    assert view.to_query(state) == {"metric": "life_total", "year": "all"}
+    assert view.from_query(view.to_query(state)) == (state, [])
+    assert view.to_query(ViewState()) == {}
+
+
 def test_url_round_trip_and_bad_values():
-    state = ViewState(lang="en", level="sigungu", region_group="영남권", sido_code="26", year=2024, briefing=True)
+    state = ViewState(lang="en", level="sigungu", region_group="영남권", sido_code="26", year=2023, briefing=True)
     q = view.to_query(state)
-    assert q == {"lang": "en", "level": "sigungu", "group": "영남권", "sido": "26", "year": "2024", "brief": "1"}
+    assert q == {"lang": "en", "level": "sigungu", "group": "영남권", "sido": "26", "year": "2023", "brief": "1"}
     assert view.from_query(q) == (state, [])
     s, ignored = view.from_query({"sido": "전라북도", "sgg": "해운대구", "year": "abc"})
     assert s.sido_code == "52" and s.sigungu_code is None  # 해운대구 is not in 전북: dropped
@@ -118,7 +167,7 @@ def test_map_arguments_carry_the_view_drill_down_and_specialty(records):
     args = view.map_arguments(view.compute(records, state), maps.MapSettings())
     assert args["selected_sigungu"] == "43110"
     assert args["specialties"] == ["disaster_safety"]
-    assert (args["level"], args["metric"], args["lang"]) == ("sigungu", "life_total", "ko")
+    assert (args["level"], args["metric"], args["lang"]) == ("sigungu", view.OPENING_METRIC, "ko")
     assert "오창읍" in maps.render_html(maps.build_map(**args))
     off = view.map_arguments(view.compute(records, state.replace(emd=False)), maps.MapSettings())
     assert off["selected_sigungu"] is None

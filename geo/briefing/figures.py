@@ -73,7 +73,8 @@ def key_figures(
     """Budget in the selection (with its span), records, local governments, coverage lines.
 
     ``records`` are all records (uploads included); the filters are applied here. A count
-    metric shows the announced lifetime total as its budget, since a count has no money.
+    metric has no money: its budget is the year's 국비, or over all years the lifetime totals
+    (``join.money_metric``, as the page).
     """
     maps.check_lang(lang)
     f = as_filters(filters)
@@ -91,7 +92,7 @@ def selection_figures(
 ) -> KeyFigures:
     """:func:`key_figures` of a selection already made, so the sheet filters the records once."""
     m = join.get_metric(metric)
-    bm = m if m.column is not None else join.get_metric("life_total")
+    bm = join.money_metric(m, f.year)
     vals = join.metric_values(sel, bm)
     budget = float(vals.sum()) if vals.notna().any() else math.nan
     placed_mask = sel[f"at_{level}"] != ""

@@ -21,7 +21,16 @@ from geo.maps.style import (
     district_svg,
     village_svg,
 )
-from geo.maps.text import FILTER_LABELS, FILTER_VALUE_LABELS, LEVEL_LABEL, metric_label, region_name, specialty_title, t
+from geo.maps.text import (
+    FILTER_LABELS,
+    FILTER_VALUE_LABELS,
+    LEVEL_LABEL,
+    metric_label,
+    metric_year,
+    region_name,
+    specialty_title,
+    t,
+)
 
 
 def control_script(position: str, css_class: str, inner_html: str, label: str | None = None) -> str:
@@ -87,6 +96,8 @@ def page_title(*, level: str, metric: str, lang: str, filters: Any = None) -> st
     """Plain-text title of a view, e.g. "2024년 시군구별 사업기간 총액 (발표 기준) (억원)"."""
     mlabel, unit = metric_label(metric, lang)
     year = year_of(filters)
+    if year and str(metric_year(metric)) == year:  # "2024년 국비" names it: not "2024년 시도별 2024년 국비"
+        year = None
     lvl = LEVEL_LABEL[level][lang]
     if lang == "ko":
         title = t(lang, "title", year=f"{year}년 " if year else "", level=lvl, metric=mlabel)

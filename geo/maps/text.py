@@ -185,6 +185,16 @@ def metric_labels(metric: str) -> dict[str, str]:
     return out
 
 
+def metric_year(metric: str) -> int | None:
+    """The budget year a metric covers (None for lifetime totals and counts, or an unknown key)."""
+    try:
+        from geo.join import get_metric
+
+        return get_metric(metric).year
+    except (ImportError, KeyError):
+        return None
+
+
 def metric_label(metric: str, lang: str) -> tuple[str, str]:
     """(name, unit) of a metric in ``lang``, e.g. ("사업기간 총액 (발표 기준)", "억원")."""
     m = metric_labels(metric)

@@ -134,7 +134,7 @@ def test_first_page_draws_the_national_map(page, app_server, model, screenshot_d
     assert frame.locator(".leaflet-kdim-land-pane path").count() == 1
     assert frame.locator(".leaflet-kdim-borders-pane path").count() == 1
     expected = model(ViewState())
-    assert map_title(page) == maps.page_title(level="sido", metric="life_total", lang="ko")
+    assert map_title(page) == maps.page_title(level="sido", metric=view.OPENING_METRIC, lang="ko")
     assert record_count(page) == len(expected.records)
     classed = [f for f in fills(page) if f not in (maps.NODATA_FILL, maps.OUTSIDE_FILL)]
     assert len(classed) == expected.values["value"].notna().sum()
@@ -256,7 +256,7 @@ def test_briefing_mode_hides_sidebar_and_shows_large_title(new_page, app_server,
 
     expect(side).not_to_be_visible()
     assert query(page).get("brief") == "1"
-    expect(title).to_have_text(maps.page_title(level="sido", metric="life_total", lang="ko"))
+    expect(title).to_have_text(maps.page_title(level="sido", metric=view.OPENING_METRIC, lang="ko"))
     expect(page.locator(".kdim-brief-filter")).to_be_visible()
     expect(page.locator(".kdim-brief-source")).to_contain_text(t("source_line", "ko")[:10])
     # No sidebar: the map takes the page's width less the figures column beside it.
@@ -276,7 +276,7 @@ def test_language_switch_changes_tooltip(page, app_server) -> None:
     # 경기도 has no specialty outline over it, so its own tooltip shows (where no box covers it).
     tip_ko = hover_tooltip(page, *visible_point(page, "41"))
     assert regions.name("41", "ko") in tip_ko, tip_ko
-    metric_ko = maps.metric_label("life_total", "ko")[0]
+    metric_ko = maps.metric_label(view.OPENING_METRIC, "ko")[0]
     assert metric_ko in tip_ko
 
     click_radio(page, "English")
@@ -285,12 +285,12 @@ def test_language_switch_changes_tooltip(page, app_server) -> None:
     frame = map_frame(page)
     frame.wait_for_function(
         "t => { const e = document.querySelector('.kdim-title'); return e && e.textContent.trim() === t; }",
-        arg=maps.page_title(level="sido", metric="life_total", lang="en"),
+        arg=maps.page_title(level="sido", metric=view.OPENING_METRIC, lang="en"),
     )
     page.mouse.move(5, 5)
     tip_en = hover_tooltip(page, *visible_point(page, "41"))
     assert regions.name("41", "en") in tip_en, tip_en
-    assert maps.metric_label("life_total", "en")[0] in tip_en, tip_en
+    assert maps.metric_label(view.OPENING_METRIC, "en")[0] in tip_en, tip_en
     assert regions.name("41", "ko") not in tip_en and metric_ko not in tip_en
     assert query(page).get("lang") == "en"
     assert_labels_clear(page)  # the longer English labels find room too
@@ -408,7 +408,7 @@ def test_downloads_arrive_and_open(page, new_page, app_server, download_dir, gua
     deck = Presentation(str(download(t("export_pptx", "ko"))))
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert len(deck.slides) == 1 + 1 + len(view.PRESETS) + 1, titles
-    assert maps.page_title(level="sido", metric="life_total", lang="ko") in titles[1], titles
+    assert maps.page_title(level="sido", metric=view.OPENING_METRIC, lang="ko") in titles[1], titles
 
     # The exported map, opened from disk with every network request blocked, still draws.
     offline = new_page()
@@ -427,7 +427,7 @@ def test_downloads_arrive_and_open(page, new_page, app_server, download_dir, gua
     offline.wait_for_function(f"() => document.querySelectorAll({REGION_PATHS!r}).length === {N_SIDO}")
     assert offline.locator(".kdim-legend").is_visible()
     assert offline.locator(".kdim-title").inner_text().strip() == maps.page_title(
-        level="sido", metric="life_total", lang="ko"
+        level="sido", metric=view.OPENING_METRIC, lang="ko"
     )
     assert not blocked, f"the exported HTML tried to load: {blocked}"
     assert not [e for e in guard.page_errors if "kdim" in e.lower() or "leaflet" in e.lower()], guard.page_errors
@@ -443,4 +443,5 @@ def test_no_script_errors_on_first_page(page, app_server, guard) -> None:
 def test_english_page_has_english_labels(page, app_server) -> None:
     open_app(page, app_server.url + "/?lang=en")
     expect(page.locator("h1")).to_have_text(re.compile(re.escape(t("app_title", "en"))))
-    assert set(metrics(page)) == {t("kpi_budget", "en"), t("kpi_records", "en"), t("kpi_lgs", "en")}
+    first = t("kpi_year_national", "en", year=view.OPENING_YEAR)  # the opening view's figure names its year
+    assert set(metrics(page)) == {first, t("kpi_records", "en"), t("kpi_lgs", "en")}
