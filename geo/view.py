@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo import i18n, regions
+from geo import i18n, policy_areas, regions
 from geo.join import METRICS, Filters, aggregate, apply_filters, breakdown, get_metric
+from geo.policy_shares import figure_line, shares
 from geo.programs import FIELDS, FIELDS_EN, PROGRAM_TYPES
 from geo.reconcile import reconcile
 
@@ -54,6 +55,7 @@ class ViewState:
     selected: str | None = None  # a clicked 시도 or 시군구 code
     emd: bool = False  # draw the 읍면동 of the selected 시군구
     briefing: bool = False
+    area: str | None = None  # 'decline' | 'interest' | 'other': the 시군구 designation (geo.policy_areas)
 
     def filters(self) -> Filters:
         """The record filters of this view (the fields it shares with geo.join.Filters)."""
@@ -81,6 +83,7 @@ QUERY_KEYS = {
     "selected": "sel",
     "emd": "emd",
     "briefing": "brief",
+    "area": "area",
 }
 
 PRESETS: dict[str, ViewState] = {
@@ -122,6 +125,8 @@ def _check(name: str, value: str) -> object:
         return value
     if name in ("year", "compare_year") and value.isdigit() and int(value) in YEARS:
         return int(value)
+    if name == "area" and value in policy_areas.AREAS:
+        return value
     if name in ("briefing", "emd", "side_by_side") and value in ("0", "1"):
         return value == "1"
     raise ValueError(f"{QUERY_KEYS[name]}={value!r}")
@@ -227,6 +232,7 @@ class View:
     panel: dict[str, object] | None = None
     notes: list[str] = field(default_factory=list)
     figures: dict[str, float] = field(default_factory=dict)  # the kpis as numbers (a comparison's deltas)
+    policy_line: str = ""  # the share of the view in 인구감소지역 against 89 of 229 (geo.policy_shares)
 
 
 def fmt_eok(v: float) -> str:
@@ -336,6 +342,10 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
     by_year = _by_year(filtered, lang)
     table = record_table(filtered, lang)
     panel = region_panel(filtered, state) if state.selected else None
+    try:
+        policy_line = figure_line(shares(filtered, money), lang)
+    except policy_areas.PolicyAreaError as exc:  # the page keeps working; the line says why it is missing
+        policy_line = i18n.t("area_table_error", lang, error=exc.problems[0])
     return View(
         state=state,
         records=filtered,
@@ -349,6 +359,7 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
         panel=panel,
         notes=notes,
         figures={"budget": float(total), "records": float(len(filtered)), "lgs": float(lgs)},
+        policy_line=policy_line,
     )
 
 
