@@ -154,10 +154,12 @@ UI: dict[str, dict[str, str]] = {
     "col_kind": {"ko": "구분", "en": "Series"},
     "eok": {"ko": "억원", "en": "억원"},
     "eok_note": {"ko": "단위: 억원", "en": "1 억원 = KRW 100 million"},
-    "area": {"ko": "인구감소지역 구분 (행정안전부 지정)", "en": "Population-decline designation (행정안전부)"},
-    "area_any": {"ko": "전체", "en": "All"},
-    "area_decline": {"ko": "인구감소지역", "en": "Population-decline areas (인구감소지역)"},
-    "area_interest": {"ko": "관심지역", "en": "Areas of concern (관심지역)"},
+    "area": {
+        "ko": "인구감소지역 구분 (행정안전부 지정)",
+        "en": "Population-decline designation (Ministry of the Interior)",
+    },
+    "area_decline": {"ko": "인구감소지역", "en": "Population-decline areas"},
+    "area_interest": {"ko": "관심지역", "en": "Population-decline areas of concern"},
     "area_other": {"ko": "그 밖의 시군구", "en": "Other municipalities"},
     "area_units": {"ko": "{label} ({n}곳)", "en": "{label} ({n})"},
     "area_help": {

@@ -541,7 +541,9 @@ def filter_words(state: ViewState) -> str:
     year is both years ("연도: 2023 → 2024"), not the later one alone."""
     from geo.maps import describe_filters
 
-    words = describe_filters(state.filters(), state.lang)
+    words = describe_filters(dataclasses.replace(state.filters(), area=None), state.lang)
+    if state.area:  # geo/maps does not know the designation's words yet: say them here
+        words.append(f"{i18n.t('area', state.lang)}: {i18n.t(f'area_{state.area}', state.lang)}")
     if state.compare_year is not None and state.year is not None:
         year = describe_filters({"year": state.year}, state.lang)[0]
         both = f"{year.removesuffix(str(state.year))}{state.compare_year} → {state.year}"

@@ -6,6 +6,7 @@ tasks in 인구감소지역 were checked one by one against data/programs.csv an
 
 import csv
 import math
+import re
 import shutil
 from collections import Counter
 
@@ -192,3 +193,42 @@ def test_cli_prints_counts_and_shares(capsys):
     assert "관심지역: 18 시군구" in out
     assert "Smart Village tasks: 인구감소지역 11 of 30 (36.7%)" in out
     assert "시군구 units: 인구감소지역 89 of 229 (38.9%)" in out
+
+
+# --------------------------------------------------------------------------- the view (?area=)
+
+
+def test_area_round_trips_through_the_url_and_bad_values_are_named():
+    from geo import view
+
+    state = view.ViewState(level="sigungu", area="decline")
+    q = view.to_query(state)
+    assert q == {"level": "sigungu", "area": "decline"}
+    assert view.from_query(q) == (state, [])
+    again, ignored = view.from_query({"area": "rural"})
+    assert again.area is None and ignored == ["area=rural"]
+    assert all(p.area is None for p in view.PRESETS.values())  # a preset clears the area filter
+
+
+def test_filter_words_name_the_area_in_each_language():
+    from geo import view
+
+    state = view.ViewState(area="interest", year=2024)
+    assert view.filter_words(state) == "연도: 2024 · 인구감소지역 구분 (행정안전부 지정): 관심지역"
+    en = view.filter_words(state.replace(lang="en"))
+    assert en.endswith("Population-decline designation (Ministry of the Interior): Population-decline areas of concern")
+    assert not re.search("[가-힣]", en)
+
+
+def test_the_view_figures_follow_the_area_filter(records):
+    from geo import view
+
+    v = view.compute(records, view.ViewState(level="sigungu", area="decline"))
+    assert v.kpis["records"] == "25"
+    assert set(v.values["code"]) <= policy_areas.load().codes(policy_areas.DECLINE)
+    assert v.policy_line.startswith("인구감소지역 비중 (시군구 89/229곳 = 38.9%): 기록 25/25건 (100.0%)")
+    whole = view.compute(records, view.ViewState(lang="en"))
+    assert whole.policy_line.startswith(
+        "Share in population-decline areas (89 of 229 municipalities = 38.9%): records 25 of 89 (28.1%)"
+    )
+    assert "75 records not placed at a municipality are left out" in whole.policy_line
