@@ -13,14 +13,15 @@ import pytest
 from a11y import report, run_axe
 from helpers import map_frame, open_app, sidebar, wait_script_done
 from playwright.sync_api import expect
+from server import REPO
 
 from geo import join, programs
 from geo.i18n import t
-from tests.e2e.test_access import OUT
 
 pytestmark = pytest.mark.e2e
 
 VIEWPORT = {"width": 1366, "height": 768}
+OUT = REPO / "tests" / "artifacts" / "axe"
 SHARE = "인구감소지역 비중 (시군구 89/229곳 = 38.9%)"
 
 
