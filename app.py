@@ -92,6 +92,8 @@ def key_figures(v: view.View, lang: str, before: view.View | None = None) -> Non
     c3.metric(t("kpi_lgs", lang), v.kpis["lgs"], delta("lgs"), **opts)
     for note in v.notes:
         st.caption(note)
+    if v.policy_line:  # the view's share in 인구감소지역 against 89 of 229 시군구 (geo/policy_shares.py)
+        st.caption(v.policy_line)
 
 
 def coverage(v: view.View, by_year: dict[int, list[str]] | None) -> None:

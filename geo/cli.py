@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "geo.site",
     "geo.deck",
     "geo.merge",
+    "geo.policy_shares",
     "geo.serve",
 )
 

@@ -167,6 +167,34 @@ UI: dict[str, dict[str, str]] = {
     "col_kind": {"ko": "구분", "en": "Series"},
     "eok": {"ko": "억원", "en": "× KRW 100M"},
     "eok_note": {"ko": "단위: 억원", "en": "1 억원 = KRW 100 million"},
+    "area": {
+        "ko": "인구감소지역 구분 (행정안전부 지정)",
+        "en": "Population-decline designation (Ministry of the Interior)",
+    },
+    "area_decline": {"ko": "인구감소지역", "en": "Population-decline areas"},
+    "area_interest": {"ko": "관심지역", "en": "Population-decline areas of concern"},
+    "area_other": {"ko": "그 밖의 시군구", "en": "Other municipalities"},
+    "area_units": {"ko": "{label} ({n}곳)", "en": "{label} ({n})"},
+    "area_help": {
+        "ko": "시군구 이하에 배정된 기록만 구분됩니다. 시도·권역·전국 단위 기록은 어느 구분에도 넣지 않습니다.",
+        "en": "Only records placed at a municipality or finer are sorted; records placed at a province, "
+        "region group or nationally are in none.",
+    },
+    "area_share_head": {
+        "ko": "인구감소지역 비중 (시군구 {n}/{of}곳 = {pct})",
+        "en": "Share in population-decline areas ({n} of {of} municipalities = {pct})",
+    },
+    "area_share_records": {"ko": "기록 {n}/{of}건 ({pct})", "en": "records {n} of {of} ({pct})"},
+    "area_share_budget": {"ko": "예산 {n}/{of}억원 ({pct})", "en": "budget {n} of {of} 억원 ({pct})"},
+    "area_share_tasks": {"ko": "스마트빌리지 과제 {n}/{of}개 ({pct})", "en": "Smart Village tasks {n} of {of} ({pct})"},
+    "area_share_apart": {
+        "ko": " · 시군구에 배정되지 않은 기록 {n}건은 제외",
+        "en": " · {n} records not placed at a municipality are left out",
+    },
+    "area_table_error": {
+        "ko": "인구감소지역 표를 읽을 수 없어 비중을 보이지 않습니다: {error}",
+        "en": "The population-decline table cannot be read, so the shares are not shown: {error}",
+    },
 }
 
 PROGRAM_TYPES: dict[str, dict[str, str]] = {

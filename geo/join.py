@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo import regions
+from geo import policy_areas, regions
 from geo.programs import ANNUAL_COLUMNS, BUDGET_COLUMNS, LIFE_COLUMNS
 
 LEVELS = ("sido", "sigungu", "region_group")
@@ -234,6 +234,7 @@ class Filters:
     field: str | None = None
     program_type: str | None = None
     year: int | None = None
+    area: str | None = None  # 'decline' | 'interest' | 'other': 시군구 designation (geo.policy_areas)
 
 
 def active_in(records: pd.DataFrame, year: int) -> pd.Series:
@@ -270,6 +271,8 @@ def apply_filters(records: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= df["program_type"] == f.program_type
     if f.year is not None:
         keep &= active_in(df, f.year)
+    if f.area:  # only records placed at a 시군구 can lie in one; coarser ones are left out
+        keep &= policy_areas.in_area(df["at_sigungu"], f.area)
     return df[keep]
 
 

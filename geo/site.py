@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from geo import dataset, export, i18n, maps, offline, regions, view
+from geo import dataset, export, i18n, maps, offline, policy_areas, regions, view
 from geo.dataset import DataSet
 from geo.maps.markup import esc
 from geo.view import PRESETS, ViewState
@@ -62,6 +62,10 @@ TEXT: dict[str, dict[str, str]] = {
     "other_lang": {"ko": "English", "en": "한국어"},
     "coverage": {"ko": "공식 통계 대비 (연도별)", "en": "Against the official figures, by year"},
     "presets": {"ko": "브리핑 장면", "en": "Briefing scenes"},
+    "areas": {
+        "ko": "인구감소지역 (행정안전부 지정)",
+        "en": "Population-decline designations (Ministry of the Interior)",
+    },
     "groups": {"ko": "권역", "en": "Region groups (권역)"},
     "sido": {"ko": "시도", "en": "Provinces and metropolitan cities (시도)"},
     "col_scene": {"ko": "장면", "en": "Scene"},
@@ -97,7 +101,7 @@ class Scene:
     """One briefing scene: a view (in Korean, at its own level) and where its files go."""
 
     slug: str  # folder name, ASCII
-    kind: str  # "presets" | "groups" | "sido"
+    kind: str  # "presets" | "areas" | "groups" | "sido"
     state: ViewState
     names: dict[str, str] = field(default_factory=dict)  # lang -> name shown in the index
 
@@ -110,11 +114,14 @@ def _slug(text: str) -> str:
 
 
 def scenes() -> list[Scene]:
-    """Every preset, every 권역 (and 영남권), every 시도: what the site lists, in that order."""
+    """Every preset, the 인구감소지역 designations, every 권역 (and 영남권), every 시도: the site's order."""
     out = [
         Scene(name, "presets", state.replace(lang="ko"), {lang: i18n.t(f"preset_{name}", lang) for lang in LANGS})
         for name, state in PRESETS.items()
     ]
+    for area in policy_areas.AREAS:  # where the money goes against where the country is emptying
+        names = {lang: i18n.t(f"area_{area}", lang) for lang in LANGS}
+        out.append(Scene(f"area-{area}", "areas", ViewState(level="sigungu", area=area), names))
     for group in (*regions.REGION_GROUPS, *regions.SUPER_GROUPS):
         en = regions.REGION_GROUPS_EN.get(group, group)
         state = ViewState(level="sigungu", region_group=group)
@@ -323,7 +330,7 @@ def index_html(data: DataSet, chosen: list[Scene], lang: str, sheets: str, built
             f'<a href="{INDEX[other]}" hreflang="{other}" lang="{other}">{esc(tr("other_lang", lang))}</a>',
         ]
     )
-    tables = "".join(_scene_table(data, kind, chosen, lang, sheets) for kind in ("presets", "groups", "sido"))
+    tables = "".join(_scene_table(data, kind, chosen, lang, sheets) for kind in ("presets", "areas", "groups", "sido"))
     footer = " ".join(f"<p>{esc(x)}</p>" for x in (tr(f"sheet_note_{sheets}", lang), i18n.t("eok_note", lang)))
     return (
         f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -489,7 +496,7 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
         "OUT must be absent, empty or a previous site.",
     )
     p.add_argument("out", metavar="OUT")
-    p.add_argument("--scenes", help="comma-separated scene names or kinds (presets, groups, sido); default: all")
+    p.add_argument("--scenes", help="comma-separated scene names or kinds (presets, areas, groups, sido); default: all")
     p.add_argument(
         "--sheets",
         choices=SHEET_MODES,

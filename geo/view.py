@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo import i18n, regions
+from geo import i18n, policy_areas, regions
 from geo.join import METRICS, Filters, Metric, aggregate, apply_filters, breakdown, get_metric, money_metric
+from geo.policy_shares import figure_line, shares
 from geo.programs import FIELDS, FIELDS_EN, PROGRAM_TYPES
 from geo.reconcile import OFFICIAL_FILE, reconcile
 
@@ -77,6 +78,7 @@ class ViewState:
     selected: str | None = None  # a clicked 시도 or 시군구 code
     emd: bool = False  # draw the 읍면동 of the selected 시군구
     briefing: bool = False
+    area: str | None = None  # 'decline' | 'interest' | 'other': the 시군구 designation (geo.policy_areas)
 
     def filters(self) -> Filters:
         """The record filters of this view (the fields it shares with geo.join.Filters)."""
@@ -104,6 +106,7 @@ QUERY_KEYS = {
     "selected": "sel",
     "emd": "emd",
     "briefing": "brief",
+    "area": "area",
 }
 
 PRESETS: dict[str, ViewState] = {
@@ -148,6 +151,8 @@ def _check(name: str, value: str) -> object:
         return int(value)
     if name == "year" and value == ALL_YEARS:
         return None
+    if name == "area" and value in policy_areas.AREAS:
+        return value
     if name in ("briefing", "emd", "side_by_side") and value in ("0", "1"):
         return value == "1"
     raise ValueError(f"{QUERY_KEYS[name]}={value!r}")
@@ -257,6 +262,7 @@ class View:
     panel: dict[str, object] | None = None
     notes: list[str] = field(default_factory=list)
     figures: dict[str, float] = field(default_factory=dict)  # the kpis as numbers (a comparison's deltas)
+    policy_line: str = ""  # the share of the view in 인구감소지역 against 89 of 229 (geo.policy_shares)
 
 
 def fmt_eok(v: float) -> str:
@@ -370,6 +376,10 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
     by_year = _by_year(filtered, lang)
     table = record_table(filtered, lang)
     panel = region_panel(filtered, state) if state.selected else None
+    try:
+        policy_line = figure_line(shares(filtered, money), lang)
+    except policy_areas.PolicyAreaError as exc:  # the page keeps working; the line says why it is missing
+        policy_line = i18n.t("area_table_error", lang, error=exc.problems[0])
     return View(
         state=state,
         records=filtered,
@@ -389,6 +399,7 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
             "placed": float(placed),
             "official": math.nan if official is None else official[0],
         },
+        policy_line=policy_line,
     )
 
 
@@ -416,7 +427,7 @@ def official_total(money: Metric, state: ViewState) -> tuple[float, str] | None:
     figure is not a one-year 국비, or no official figure covers exactly the view."""
     if money.year is None or money.column != "annual_national":
         return None
-    narrowed = (state.region_group, state.sido_code, state.sigungu_code, state.specialty, state.field)
+    narrowed = (state.region_group, state.sido_code, state.sigungu_code, state.specialty, state.field, state.area)
     if any(narrowed) or state.program_type not in _OFFICIAL_BUDGET:
         return None
     key = _OFFICIAL_BUDGET[state.program_type].format(y=money.year)
@@ -612,7 +623,9 @@ def filter_words(state: ViewState) -> str:
     year is both years ("연도: 2023 → 2024"), not the later one alone."""
     from geo.maps import describe_filters
 
-    words = describe_filters(state.filters(), state.lang)
+    words = describe_filters(dataclasses.replace(state.filters(), area=None), state.lang)
+    if state.area:  # geo/maps does not know the designation's words yet: say them here
+        words.append(f"{i18n.t('area', state.lang)}: {i18n.t(f'area_{state.area}', state.lang)}")
     if state.compare_year is not None and state.year is not None:
         year = describe_filters({"year": state.year}, state.lang)[0]
         both = f"{year.removesuffix(str(state.year))}{state.compare_year} → {state.year}"

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 import pytest
 
-from geo import boundaries, dataset, export, i18n, offline, regions, site, view
+from geo import boundaries, dataset, export, i18n, offline, policy_areas, regions, site, view
 from geo.cli import main
 from tests.conftest import ROOT, raw_programs
 
@@ -64,7 +64,8 @@ def expected_maps(chosen: list[site.Scene]) -> set[str]:
 
 def test_scenes_are_every_preset_group_and_sido() -> None:
     every = site.scenes()
-    n = len(view.PRESETS) + len(regions.REGION_GROUPS) + len(regions.SUPER_GROUPS) + len(regions.SIDO)
+    n = len(view.PRESETS) + len(policy_areas.AREAS) + len(regions.REGION_GROUPS) + len(regions.SUPER_GROUPS)
+    n += len(regions.SIDO)
     assert len(every) == n == len({s.slug for s in every})
     assert [s.slug for s in every[: len(view.PRESETS)]] == list(view.PRESETS)
     assert {s.state.region_group for s in every if s.kind == "groups"} == {
@@ -72,6 +73,8 @@ def test_scenes_are_every_preset_group_and_sido() -> None:
         *regions.SUPER_GROUPS,
     }
     assert {s.state.sido_code for s in every if s.kind == "sido"} == set(regions.SIDO["sido_code"])
+    assert [s.slug for s in every if s.kind == "areas"] == ["area-decline", "area-interest", "area-other"]
+    assert {s.state.area for s in every if s.kind == "areas"} == set(policy_areas.AREAS)
     assert all(re.fullmatch(r"[a-z0-9-]+", s.slug) for s in every)  # safe folder names and URLs
     assert all(s.names["ko"] and s.names["en"] for s in every)
     assert [s.slug for s in site.select(["groups"])] == [s.slug for s in every if s.kind == "groups"]

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo import i18n, maps, programs, regions, view
+from geo import i18n, maps, policy_areas, programs, regions, view
 from geo.i18n import t
 from ui.state import ALL, apply_preset, apply_preset_reset
 
@@ -74,6 +74,7 @@ def sidebar(lang: str, fmt_none: str, years: Sequence[int]) -> None:
         "program_type", "w_type", list(i18n.PROGRAM_TYPES), lambda v: i18n.label(i18n.PROGRAM_TYPES, v, lang)
     )
     optional_select("year", "w_year", list(years), str)
+    area_box(lang, fmt_none)
     compare_box(lang, years)
 
     sb.subheader(t("map_settings", lang))
@@ -99,6 +100,24 @@ def sidebar(lang: str, fmt_none: str, years: Sequence[int]) -> None:
     )
     sb.toggle(t("briefing", lang), key="w_brief")
     upload_box(lang)
+
+
+def area_box(lang: str, fmt_none: str) -> None:
+    """The 인구감소지역 filter: decline / interest / other 시군구, each with its number of units."""
+    try:
+        table = policy_areas.load()
+    except policy_areas.PolicyAreaError as exc:  # the rest of the sidebar still works
+        st.sidebar.warning(t("area_table_error", lang, error=exc.problems[0]))
+        return
+    units = {"decline": table.count(policy_areas.DECLINE), "interest": table.count(policy_areas.INTEREST)}
+    units["other"] = policy_areas.n_sigungu() - units["decline"] - units["interest"]
+
+    def show(v: str) -> str:
+        return fmt_none if v == ALL else t("area_units", lang, label=t(f"area_{v}", lang), n=units[v])
+
+    st.sidebar.selectbox(
+        t("area", lang), [ALL, *policy_areas.AREAS], key="w_area", format_func=show, help=t("area_help", lang)
+    )
 
 
 def compare_box(lang: str, years: Sequence[int]) -> None:

@@ -29,6 +29,7 @@ WIDGETS = {  # ViewState field → widget key
     "side_by_side": "w_side",
     "briefing": "w_brief",
     "emd": "w_emd",
+    "area": "w_area",
 }
 
 
@@ -43,7 +44,9 @@ def state_from_widgets() -> ViewState:
     return view.consistent(ViewState(**values, selected=s.get("selected")))
 
 
-OPTIONAL = {"region_group", "sido_code", "sigungu_code", "specialty", "field", "program_type", "year", "compare_year"}
+OPTIONAL = {
+    "region_group", "sido_code", "sigungu_code", "specialty", "field", "program_type", "year", "compare_year", "area",
+}  # fmt: skip
 
 
 def put_state(state: ViewState, keep: frozenset[str] = frozenset()) -> None:

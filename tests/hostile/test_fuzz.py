@@ -71,7 +71,9 @@ def test_base_row_with_fuzzed_cells_gives_a_report(columns: list[str], data: st.
     _is_report(load_programs(buf.getvalue().encode("utf-8", errors="surrogatepass"), name="fuzz.csv"))
 
 
-QUERY_VALUES = st.one_of(st.text(max_size=30), st.sampled_from(["1", "0", "26", "26110", "호남권", "2024", "en"]))
+QUERY_VALUES = st.one_of(
+    st.text(max_size=30), st.sampled_from(["1", "0", "26", "26110", "호남권", "2024", "en", "decline", "other"])
+)
 
 
 @settings(FUZZ, max_examples=200)
