@@ -52,7 +52,7 @@ UI: dict[str, dict[str, str]] = {
     "scheme_quantiles": {"ko": "분위수", "en": "Quantiles"},
     "briefing": {"ko": "브리핑 모드", "en": "Briefing mode"},
     "briefing_exit": {"ko": "브리핑 모드 끝내기", "en": "Leave briefing mode"},
-    "kpi_budget": {"ko": "선택 범위 예산", "en": "Budget in selection"},
+    "kpi_budget": {"ko": "예산 (합산 연도 명시)", "en": "Budget (years summed named)"},
     "kpi_records": {"ko": "기록 수", "en": "Records"},
     "kpi_lgs": {"ko": "포함 지자체 (시군구)", "en": "Local governments reached"},
     "kpi_coverage": {"ko": "공식 통계 대비", "en": "Against the official figures"},

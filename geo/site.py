@@ -292,11 +292,12 @@ def _scene_row(data: DataSet, scene: Scene, lang: str, sheets: str) -> str:
     v = dataset.computed(data, state)
     k = v.kpis
     notes = "".join(f"<br><small>{esc(n)}</small>" for n in v.notes)
+    official = f"<br><small>{esc(k['official'])}</small>" if k["official"] else ""
     maps_, files = _links(scene, lang, sheets)
     return (
         f'<tr id="{esc(scene.slug)}"><th scope="row">{esc(scene.names[lang])}</th>'
         f"<td>{esc(view.filter_words(state))}</td>"
-        f'<td class="num">{esc(k["budget"])}<br><small>{esc(k["budget_label"])}</small>{notes}</td>'
+        f'<td class="num">{esc(k["budget"])}<br><small>{esc(k["budget_title"])}</small>{official}{notes}</td>'
         f'<td class="num">{esc(k["records"])}</td><td class="num">{esc(k["lgs"])}</td>'
         f'<td class="links">{maps_}</td><td class="links">{files}</td></tr>'
     )

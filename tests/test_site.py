@@ -158,7 +158,7 @@ def test_index_shows_the_apps_figures_with_their_sources(built) -> None:
             v = view.compute(data.records, s.at(s.state.level, lang))
             row = page[page.index(f'<tr id="{s.slug}">') :].split("</tr>", 1)[0]
             assert export_escape(s.names[lang]) in row
-            for key in ("budget", "records", "lgs", "budget_label"):
+            for key in ("budget", "records", "lgs", "budget_title"):
                 assert export_escape(v.kpis[key]) in row, (s.slug, key)
 
 

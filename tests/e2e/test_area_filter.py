@@ -31,7 +31,7 @@ def n_records(**filters: object) -> int:
 
 def test_area_link_shows_the_share_and_passes_axe(new_page, app_server, screenshot_dir) -> None:
     page = new_page(viewport=VIEWPORT)
-    open_app(page, app_server.url + "/?area=decline&level=sigungu", n_regions=229)
+    open_app(page, app_server.url + "/?area=decline&level=sigungu&year=all", n_regions=229)
     map_frame(page).wait_for_selector(".kdim-legend", state="attached")
     line = page.get_by_text(SHARE)
     expect(line).to_be_visible(timeout=20_000)
@@ -45,7 +45,7 @@ def test_area_link_shows_the_share_and_passes_axe(new_page, app_server, screensh
 
 def test_the_area_box_works_by_keyboard(new_page, app_server) -> None:
     page = new_page(viewport=VIEWPORT)
-    open_app(page, app_server.url, n_regions=17)
+    open_app(page, app_server.url + "/?year=all", n_regions=17)
     year = sidebar(page).get_by_role("combobox", name=t("year", "ko"), exact=True)
     year.focus()
     box = sidebar(page).get_by_role("combobox", name=t("area", "ko"), exact=True)

@@ -50,7 +50,7 @@ def tab_to(page, prefix: str, limit: int = MAX_TABS) -> int:  # type: ignore[no-
 
 def test_keyboard_reaches_haeundae_and_enter_opens_it(new_page, app_server) -> None:
     page = new_page(viewport=VIEWPORT)
-    open_app(page, app_server.url + "/?level=sigungu&sido=26", n_regions=229)
+    open_app(page, app_server.url + "/?level=sigungu&sido=26&metric=life_total&year=all", n_regions=229)
     map_frame(page).wait_for_selector("path.kdim-region[tabindex='0']", state="attached")
     name = regions.name(HAEUNDAE, "ko")
     presses = tab_to(page, name)
@@ -100,8 +100,8 @@ def test_space_opens_a_district_marker(new_page, app_server) -> None:
 
 def test_map_table_rows_are_the_top_regions_of_the_view(new_page, app_server, model) -> None:
     page = new_page(viewport=VIEWPORT)
-    open_app(page, app_server.url + "/?level=sigungu", n_regions=229)
-    v = model(ViewState(level="sigungu"))
+    open_app(page, app_server.url + "/?level=sigungu&metric=life_total&year=all", n_regions=229)
+    v = model(ViewState(level="sigungu", metric="life_total", year=None))
     expected = maps.top_regions(v.values)
     want = [
         [str(i), regions.name(c, "ko"), maps.fmt_number(x), maps.fmt_number(n)]
