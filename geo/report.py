@@ -24,7 +24,7 @@ import io
 import math
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,8 @@ MAP_MAX_MM, MAP_MIN_MM = 120.0, 70.0  # the map picture's height
 TOP_N = 5  # rows of the top-regions table, as on the sheet
 ROW_MM, HEAD_MM = 6.5, 10.5  # row heights, set: a table with default sizes renders rows a few pixels high;
 # the header row has room for two lines (the metric's name with its unit)
-INK, MUTED, ACCENT = "#1F2A36", "#5B6670", "#253494"
+INK, MUTED = "#1F2A36", "#5B6670"
+KST = timezone(timedelta(hours=9), "KST")
 # (size pt, font, bold, colour) per kind of line; the line heights (mm) are what a line takes at 160 %
 STYLES: dict[str, tuple[float, str, bool, str]] = {
     "title": (18, SANS, True, INK),
@@ -114,8 +115,10 @@ def _say(lang: str, key: str, **kw: Any) -> str:
 
 
 def report_date(when: datetime, lang: str) -> str:
-    """The date as a Korean 보고서 writes it (2026. 12. 7.), or in English (7 December 2026)."""
-    return _say(lang, "date", y=when.year, m=when.month, d=when.day, month=f"{when:%B}")
+    """The day in Korea (officials' date, whatever the server's clock) as a Korean 보고서 writes it
+    (2026. 12. 7.), or in English (7 December 2026)."""
+    day = when.astimezone(KST)
+    return _say(lang, "date", y=day.year, m=day.month, d=day.day, month=f"{day:%B}")
 
 
 # --------------------------------------------------------------------------- what the report says
@@ -147,17 +150,25 @@ class Content:
     png: bytes = field(repr=False)
 
 
-def _official_hosts(rec: pd.DataFrame, figs_coverage: tuple[str, ...], year: int) -> list[str]:
-    """Where the official figures in the coverage lines were published (their rows' source hosts)."""
-    if not figs_coverage:
-        return []
-    wanted = {f"TOTAL_{year}_BUDGET", "TOTAL_2024_BUDGET", f"SV_{year}_TASKS", "SV_2024_TASKS"}
+def official_hosts(rec: pd.DataFrame, filters: join.Filters) -> list[str]:
+    """Where the official figures of the coverage lines were published: the source hosts of the
+    rows the sheet's coverage lines read (the year's budget and Smart Village totals, else 2024's;
+    the budget unless the view is Smart Village only, Smart Village unless another type)."""
+    ids = set(rec["id"])
+    year = filters.year or 2024
+    wanted = []
+    for kind, shown in (("TOTAL_{}_BUDGET", filters.program_type != "smart_village"),
+                        ("SV_{}_TASKS", filters.program_type in (None, "smart_village"))):  # fmt: skip
+        row = next((k for k in (kind.format(year), kind.format(2024)) if k in ids), None)
+        if shown and row is not None:
+            wanted.append(row)
     return maps.source_hosts(rec[rec["id"].isin(wanted)])
 
 
 def figure_lines(data: SheetData, rec: pd.DataFrame) -> list[tuple[str, str]]:
     """The □/○/- lines: the key figures as the sheet words them, then the coverage of the official totals."""
     from geo.briefing.figures import before_note, budget_notes
+    from geo.briefing.text import say
 
     lang, figs = data.lang, data.figs
     lines = [("box", _say(lang, "figures"))]
@@ -176,11 +187,9 @@ def figure_lines(data: SheetData, rec: pd.DataFrame) -> list[tuple[str, str]]:
     note = before_note(data)
     if note:
         lines.append(("detail", note))
-    from geo.briefing.text import say
-
     lines.append(("box", say(lang, "coverage")))
     lines += [("item", c) for c in figs.coverage] or [("item", _say(lang, "no_coverage"))]
-    hosts = _official_hosts(rec, figs.coverage, data.filters.year or 2024)
+    hosts = official_hosts(rec, data.filters) if figs.coverage else []
     if hosts:
         lines.append(("detail", _say(lang, "official_from", hosts=", ".join(hosts))))
     return lines

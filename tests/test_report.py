@@ -130,6 +130,18 @@ def test_every_figure_is_the_sheets(data) -> None:
     assert any(x.symbol == "★" for x in c.legend)  # the districts the map stars
 
 
+def test_the_official_figures_sources_are_the_rows_the_coverage_lines_read(data) -> None:
+    rec = data.reconciliation
+    hosts = {k: maps.source_hosts(rec[rec["id"] == k]) for k in ("TOTAL_2024_BUDGET", "SV_2024_TASKS")}
+    assert all(hosts.values())
+    assert report.official_hosts(rec, join.Filters(program_type="smart_village")) == hosts["SV_2024_TASKS"]
+    assert report.official_hosts(rec, join.Filters(program_type="ai_convergence")) == hosts["TOTAL_2024_BUDGET"]
+    both = report.official_hosts(rec, join.Filters())
+    assert set(both) == set(hosts["SV_2024_TASKS"]) | set(hosts["TOTAL_2024_BUDGET"])
+    c = report.content(data.records, **arguments(data, PRESETS["sv2024"]))
+    assert ("detail", f"공식 수치 출처: {', '.join(hosts['SV_2024_TASKS'])} (data/official_totals.csv)") in c.lines
+
+
 def test_a_comparison_ranks_the_largest_changes(data) -> None:
     c = report.content(data.records, **arguments(data, CHANGE))
     d = sheet(data, CHANGE)
