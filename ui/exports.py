@@ -33,8 +33,9 @@ def exports(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
         ("export_pptx", "pptx", PPTX, lambda: deck_file(data, state, scenes)),
         ("export_hwpx", "hwpx", HWPX, lambda: report_file(data.records, sheet)),
     ]
-    for col, (label, ext, mime, make) in zip(st.columns(len(buttons)), buttons, strict=True):
-        col.download_button(
+    row = st.container(horizontal=True, wrap=True)  # each button as wide as its label; a row wraps, never cuts one
+    for label, ext, mime, make in buttons:
+        row.download_button(
             t(label, lang), make, file_name=f"{stem}.{ext}", mime=mime, key=f"dl_{ext}", on_click="ignore"
         )
 
