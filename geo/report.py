@@ -147,6 +147,7 @@ class Content:
     top_heading: str
     table: list[list[str]]  # header row first
     source: str
+    built: datetime
     png: bytes = field(repr=False)
 
 
@@ -294,6 +295,7 @@ def content(
         top_heading=_say(lang, "top_change" if data.signed else "top"),
         table=top_table(data),
         source=source_words(data.sel, lang, shown=6),
+        built=built,
         png=png,
     )
 
@@ -450,6 +452,12 @@ def write_hwpx(c: Content) -> bytes:
     _write_map(w, c)
     _write_table(w, c)
     w.para("source", c.source, spacing_before_pt=6)
+    stamp = c.built.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # the blank document's own author, date and (Korean) language go; ours are set below
+    w.doc.parts.clear_document_metadata(keep=("language",) if c.lang == "ko" else (), timestamp=stamp)
+    w.doc.parts.set_document_metadata(
+        title=c.title, creator=_say(c.lang, "made_by"), subject=c.meta[1], created_date=stamp, modified_date=stamp
+    )  # 한글's 문서 정보
     return w.doc.to_bytes()
 
 

@@ -159,6 +159,8 @@ def test_korean_report_reads_back_as_one_page_with_its_figures_and_map(data, tmp
     state = PRESETS["budget"]
     hwpx = report.report_hwpx(data.records, **arguments(data, state))
     package_ok(hwpx)
+    meta = HwpxDocument.open(hwpx).parts.metadata
+    assert (meta.title, meta.creator) == ("시도별 2024년 국비 (억원)", "지방 디지털 혁신 지도"), meta
     got = read_back(hwpx, tmp_path)
     c = report.content(data.records, **arguments(data, state))
     assert got["pages"] == 1
@@ -204,12 +206,12 @@ def test_every_scene_fits_one_page_by_the_estimate() -> None:
     long = report.Content(
         lang="ko", title="가" * 80, meta=["나" * 120] * 3, lines=[("item", "다" * 150)] * 12, legend_title="범례",
         legend=[report.LegendItem("■", "#000000", "라" * 20)] * 8, alt="", top_heading="상위 지역",
-        table=[["1"] * 5] * 6, source="마" * 200, png=b"",
+        table=[["1"] * 5] * 6, source="마" * 200, built=BUILT, png=b"",
     )  # fmt: skip
     assert report.map_height_mm(long) == report.MAP_MIN_MM
     short = report.Content(
         lang="ko", title="가", meta=["나"], lines=[], legend_title="", legend=[], alt="", top_heading="",
-        table=[["1"]], source="", png=b"",
+        table=[["1"]], source="", built=BUILT, png=b"",
     )  # fmt: skip
     assert report.map_height_mm(short) == report.MAP_MAX_MM
 
