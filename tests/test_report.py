@@ -201,6 +201,18 @@ def test_english_report_of_a_region_group(data, tmp_path) -> None:
     assert found > 0.8 * expected > 20_000, (found, expected)
 
 
+def test_the_fullest_pages_stay_one_page_in_english(data, tmp_path) -> None:
+    """English runs longer than Korean: the reports with the least room left (a comparison, whose
+    figures have a line more; the AI and districts presets: most legend rows) stay on one page,
+    their lowest ink above the bottom margin, as rhwp lays them out."""
+    for state in [CHANGE.replace(lang="en"), PRESETS["ai"].replace(lang="en"), PRESETS["districts"].replace(lang="en")]:
+        got = read_back(report.report_hwpx(data.records, **arguments(data, state)), tmp_path)
+        assert got["pages"] == 1, state
+        page = got["page1"]
+        bottom = np.where((page < 200).any(axis=2).any(axis=1))[0].max()
+        assert bottom < page.shape[0] * (1 - report.MARGIN_MM[3] / report.PAGE_MM[1]), state
+
+
 def test_every_scene_fits_one_page_by_the_estimate() -> None:
     """The map shrinks when the text is long (the estimate errs long; rhwp checks the real page above)."""
     long = report.Content(
