@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "geo.export",
     "geo.site",
     "geo.deck",
+    "geo.report",
     "geo.merge",
     "geo.policy_shares",
     "geo.serve",

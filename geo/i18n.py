@@ -101,6 +101,7 @@ UI: dict[str, dict[str, str]] = {
     "export_png": {"ko": "브리핑 PNG", "en": "Briefing PNG"},
     "export_pdf": {"ko": "브리핑 PDF", "en": "Briefing PDF"},
     "export_pptx": {"ko": "브리핑 PPT", "en": "Briefing deck (PowerPoint)"},
+    "export_hwpx": {"ko": "한글 보고서", "en": "Report (한글 HWPX)"},
     "deck_scenes": {"ko": "PPT에 넣을 장면", "en": "Scenes in the deck"},
     "deck_current": {"ko": "지금 보는 화면", "en": "The current view"},
     "upload": {"ko": "CSV 올리기 (이 브라우저 세션만)", "en": "Upload CSV (this browser session only)"},

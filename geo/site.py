@@ -3,9 +3,10 @@
 Why: a Streamlit replica serves a few dozen officials; a folder of static files behind nginx
 (``/briefing/``), on a share or a USB stick serves any number, with no Python on the way. The
 site is the app's briefing scenes frozen: every preset (``geo.view.PRESETS``), every 권역 and
-every 시도, each as a standalone map per level and language, its records as CSV and its PNG/PDF
-briefing sheet, and an index (Korean ``index.html``, English ``index.en.html``) with each
-scene's key figures and the reconciliation lines the app shows beside its map.
+every 시도, each as a standalone map per level and language, its records as CSV, its PNG/PDF
+briefing sheet and its one-page 한글 (HWPX) 보고서 (``geo.report``), and an index (Korean
+``index.html``, English ``index.en.html``) with each scene's key figures and the reconciliation
+lines the app shows beside its map.
 
 Every number comes from the functions the app uses (``geo.dataset`` → ``geo.view.compute``,
 ``geo.view.coverage_by_year``), so the site and the app cannot disagree; text from records is
@@ -75,14 +76,19 @@ TEXT: dict[str, dict[str, str]] = {
     "map_sido": {"ko": "시도별", "en": "by province"},
     "map_sigungu": {"ko": "시군구별", "en": "by municipality"},
     "sheet_note_natural": {
-        "ko": "PNG/PDF 브리핑 시트는 장면마다 그 기본 단위(표의 굵은 지도)로 한 장씩 있습니다.",
-        "en": "One PNG/PDF briefing sheet per scene, at the scene's own level (the map in bold).",
+        "ko": "PNG/PDF 브리핑 시트와 한글(HWPX) 보고서는 장면마다 그 기본 단위(표의 굵은 지도)로 하나씩 있습니다.",
+        "en": "One PNG/PDF briefing sheet and one 한글 (HWPX) report per scene, at the scene's own level (the map "
+        "in bold).",
     },
     "sheet_note_all": {
-        "ko": "PNG/PDF 브리핑 시트는 장면마다 시도·시군구 단위로 있습니다.",
-        "en": "PNG/PDF briefing sheets for each scene at both levels.",
+        "ko": "PNG/PDF 브리핑 시트와 한글(HWPX) 보고서는 장면마다 시도·시군구 단위로 있습니다.",
+        "en": "PNG/PDF briefing sheets and 한글 (HWPX) reports for each scene at both levels.",
     },
-    "sheet_note_none": {"ko": "이 빌드에는 PNG/PDF 시트가 없습니다.", "en": "This build has no PNG/PDF sheets."},
+    "sheet_note_none": {
+        "ko": "이 빌드에는 PNG/PDF 시트와 한글 보고서가 없습니다.",
+        "en": "This build has no PNG/PDF sheets and no 한글 reports.",
+    },
+    "report_link": {"ko": "한글 보고서", "en": "한글 report"},
     "back": {"ko": "← 브리핑 자료 목록", "en": "← Briefing site index"},
 }
 
@@ -162,6 +168,10 @@ def sheet_file(scene: Scene, level: str, lang: str, ext: str) -> str:
     return f"{scene.slug}/sheet-{level}.{lang}.{ext}"
 
 
+def report_file(scene: Scene, level: str, lang: str) -> str:
+    return f"{scene.slug}/report-{level}.{lang}.hwpx"
+
+
 # --------------------------------------------------------------------------- writing files
 
 
@@ -216,8 +226,8 @@ def sheet_arguments(data: DataSet, state: ViewState) -> dict[str, object]:
 
 
 def write_scene(w: Written, data: DataSet, scene: Scene, sheets: str) -> None:
-    """One scene's maps (level × language), CSVs (per language) and sheets."""
-    from geo import briefing  # matplotlib: only when a sheet is drawn
+    """One scene's maps (level × language), CSVs (per language), sheets and 보고서 (with the sheets)."""
+    from geo import briefing, report  # matplotlib, lxml: only when a sheet is drawn
 
     for lang in LANGS:
         for level in LEVELS:
@@ -230,6 +240,7 @@ def write_scene(w: Written, data: DataSet, scene: Scene, sheets: str) -> None:
             kwargs = sheet_arguments(data, scene.at(level, lang))
             w.write(sheet_file(scene, level, lang, "png"), briefing.briefing_png(data.records, **kwargs))
             w.write(sheet_file(scene, level, lang, "pdf"), briefing.briefing_pdf(data.records, **kwargs))
+            w.write(report_file(scene, level, lang), report.report_hwpx(data.records, **kwargs))
 
 
 # --------------------------------------------------------------------------- the index pages
@@ -283,6 +294,8 @@ def _links(scene: Scene, lang: str, sheets: str) -> tuple[str, str]:
         suffix = f" ({tr(f'map_{level}', lang)})" if sheets == "all" else ""
         for ext in ("png", "pdf"):
             files.append(f'<a href="{esc(sheet_file(scene, level, lang, ext))}">{ext.upper()}{esc(suffix)}</a>')
+        name = tr("report_link", lang) + suffix
+        files.append(f'<a href="{esc(report_file(scene, level, lang))}" type="application/hwp+zip">{esc(name)}</a>')
     return "".join(maps_), "".join(files)
 
 
@@ -502,6 +515,6 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
         "--sheets",
         choices=SHEET_MODES,
         default="natural",
-        help="PNG/PDF sheets at each scene's own level (default), at both levels, or none",
+        help="PNG/PDF sheets and 한글 보고서 at each scene's own level (default), at both levels, or none",
     )
     p.set_defaults(func=_cli)

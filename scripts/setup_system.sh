@@ -13,6 +13,8 @@ if [ "${1:-}" != "--app" ]; then
   command -v node >/dev/null || need+=(nodejs)  # `node --check` parses geo/web/*.js in CI
   [ -x /usr/sbin/nginx ] || need+=(nginx)
   command -v ip >/dev/null || need+=(iproute2)  # the offline-bundle test brings up loopback in its namespace
+  # the 보고서 tests preload Debian's FreeType for rhwp-python (its wheel's own lacks FT_Palette_Data_Get)
+  [ -e /lib/x86_64-linux-gnu/libfreetype.so.6 ] || need+=(libfreetype6)
 fi
 if [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then need+=(fonts-noto-cjk); fi
 [ ${#need[@]} -eq 0 ] && exit 0

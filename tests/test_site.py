@@ -12,12 +12,14 @@ import csv
 import io
 import json
 import re
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import pytest
+from hwpx.tools.package_validator import validate_package
 
 from geo import boundaries, dataset, export, i18n, offline, policy_areas, regions, site, view
 from geo.cli import main
@@ -274,12 +276,22 @@ def test_default_build_writes_sheets_and_replaces_the_previous_site(tmp_path: Pa
         assert png.startswith(b"\x89PNG") and len(png) > 50_000 and pdf.startswith(b"%PDF")
     sheets = sorted(p.name for p in (out / scene.slug).glob("sheet-*"))
     assert sheets == sorted(f"sheet-{scene.state.level}.{lang}.{e}" for lang in i18n.LANGS for e in ("png", "pdf"))
+    reports = sorted(p.name for p in (out / scene.slug).glob("report-*"))  # one 한글 보고서 per language
+    assert reports == sorted(f"report-{scene.state.level}.{lang}.hwpx" for lang in i18n.LANGS)
+    for lang in i18n.LANGS:
+        hwpx = (out / site.report_file(scene, scene.state.level, lang)).read_bytes()
+        assert validate_package(hwpx).ok
+        section = zipfile.ZipFile(io.BytesIO(hwpx)).read("Contents/section0.xml").decode("utf-8")
+        state = scene.at(scene.state.level, lang)
+        assert view.filter_words(state) in section  # the scene's own view, in its language
     index = (out / "index.html").read_text(encoding="utf-8")
     assert f'href="{site.sheet_file(scene, scene.state.level, "ko", "pdf")}"' in index
+    assert f'href="{site.report_file(scene, scene.state.level, "ko")}"' in index
+    assert f'href="{site.report_file(scene, scene.state.level, "en")}"' in (out / "index.en.html").read_text("utf-8")
     assert site.tr("sheet_note_natural", "ko") in index
     # a second build replaces the first (the sheets go: not merged), and refuses nothing: it is a site
     assert main(["export-site", str(out), "--scenes", "sv2024", "--sheets", "none"]) == 0
-    assert not list((out / scene.slug).glob("sheet-*"))
+    assert not list((out / scene.slug).glob("sheet-*")) and not list((out / scene.slug).glob("report-*"))
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 

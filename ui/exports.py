@@ -1,5 +1,5 @@
-"""The downloads: CSV, standalone HTML, the PNG/PDF sheet and the PowerPoint deck, each made
-only when its button is clicked."""
+"""The downloads: CSV, standalone HTML, the PNG/PDF sheet, the PowerPoint deck and the 한글
+보고서, each made only when its button is clicked."""
 
 from __future__ import annotations
 
@@ -31,9 +31,11 @@ def exports(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
         ("export_png", "png", "image/png", lambda: briefing_file("png", data.records, sheet)),
         ("export_pdf", "pdf", "application/pdf", lambda: briefing_file("pdf", data.records, sheet)),
         ("export_pptx", "pptx", PPTX, lambda: deck_file(data, state, scenes)),
+        ("export_hwpx", "hwpx", HWPX, lambda: report_file(data.records, sheet)),
     ]
-    for col, (label, ext, mime, make) in zip(st.columns(len(buttons)), buttons, strict=True):
-        col.download_button(
+    row = st.container(horizontal=True, wrap=True)  # each button as wide as its label; a row wraps, never cuts one
+    for label, ext, mime, make in buttons:
+        row.download_button(
             t(label, lang), make, file_name=f"{stem}.{ext}", mime=mime, key=f"dl_{ext}", on_click="ignore"
         )
 
@@ -77,6 +79,16 @@ def deck_file(data: dataset.DataSet, state: ViewState, scenes: Sequence[str]) ->
         data.records, lang=state.lang, scenes=chosen, reconciliation=data.reconciliation,
         coverage=data.coverage_by_year.get(state.lang),
     )  # fmt: skip
+
+
+HWPX = "application/hwp+zip"  # the type 한글 registers for .hwpx
+
+
+def report_file(records: pd.DataFrame, kwargs: dict) -> bytes:
+    """The one-page 한글 보고서 of the view (a second or two; made on click)."""
+    from geo import report
+
+    return report.report_hwpx(records, **kwargs)
 
 
 def briefing_file(kind: str, records: pd.DataFrame, kwargs: dict) -> bytes:

@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -410,6 +411,16 @@ def test_downloads_arrive_and_open(page, new_page, app_server, download_dir, gua
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert len(deck.slides) == 1 + 1 + len(view.PRESETS) + 1, titles
     assert maps.page_title(level="sido", metric=view.OPENING_METRIC, lang="ko") in titles[1], titles
+    # The 한글 보고서 of the view: a package python-hwpx accepts, the view's title in its text
+    # (tests/test_report.py reads it back with rhwp: one page, figures, table, picture).
+    from hwpx.tools.package_validator import validate_package
+
+    hwpx_path = download(t("export_hwpx", "ko"))
+    assert hwpx_path.suffix == ".hwpx" and validate_package(hwpx_path).ok
+    with zipfile.ZipFile(hwpx_path) as z:
+        assert z.read("mimetype") == b"application/hwp+zip"
+        text = z.read("Contents/section0.xml").decode()
+        assert maps.page_title(level="sido", metric=view.OPENING_METRIC, lang="ko") in text
 
     # The exported map, opened from disk with every network request blocked, still draws.
     offline = new_page()
