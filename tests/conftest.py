@@ -45,3 +45,23 @@ def sv_tasks(year: int, sido: str | None = None) -> int:
         for r in raw_programs()
         if r["project_id"] == f"SV-{year}" and r["record_role"] == "share" and (sido is None or r["sido"] == sido)
     )
+
+
+@pytest.fixture(scope="session")
+def pg_url():  # type: ignore[no-untyped-def]
+    """One throwaway PostgreSQL cluster per run (tests/pg.py); each test takes a fresh database in it."""
+    from tests import pg
+
+    with pg.cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):  # type: ignore[no-untyped-def]
+    """An empty store's URL, once per backend: SQLite in tmp_path, a new database in the shared cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    from tests import pg
+
+    name = "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50]
+    return pg.fresh_database(request.getfixturevalue("pg_url"), name)
