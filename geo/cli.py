@@ -21,6 +21,8 @@ COMMAND_MODULES = (
     "geo.site",
     "geo.deck",
     "geo.merge",
+    "geo.accounts",
+    "geo.history",
     "geo.serve",
 )
 

@@ -163,7 +163,7 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _as_utc(t: datetime | None) -> datetime | None:
+def as_utc(t: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every time here is UTC."""
     if t is None or t.tzinfo is not None:
         return t
@@ -380,13 +380,13 @@ class Store:
         if limit:
             q = q.limit(limit)
         with self.tx() as conn:
-            return [dict(r, at=_as_utc(r["at"])) for r in conn.execute(q).mappings()]
+            return [dict(r, at=as_utc(r["at"])) for r in conn.execute(q).mappings()]
 
 
 def _version(row: Any) -> Version:
     return Version(
         id=row["id"],
-        created_at=_as_utc(row["created_at"]),  # type: ignore[arg-type]
+        created_at=as_utc(row["created_at"]),  # type: ignore[arg-type]
         author=row["author"],
         note=row["note"] or "",
         file_digest=row["file_digest"],
