@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "geo.site",
     "geo.deck",
     "geo.merge",
+    "geo.store",
     "geo.accounts",
     "geo.history",
     "geo.serve",

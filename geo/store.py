@@ -448,6 +448,26 @@ def open_store(url: str | None = None, *, seed: Path | None = None, create: bool
     return store
 
 
+def open_configured() -> tuple[Store | None, str]:
+    """For the app: the configured store, or (None, a sentence) when it is not set or not usable.
+
+    No ``KDIM_STORE_URL``: (None, "") and the app is the viewer of the bundled data, as before.
+    A store that fails: (None, why), which the page shows while it keeps the bundled data.
+    """
+    url = configured_url()
+    if url is None:
+        return None, ""
+    try:
+        return open_store(url), ""
+    except StoreError as exc:
+        return None, str(exc)
+
+
+def version_csv(store: Store, vid: int | None = None) -> bytes:
+    """A version's records as programs.csv bytes (what the app loads per data version)."""
+    return rows_csv(store.rows(vid))
+
+
 def seed_store(store: Store, seed: Path) -> int:
     """Version 1 from ``seed``; a store that already has a version is left alone."""
     data = seed.read_bytes()
@@ -466,3 +486,25 @@ def seed_store(store: Store, seed: Path) -> int:
         )
     except VersionRaceError:  # another replica seeded it first
         return 1
+
+
+def _cli_store(args: Any) -> int:
+    import sys
+
+    try:
+        store = open_store(args.url, create=args.store_cmd == "init")
+        v = store.version(store.current_version())
+    except StoreError as exc:
+        print(f"store {args.store_cmd}: {exc}", file=sys.stderr)
+        return 1
+    when = f"{v.created_at:%Y-%m-%d %H:%M:%S} UTC"
+    print(f"{_display_url(store.url)}: version {v.id} ({v.kind}, {when}, {v.author}), {v.n_records} records")
+    return 0
+
+
+def register_cli(sub: Any) -> None:
+    """`python -m geo store init|status`."""
+    p = sub.add_parser("store", help="the shared store: create and seed it (init), or show its version (status)")
+    p.add_argument("store_cmd", choices=("init", "status"), metavar="init|status")
+    p.add_argument("--url", help="database URL (default: KDIM_STORE_URL, else SQLite under the data folder)")
+    p.set_defaults(func=_cli_store)

@@ -1,5 +1,6 @@
 """Shared test set-up: the repository on sys.path, one Playwright and one Chromium per run."""
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -47,6 +48,9 @@ def sv_tasks(year: int, sido: str | None = None) -> int:
     )
 
 
+_DB_NUMBERS = itertools.count(1)
+
+
 @pytest.fixture(scope="session")
 def pg_url():  # type: ignore[no-untyped-def]
     """One throwaway PostgreSQL cluster per run (tests/pg.py); each test takes a fresh database in it."""
@@ -63,5 +67,5 @@ def store_url(request, tmp_path):  # type: ignore[no-untyped-def]
         return f"sqlite:///{tmp_path / 'store.sqlite3'}"
     from tests import pg
 
-    name = "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50]
+    name = f"t{next(_DB_NUMBERS)}_{request.param}"  # unique: a failed test's open pool cannot block the next
     return pg.fresh_database(request.getfixturevalue("pg_url"), name)

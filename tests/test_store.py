@@ -151,3 +151,25 @@ def test_no_code_path_updates_or_deletes_audit_rows() -> None:
         text = path.read_text(encoding="utf-8")
         for bad in ("audit.update", "audit.delete", "UPDATE audit", "DELETE FROM audit"):
             assert bad not in text, f"{path.name} has {bad}"
+
+
+def test_store_command_and_the_apps_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from geo import cli
+
+    monkeypatch.delenv("KDIM_STORE_URL", raising=False)
+    assert store.open_configured() == (None, "")  # no store configured: the app stays the viewer
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    assert cli.main(["store", "status", "--url", url]) == 1
+    assert capsys.readouterr().err == f"store status: The data store {tmp_path / 's.db'} is missing.\n"
+    assert cli.main(["store", "init", "--url", url]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{tmp_path / 's.db'}: version 1 (seed, ") and out.endswith(", seed), 164 records\n")
+    monkeypatch.setenv("KDIM_STORE_URL", url)
+    s, why = store.open_configured()
+    assert why == "" and s is not None and store.version_csv(s) == SEED.read_bytes()
+    gone = tmp_path / "gone"
+    monkeypatch.setenv("KDIM_STORE_URL", f"sqlite:///{gone / 's.db'}")
+    s, why = store.open_configured()
+    assert s is None and why == f"The data store {gone / 's.db'} is missing: its folder {gone} does not exist."
