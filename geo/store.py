@@ -206,12 +206,14 @@ class Store:
         except sa.exc.ArgumentError as exc:
             raise StoreError(f"KDIM_STORE_URL is not a database URL: {exc}.") from exc
         self.is_sqlite = u.get_backend_name() == "sqlite"
+        self.file: Path | None = None
         if self.is_sqlite and u.database and not u.database.startswith("file:") and u.database != ":memory:":
             db = Path(u.database)
             if not create and not db.exists():
                 raise StoreError(f"The data store {db} is missing.")
             if not db.parent.is_dir():
                 raise StoreError(f"The data store {db} is missing: its folder {db.parent} does not exist.")
+            self.file = db
         kwargs: dict[str, Any] = {"future": True}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 10}
@@ -235,7 +237,13 @@ class Store:
             raise StoreError(_sentence(exc, self.url)) from exc
 
     def create(self) -> None:
-        """Create the tables that are missing (idempotent)."""
+        """Create the tables that are missing (idempotent); a new SQLite file is private to its owner
+        (it holds password hashes and the audit log; SQLite gives its -wal and -shm files the same mode)."""
+        new_file = self.file is not None and not self.file.exists()
+        if new_file:
+            assert self.file is not None
+            self.file.touch(mode=0o600)
+            os.chmod(self.file, 0o600)
         with self.tx() as conn:
             meta.create_all(conn)
 

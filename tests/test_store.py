@@ -54,11 +54,13 @@ def test_versions_chain_and_a_stale_parent_loses(store_url: str) -> None:
     s.close()
 
 
-def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+def test_sqlite_runs_in_wal_mode_in_a_private_file(tmp_path: Path) -> None:
     s = store.open_store(f"sqlite:///{tmp_path / 's.db'}", seed=SEED)
     with s.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     s.close()
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert modes["s.db"] == 0o600 and all(m == 0o600 for m in modes.values()), modes
 
 
 def test_default_url_is_under_the_data_folder(monkeypatch: pytest.MonkeyPatch) -> None:
