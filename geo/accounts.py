@@ -194,13 +194,13 @@ def list_users(store: st.Store, actor: User) -> list[dict]:
     """Name, role, scope, lock state (admins only; never the hashes)."""
     require(actor, "users")
     cols = [st.users.c.name, st.users.c.role, st.users.c.scope, st.users.c.failures, st.users.c.locked_until]
-    with store.tx() as conn:
+    with store.tx(write=False) as conn:
         rows = conn.execute(sa.select(*cols).order_by(st.users.c.name)).mappings().all()
     return [dict(r, scope=tuple(json.loads(r["scope"])), locked_until=st.as_utc(r["locked_until"])) for r in rows]
 
 
 def get_user(store: st.Store, name: str) -> User | None:
-    with store.tx() as conn:
+    with store.tx(write=False) as conn:
         row = conn.execute(sa.select(st.users).where(st.users.c.name == name)).mappings().first()
     return _user(row) if row else None
 
@@ -216,6 +216,7 @@ def sign_in(
         row = conn.execute(sa.select(st.users).where(st.users.c.name == name)).mappings().first()
         refusal = _check_sign_in(store, conn, row, name, password, now, clock)
         if refusal is None:
+            conn.execute(st.sessions.delete().where(st.sessions.c.expires_at <= now))
             token = secrets.token_urlsafe(32)
             expires = now + session_for
             values = {"token_hash": st.digest(token.encode()), "user_name": name, "created_at": now}
@@ -269,14 +270,13 @@ def session_user(store: st.Store, token: str | None, *, clock: st.Clock = st.utc
     """The user of a live session; None for no token, an unknown one, an expired one or a removed user."""
     if not token:
         return None
-    with store.tx() as conn:
+    with store.tx(write=False) as conn:
         q = sa.select(st.sessions.c.expires_at, st.users).join(st.users, st.users.c.name == st.sessions.c.user_name)
         row = conn.execute(q.where(st.sessions.c.token_hash == st.digest(token.encode()))).mappings().first()
         if row is None:
             return None
         if st.as_utc(row["expires_at"]) <= clock():
-            conn.execute(st.sessions.delete().where(st.sessions.c.token_hash == st.digest(token.encode())))
-            return None
+            return None  # expired (removed at the next sign-in: a page view does not write)
     return _user(row)
 
 

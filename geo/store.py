@@ -222,13 +222,23 @@ class Store:
         self.engine = sa.create_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
 
     @contextmanager
-    def tx(self) -> Iterator[sa.Connection]:
-        """A transaction; any database error becomes a StoreError sentence."""
+    def tx(self, *, write: bool = True) -> Iterator[sa.Connection]:
+        """A transaction; any database error becomes a StoreError sentence.
+
+        On SQLite a writing transaction starts with BEGIN IMMEDIATE: it waits for the write lock
+        before reading, so "read the current version, write the next" cannot interleave with
+        another writer (a deferred one would fail with "database is locked" instead of losing the
+        race cleanly). Readers (``write=False``) never wait for a writer (WAL).
+        """
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            with self.engine.connect() as conn:
+                if write:
+                    conn = conn.execution_options(kdim_write=True)
+                with conn.begin():
+                    yield conn
         except StoreError:
             raise
         except sa.exc.IntegrityError as exc:
@@ -254,11 +264,11 @@ class Store:
 
     def current_version(self) -> int:
         """The newest version id (0 when empty): one indexed query, cheap enough to poll."""
-        with self.tx() as conn:
+        with self.tx(write=False) as conn:
             return int(conn.execute(sa.select(sa.func.max(versions.c.id))).scalar() or 0)
 
     def version(self, vid: int) -> Version:
-        with self.tx() as conn:
+        with self.tx(write=False) as conn:
             row = conn.execute(sa.select(versions).where(versions.c.id == vid)).mappings().first()
         if row is None:
             raise StoreError(f"There is no version {vid}.")
@@ -266,13 +276,13 @@ class Store:
 
     def history(self) -> list[Version]:
         """Every version, newest first."""
-        with self.tx() as conn:
+        with self.tx(write=False) as conn:
             rows = conn.execute(sa.select(versions).order_by(versions.c.id.desc())).mappings().all()
         return [_version(r) for r in rows]
 
     def rows(self, vid: int | None = None) -> list[list[str]]:
         """The text cells of every record of version ``vid`` (default: current), in file order."""
-        with self.tx() as conn:
+        with self.tx(write=False) as conn:
             if vid is None:
                 vid = conn.execute(sa.select(sa.func.max(versions.c.id))).scalar()
             q = sa.select(version_records.c.cells).where(version_records.c.version_id == vid)
@@ -387,7 +397,7 @@ class Store:
         q = sa.select(audit).order_by(audit.c.id)
         if limit:
             q = q.limit(limit)
-        with self.tx() as conn:
+        with self.tx(write=False) as conn:
             return [dict(r, at=as_utc(r["at"])) for r in conn.execute(q).mappings()]
 
 
@@ -407,8 +417,14 @@ def _version(row: Any) -> Version:
     )
 
 
+def _sqlite_begin(conn: sa.Connection) -> None:
+    """SQLAlchemy's recipe for pysqlite: the driver leaves BEGIN to us (see ``_sqlite_pragmas``)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("kdim_write") else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     """WAL: readers never wait for the writer, so replicas keep serving while a version is written."""
+    dbapi_conn.isolation_level = None  # no implicit BEGIN from the driver: _sqlite_begin emits it
     cur = dbapi_conn.cursor()
     try:
         cur.execute("PRAGMA busy_timeout=10000")

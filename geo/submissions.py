@@ -264,7 +264,7 @@ def list_submissions(store: st.Store, user: User | None, status: str | None = No
         q = q.where(st.submissions.c.author == user.name)
     if status:
         q = q.where(st.submissions.c.status == status)
-    with store.tx() as conn:
+    with store.tx(write=False) as conn:
         return [_submission(r) for r in conn.execute(q).mappings()]
 
 
@@ -305,7 +305,7 @@ def approve(store: st.Store, reviewer: User | None, sid: int, *, clock: st.Clock
     refused and the submission stays pending.
     """
     reviewer = accounts.require(reviewer, "review")
-    with store.tx() as conn:
+    with store.tx(write=False) as conn:
         row = _pending(conn, sid)
     if row["status"] != "pending":
         raise SubmissionRefused(f"Submission {sid} is {row['status']}, not pending.")

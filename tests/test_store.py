@@ -175,3 +175,38 @@ def test_store_command_and_the_apps_entry(
     monkeypatch.setenv("KDIM_STORE_URL", f"sqlite:///{gone / 's.db'}")
     s, why = store.open_configured()
     assert s is None and why == f"The data store {gone / 's.db'} is missing: its folder {gone} does not exist."
+
+
+def test_two_writers_racing_for_the_next_version_one_wins_cleanly(store_url: str) -> None:
+    """Writer A holds its transaction open mid-way; B, started meanwhile on the same parent, loses
+    with VersionRaceError (on SQLite BEGIN IMMEDIATE makes it wait, not fail with "database is locked")."""
+    import threading
+
+    s = store.open_store(store_url, seed=SEED)
+    rows = s.rows()
+    b_started = threading.Event()
+    outcome: dict[str, object] = {}
+    kw = {"parent": 1, "kind": "approve", "file_digest": "0" * 64, "state_digest": "0" * 64}
+
+    def slow_rows():  # type: ignore[no-untyped-def]
+        for i, r in enumerate(rows):
+            if i == 100:  # A's transaction is open and its version row written: now B starts
+                tb.start()
+                assert b_started.wait(10)
+                time.sleep(0.5)  # B is now waiting on the lock (SQLite) or on A's new version row (PostgreSQL)
+            yield r
+
+    def b() -> None:
+        b_started.set()
+        try:
+            outcome["b"] = s.add_version(rows, author="b", **kw)
+        except store.StoreError as exc:
+            outcome["b"] = exc
+
+    tb = threading.Thread(target=b)
+    assert s.add_version(slow_rows(), author="a", **kw) == 2
+    tb.join(20)
+    assert isinstance(outcome["b"], store.VersionRaceError), outcome["b"]
+    assert str(outcome["b"]).startswith("Version 2 was written meanwhile")
+    assert s.current_version() == 2 and s.version(2).author == "a" and len(s.rows()) == 164
+    s.close()
