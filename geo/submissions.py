@@ -324,10 +324,7 @@ def approve(store: st.Store, reviewer: User | None, sid: int, *, clock: st.Clock
             )
             store.log(reviewer.name, "conflict", f"submission {sid}", why, conn=conn, clock=clock)
         raise SubmissionConflict(f"Submission {sid} conflicts: its records were {why}.", conflicts)
-    old = pd.DataFrame(store.rows(current), columns=list(COLUMNS), dtype=str)
-    result = merge.MergeResult()
-    merged = merge.merge_tables(old, pd.DataFrame(rows, columns=list(COLUMNS), dtype=str), result)
-    out = merge.csv_bytes(merged)
+    merged, result, out = merged_records(store, rows, current)
     check = programs.load_programs(out, name=f"version {current} + submission {sid}")
     if check.errors:
         raise SubmissionRefused(
@@ -335,8 +332,15 @@ def approve(store: st.Store, reviewer: User | None, sid: int, *, clock: st.Clock
         )
     ids = [*result.added, *result.changed]
     with store.tx() as conn:
+        decided = (
+            st.submissions.update()
+            .where(st.submissions.c.id == sid, st.submissions.c.status == "pending")
+            .values(status="approved", reviewer=reviewer.name, decided_at=clock())
+        )
+        if conn.execute(decided).rowcount != 1:  # another reviewer decided it meanwhile: nothing is written
+            raise SubmissionRefused(f"Submission {sid} was decided by another reviewer meanwhile.")
         vid = store.add_version(
-            merged.astype(str).values.tolist(),
+            merged,
             parent=current,
             author=reviewer.name,
             kind="approve",
@@ -349,12 +353,30 @@ def approve(store: st.Store, reviewer: User | None, sid: int, *, clock: st.Clock
             conn=conn,
             clock=clock,
         )
-        conn.execute(
-            st.submissions.update()
-            .where(st.submissions.c.id == sid)
-            .values(status="approved", reviewer=reviewer.name, version_id=vid, decided_at=clock())
-        )
+        conn.execute(st.submissions.update().where(st.submissions.c.id == sid).values(version_id=vid))
     return vid
+
+
+def merged_records(
+    store: st.Store, rows: list[list[str]], version: int | None = None
+) -> tuple[list[list[str]], merge.MergeResult, bytes]:
+    """``rows`` merged into ``version``'s records (default: current) by ``geo merge``'s rules:
+    the merged text cells, what was added/changed, and the merged file's bytes (what the map of a
+    preview loads with ``programs.load_programs``)."""
+    old = pd.DataFrame(store.rows(version), columns=list(COLUMNS), dtype=str)
+    result = merge.MergeResult()
+    merged = merge.merge_tables(old, pd.DataFrame(rows, columns=list(COLUMNS), dtype=str), result)
+    return merged.astype(str).values.tolist(), result, merge.csv_bytes(merged)
+
+
+def submission_records(store: st.Store, user: User | None, sid: int) -> bytes:
+    """The current records with submission ``sid`` merged in, as a file: the review screen's map preview."""
+    user = accounts.require(user, "view")
+    with store.tx(write=False) as conn:
+        row = _pending(conn, sid)
+    if not (user.can("review") or (user.can("submit") and row["author"] == user.name)):
+        raise PermissionDenied(f"{user.name} ({user.role}) may not read submission {sid}.")
+    return merged_records(store, json.loads(row["rows"]))[2]
 
 
 def reject(store: st.Store, reviewer: User | None, sid: int, reason: str, *, clock: st.Clock = st.utcnow) -> None:

@@ -65,6 +65,11 @@ def test_busan_editor_submits_daegu_row_refused_reviewer_approves(store_url: str
     (s,) = submissions.list_submissions(db, REVIEWER, "pending")
     assert (s.id, s.author, s.base_version, s.note, s.status) == (sid, "busan-ed", 1, "2024 결산 반영", "pending")
     assert submissions.submission_file(db, REVIEWER, sid) == ("busan.csv", data)  # the file is kept
+    preview = submissions.programs.load_programs(submissions.submission_records(db, REVIEWER, sid), name="preview")
+    amounts = dict(zip(preview.records["id"], preview.records["annual_total"], strict=True))
+    assert preview.ok and len(preview.records) == 164 and amounts["BS-BLOCKCHAIN"] == 63.5  # the map preview's records
+    with pytest.raises(PermissionDenied, match="daegu-ed \\(editor\\) may not read submission"):
+        submissions.submission_records(db, DAEGU_ED, sid)
     vid = submissions.approve(db, REVIEWER, sid)
     assert vid == 2 and db.current_version() == 2
     rows = {r[0]: r for r in db.rows()}
@@ -181,6 +186,23 @@ def test_reject_needs_a_reason_and_ends_the_submission(db: store.Store) -> None:
     with pytest.raises(SubmissionRefused, match="is rejected, not pending"):
         submissions.approve(db, REVIEWER, sid)
     assert db.current_version() == 1
+
+
+def test_a_submission_decided_meanwhile_is_not_approved_twice(db: store.Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two reviewers on one submission: the one who reads it pending but writes second writes nothing."""
+    sid, _ = submissions.submit(db, BUSAN_ED, upload(("BS-BLOCKCHAIN", {"annual_total": "63"})), "a.csv")
+    real = submissions.merged_records
+
+    def other_reviewer_first(*args, **kw):  # type: ignore[no-untyped-def]
+        submissions.reject(db, ADMIN, sid, "출처 확인 필요")  # lands between the first read and the write
+        return real(*args, **kw)
+
+    monkeypatch.setattr(submissions, "merged_records", other_reviewer_first)
+    with pytest.raises(SubmissionRefused, match="was decided by another reviewer meanwhile"):
+        submissions.approve(db, REVIEWER, sid)
+    assert db.current_version() == 1
+    (s,) = submissions.list_submissions(db, REVIEWER)
+    assert (s.status, s.reviewer, s.version_id) == ("rejected", "adm", None)
 
 
 def test_new_record_is_added(db: store.Store) -> None:
