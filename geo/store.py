@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -315,58 +316,41 @@ class Store:
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-        if conn is None:
-            with self.tx() as c:
-                return self.add_version(
-                    rows,
-                    parent=parent,
-                    author=author,
-                    kind=kind,
-                    note=note,
-                    file_digest=file_digest,
-                    state_digest=state_digest,
-                    record_ids=record_ids,
-                    submission_id=submission_id,
-                    audit_entry=audit_entry,
-                    conn=c,
-                    clock=clock,
-                )
+        fields = {
+            "author": author,
+            "note": note,
+            "file_digest": file_digest,
+            "state_digest": state_digest,
+            "parent": parent,
+            "kind": kind,
+            "record_ids": json.dumps(list(record_ids), ensure_ascii=False),
+            "submission_id": submission_id,
+        }
+        if conn is not None:
+            return self._write_version(conn, rows, fields, audit_entry, clock)
+        with self.tx() as c:
+            return self._write_version(c, rows, fields, audit_entry, clock)
+
+    def _write_version(
+        self, conn: sa.Connection, rows: Iterable[list[str]], fields: dict[str, Any],
+        audit_entry: tuple[str, str, str] | None, clock: Clock,
+    ) -> int:  # fmt: skip
+        parent = fields["parent"]
         current = conn.execute(sa.select(sa.func.max(versions.c.id))).scalar()
         if current != parent:
             raise VersionRaceError(
                 f"Version {current} was written meanwhile (this change was based on version {parent}); try again."
             )
         vid = (parent or 0) + 1
-        now = clock()
         try:
-            conn.execute(
-                versions.insert().values(
-                    id=vid,
-                    created_at=now,
-                    author=author,
-                    note=note,
-                    file_digest=file_digest,
-                    state_digest=state_digest,
-                    parent=parent,
-                    kind=kind,
-                    record_ids=json.dumps(list(record_ids), ensure_ascii=False),
-                    submission_id=submission_id,
-                    n_records=0,
-                )
-            )
+            conn.execute(versions.insert().values(id=vid, created_at=clock(), n_records=0, **fields))
         except sa.exc.IntegrityError as exc:
             raise VersionRaceError(f"Version {vid} was written meanwhile; try again.") from exc
         n = 0
         batch: list[dict[str, Any]] = []
         for cells in rows:
-            batch.append(
-                {
-                    "version_id": vid,
-                    "position": n,
-                    "record_id": cells[0],
-                    "cells": json.dumps(cells, ensure_ascii=False),
-                }
-            )
+            text = json.dumps(cells, ensure_ascii=False)
+            batch.append({"version_id": vid, "position": n, "record_id": cells[0], "cells": text})
             n += 1
             if len(batch) >= INSERT_CHUNK:
                 conn.execute(version_records.insert(), batch)
@@ -466,7 +450,11 @@ def open_store(url: str | None = None, *, seed: Path | None = None, create: bool
     """
     store = Store(url or configured_url() or default_url(), create=create)
     if create:
-        store.create()
+        try:
+            store.create()
+        except StoreError:  # replicas started together: another one's CREATE TABLE won; see what it made
+            time.sleep(0.5)
+            store.create()
         if store.current_version() == 0:
             seed_store(store, seed or paths.DATA_DIR / "programs.csv")
     return store
