@@ -210,3 +210,15 @@ def test_two_writers_racing_for_the_next_version_one_wins_cleanly(store_url: str
     assert str(outcome["b"]).startswith("Version 2 was written meanwhile")
     assert s.current_version() == 2 and s.version(2).author == "a" and len(s.rows()) == 164
     s.close()
+
+
+def test_replicas_starting_together_seed_once(store_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(3) as pool:
+        stores = list(pool.map(lambda _: store.open_store(store_url, seed=SEED), range(3)))
+    assert [s.current_version() for s in stores] == [1, 1, 1]
+    assert len(stores[0].history()) == 1 and len(stores[0].rows()) == 164
+    assert [a["action"] for a in stores[0].audit_log()] == ["seed"]
+    for s in stores:
+        s.close()
