@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -129,6 +128,21 @@ audit = sa.Table(
     sa.Column("action", sa.String(32), nullable=False),
     sa.Column("target", sa.String(500), nullable=False, default=""),
     sa.Column("detail", sa.Text, nullable=False, default=""),
+)
+
+
+# The audit log is append-only in the database too: an UPDATE or DELETE of its rows is refused
+# whoever sends it (a bug, a console), not only absent from this code.
+_APPEND_ONLY_SQLITE = tuple(
+    f"CREATE TRIGGER IF NOT EXISTS audit_no_{op.lower()} BEFORE {op} ON audit "
+    "BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END"
+    for op in ("UPDATE", "DELETE")
+)
+_APPEND_ONLY_POSTGRESQL = (
+    "CREATE OR REPLACE FUNCTION kdim_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'audit rows are append-only'; END $$",
+    "CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit "
+    "FOR EACH STATEMENT EXECUTE FUNCTION kdim_audit_append_only()",
 )
 
 
@@ -256,7 +270,11 @@ class Store:
             self.file.touch(mode=0o600)
             os.chmod(self.file, 0o600)
         with self.tx() as conn:
+            if not self.is_sqlite:  # replicas starting together: one creates, the others wait and see it made
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242026)")
             meta.create_all(conn)
+            for statement in _APPEND_ONLY_SQLITE if self.is_sqlite else _APPEND_ONLY_POSTGRESQL:
+                conn.exec_driver_sql(statement)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -450,11 +468,7 @@ def open_store(url: str | None = None, *, seed: Path | None = None, create: bool
     """
     store = Store(url or configured_url() or default_url(), create=create)
     if create:
-        try:
-            store.create()
-        except StoreError:  # replicas started together: another one's CREATE TABLE won; see what it made
-            time.sleep(0.5)
-            store.create()
+        store.create()
         if store.current_version() == 0:
             seed_store(store, seed or paths.DATA_DIR / "programs.csv")
     return store

@@ -148,6 +148,18 @@ def test_unreachable_postgresql_is_one_sentence() -> None:
     assert "secret" not in msg
 
 
+def test_the_database_refuses_to_change_audit_rows(store_url: str) -> None:
+    s = store.open_store(store_url, seed=SEED)
+    s.log("kim", "sign_in", "kim")
+    for sql in ("UPDATE audit SET actor = 'someone else'", "DELETE FROM audit"):
+        with pytest.raises(store.StoreError, match="audit rows are append-only"):
+            with s.tx() as conn:
+                conn.exec_driver_sql(sql)
+    assert [(a["actor"], a["action"]) for a in s.audit_log()] == [("seed", "seed"), ("kim", "sign_in")]
+    s.close()
+    store.open_store(store_url, seed=SEED).close()  # the triggers are made again without error
+
+
 def test_no_code_path_updates_or_deletes_audit_rows() -> None:
     for path in (ROOT / "geo").glob("*.py"):
         text = path.read_text(encoding="utf-8")
