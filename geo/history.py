@@ -68,11 +68,24 @@ def history_lines(store: st.Store) -> list[str]:
     return out
 
 
+def audit_lines(store: st.Store, limit: int | None = None) -> list[str]:
+    """The audit log, oldest first (the last ``limit`` rows): when, who, what, on what, detail."""
+    rows = store.audit_log()
+    if limit:
+        rows = rows[-limit:]
+    return [
+        f"{a['at']:%Y-%m-%d %H:%M:%S} UTC  {a['actor']}  {a['action']}  {a['target']}  {a['detail']}".rstrip()
+        for a in rows
+    ]
+
+
 def _cli(args: argparse.Namespace) -> int:
     try:
         store = st.open_store()
         if args.command == "history":
             print("\n".join(history_lines(store)))
+        elif args.command == "audit":
+            print("\n".join(audit_lines(store, args.limit)))
         elif args.command == "rollback":
             vid = rollback(store, accounts.shell_admin(), args.version, args.note or "")
             print(f"version {vid}: the records of version {args.version} ({store.version(vid).n_records} records)")
@@ -87,8 +100,13 @@ def _cli(args: argparse.Namespace) -> int:
 
 
 def register_cli(sub: argparse._SubParsersAction) -> None:
-    """`python -m geo history`, `rollback VERSION`, `export-csv OUT.csv`."""
+    """`python -m geo history`, `audit`, `rollback VERSION`, `export-csv OUT.csv`."""
     p = sub.add_parser("history", help="the shared store's versions: who, when, which records, note, digests")
+    p.set_defaults(func=_cli)
+    p = sub.add_parser(
+        "audit", help="the audit log: sign-ins, failures, lockouts, submissions, reviews, rollbacks, accounts"
+    )
+    p.add_argument("--limit", type=int, help="only the last N rows")
     p.set_defaults(func=_cli)
     p = sub.add_parser("rollback", help="a new version equal to VERSION's records (history is kept)")
     p.add_argument("version", type=int, metavar="VERSION")

@@ -254,3 +254,10 @@ def test_rollback_export_and_history_commands(
     assert (tmp_path / "v2.csv").read_bytes() == changed.read_bytes()
     assert cli.main(["rollback", "9"]) == 1 and "There is no version 9." in capsys.readouterr().err
     assert [a["action"] for a in db.audit_log()] == ["seed", "submit", "approve", "rollback"]
+    capsys.readouterr()
+    assert cli.main(["audit", "--limit", "2"]) == 0
+    approve_line, rollback_line = capsys.readouterr().out.splitlines()
+    assert approve_line.endswith(" UTC  rev  approve  submission 1  version 2: BS-NEW-2027,BS-BLOCKCHAIN")
+    assert rollback_line.endswith(
+        f"  shell:{getpass.getuser()}  rollback  version 1  new version 3: BS-BLOCKCHAIN,BS-NEW-2027"
+    )
