@@ -261,3 +261,17 @@ def test_rollback_export_and_history_commands(
     assert rollback_line.endswith(
         f"  shell:{getpass.getuser()}  rollback  version 1  new version 3: BS-BLOCKCHAIN,BS-NEW-2027"
     )
+
+
+def test_a_cp949_semicolon_file_diffs_like_its_utf8_twin(db: store.Store) -> None:
+    """Excel's Korean CSV (CP949, here with semicolons) goes through the same loader: the same diff."""
+    utf8 = upload(("BS-BLOCKCHAIN", {"annual_total": "63", "note": "결산 반영"}))
+    rows = list(csv.reader(io.StringIO(utf8.decode("utf-8"))))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    cp949 = out.getvalue().encode("cp949")
+    a = submissions.preview(db, BUSAN_ED, utf8, "utf8.csv")
+    b = submissions.preview(db, BUSAN_ED, cp949, "excel.csv")
+    assert b.ok and b.rows == a.rows and b.diff == a.diff
+    assert b.diff.changed["BS-BLOCKCHAIN"]["annual_total"] == ["62", "63"]
+    assert b.diff.changed["BS-BLOCKCHAIN"]["note"][1] == "결산 반영"
