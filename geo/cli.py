@@ -23,6 +23,9 @@ COMMAND_MODULES = (
     "geo.report",
     "geo.merge",
     "geo.policy_shares",
+    "geo.store",
+    "geo.accounts",
+    "geo.history",
     "geo.serve",
 )
 

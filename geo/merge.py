@@ -99,7 +99,7 @@ class MergeResult:
         return "\n".join(lines)
 
 
-def _raw_table(data: bytes, encoding: str) -> pd.DataFrame:
+def raw_table(data: bytes, encoding: str) -> pd.DataFrame:
     """Cells as the file has them (text), for copying rows verbatim into the bundled file."""
     text = data.decode(encoding)
     dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
@@ -108,13 +108,13 @@ def _raw_table(data: bytes, encoding: str) -> pd.DataFrame:
     return df.reindex(columns=list(programs.COLUMNS), fill_value="")
 
 
-def _csv_bytes(df: pd.DataFrame) -> bytes:
+def csv_bytes(df: pd.DataFrame) -> bytes:
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8")
 
 
-def _diff(old: pd.DataFrame, new: pd.DataFrame, result: MergeResult) -> pd.DataFrame:
+def merge_tables(old: pd.DataFrame, new: pd.DataFrame, result: MergeResult) -> pd.DataFrame:
     """The merged table: old rows in their order (replaced where NEW has the id), then NEW's new ids."""
     old_by_id = {r["id"]: r for r in old.to_dict("records")}
     replace: dict[str, dict[str, str]] = {}
@@ -146,8 +146,8 @@ def merge(new_file: str | Path, target: str | Path = programs.DATA_FILE, *, dry_
         result.stopped = f"{new_file} has {len(loaded.errors)} error(s); fix them and merge again"
         return result
     old_bytes = target.read_bytes()
-    merged = _diff(_raw_table(old_bytes, "utf-8-sig"), _raw_table(new_file.read_bytes(), loaded.encoding), result)
-    out = _csv_bytes(merged)
+    merged = merge_tables(raw_table(old_bytes, "utf-8-sig"), raw_table(new_file.read_bytes(), loaded.encoding), result)
+    out = csv_bytes(merged)
     check = programs.load_programs(out, name=f"{target.name} (merged)")
     if check.errors:
         result.report += "\n" + check.report()
@@ -168,10 +168,10 @@ def merge(new_file: str | Path, target: str | Path = programs.DATA_FILE, *, dry_
 def write_template(out: str | Path, source: str | Path = programs.DATA_FILE) -> tuple[Path, Path]:
     """Write the template (header + one real example row) and its data dictionary beside it."""
     out = Path(out)
-    table = _raw_table(Path(source).read_bytes(), "utf-8-sig")
+    table = raw_table(Path(source).read_bytes(), "utf-8-sig")
     example = table[table["id"] == EXAMPLE_ID].head(1)
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, _csv_bytes(example))
+    atomic_write(out, csv_bytes(example))
     dict_path = out.with_name(f"{out.stem}_dictionary.csv")
     rows = [
         {"column": c, "required": "yes" if DICTIONARY[c][0] else "", "meaning": DICTIONARY[c][1]}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System packages a fresh Debian machine lacks: Noto CJK (Korean glyphs in PNG/PDF briefing
 # sheets) and, unless --app, Chromium (real-browser tests), poppler-utils (PDF checks), nginx
-# (the replica cluster's tests run it with their own config) and iproute2 (`ip`, for the offline
-# bundle test's network namespace). Installs only what is missing.
+# (the replica cluster's tests run it with their own config), iproute2 (`ip`, for the offline
+# bundle test's network namespace) and postgresql (the store
+# tests start a throwaway cluster). Installs only what is missing.
 # nginx is installed without starting or enabling Debian's service (it would take port 80):
 # the cluster starts its own nginx, unprivileged, with `-c` its own config (scripts/run_cluster.sh).
 set -euo pipefail
@@ -15,6 +16,7 @@ if [ "${1:-}" != "--app" ]; then
   command -v ip >/dev/null || need+=(iproute2)  # the offline-bundle test brings up loopback in its namespace
   # the 보고서 tests preload Debian's FreeType for rhwp-python (its wheel's own lacks FT_Palette_Data_Get)
   [ -e /lib/x86_64-linux-gnu/libfreetype.so.6 ] || need+=(libfreetype6)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # the store tests' throwaway cluster
 fi
 if [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then need+=(fonts-noto-cjk); fi
 [ ${#need[@]} -eq 0 ] && exit 0
@@ -33,6 +35,16 @@ if [ ! -e "$policy" ]; then
 fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+for service in postgresql; do
+  # Debian's postgresql also makes and enables a cluster; the tests start their own in a temporary folder.
+  if [[ " ${need[*]} " == *" $service "* ]]; then
+    if [ -d /run/systemd/system ]; then
+      $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
+    elif command -v update-rc.d >/dev/null; then
+      $sudo update-rc.d "$service" disable >/dev/null 2>&1 || true
+    fi
+  fi
+done
 if [[ " ${need[*]} " == *" nginx "* ]]; then
   # The package enables its boot-time service; nothing here wants it (and nothing may own port 80).
   if [ -d /run/systemd/system ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the tests need (apt: chromium, fonts-noto-cjk, poppler-utils, nginx, iproute2;
+# Install what the tests need (apt: chromium, fonts-noto-cjk, poppler-utils, nginx, iproute2, postgresql;
 # pip: requirements-dev.txt)
 # and run the whole suite: lint, unit, app and real-browser tests.
 set -euo pipefail

@@ -1,5 +1,6 @@
 """Shared test set-up: the repository on sys.path, one Playwright and one Chromium per run."""
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -45,3 +46,26 @@ def sv_tasks(year: int, sido: str | None = None) -> int:
         for r in raw_programs()
         if r["project_id"] == f"SV-{year}" and r["record_role"] == "share" and (sido is None or r["sido"] == sido)
     )
+
+
+_DB_NUMBERS = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_url():  # type: ignore[no-untyped-def]
+    """One throwaway PostgreSQL cluster per run (tests/pg.py); each test takes a fresh database in it."""
+    from tests import pg
+
+    with pg.cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):  # type: ignore[no-untyped-def]
+    """An empty store's URL, once per backend: SQLite in tmp_path, a new database in the shared cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    from tests import pg
+
+    name = f"t{next(_DB_NUMBERS)}_{request.param}"  # unique: a failed test's open pool cannot block the next
+    return pg.fresh_database(request.getfixturevalue("pg_url"), name)
