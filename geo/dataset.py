@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geo import compare, i18n, join, prepared, programs, reconcile, view
+from geo.coverage import coverage_by_year
 
 BUNDLED = "bundled"
 MAX_VIEWS = 256  # computed views kept per process (a view is a few hundred kB at most)
@@ -85,9 +86,9 @@ def bundled_load() -> programs.ProgramLoad:
 def _make(key: str, raw: pd.DataFrame) -> DataSet:
     records = join.attach(raw)
     rec = reconcile.reconcile(records)
-    by_year = {lang: view.coverage_by_year(records, lang, rec=rec) for lang in i18n.LANGS}
-    coverage = {lang: [line for lines in by_year[lang].values() for line in lines] for lang in i18n.LANGS}
-    return DataSet(key, records, coverage, rec, by_year, view.record_years(records))
+    by_year = {lang: coverage_by_year(records, lang, rec=rec) for lang in i18n.LANGS}
+    lines = {lang: [line for lines in by_year[lang].values() for line in lines] for lang in i18n.LANGS}
+    return DataSet(key, records, lines, rec, by_year, view.record_years(records))
 
 
 def prepare(key: str, raw: pd.DataFrame) -> DataSet:

@@ -37,7 +37,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from geo import i18n, join, maps, view
+from geo import coverage, i18n, join, maps, view
 from geo.reconcile import reconcile
 from geo.slides import CARD, INK, MUTED, add_paragraph, box, rect, set_font, text_height, title
 from geo.view import PRESETS, ViewState
@@ -376,16 +376,16 @@ def coverage_rows(
     reconciliation: pd.DataFrame | None = None,
     by_year: dict[int, list[str]] | None = None,
 ) -> list[CoverageRow]:
-    """The official figures the app shows beside the map (view.coverage_by_year), one row each.
+    """The official figures the app shows beside the map (coverage.coverage_by_year), one row each.
 
     ``reconciliation`` and ``by_year`` are the app's cached ``reconcile.reconcile`` table and
-    ``view.coverage_by_year`` lines (both computed here when None).
+    ``coverage.coverage_by_year`` lines (both computed here when None).
     """
     rec = reconcile(records) if reconciliation is None else reconciliation
     by_id = rec.set_index("id")
     rows = []
-    for y, lines in (view.coverage_by_year(records, lang) if by_year is None else by_year).items():
-        keys = [k.format(y=y) for k in view.COVERAGE_KEYS if k.format(y=y) in by_id.index]
+    for y, lines in (coverage.coverage_by_year(records, lang) if by_year is None else by_year).items():
+        keys = [k.format(y=y) for k in coverage.COVERAGE_KEYS if k.format(y=y) in by_id.index]
         for key, line in zip(keys, lines, strict=True):
             r = by_id.loc[key]
             unit = str(r["unit"])
@@ -446,7 +446,7 @@ def deck_pptx(
     ``records``: all records of the session (uploads included), as the PNG sheet takes them;
     ``scenes``: preset names and/or ViewStates (the user's ticked scenes, the current view),
     default every preset; each is shown in ``lang``. ``reconciliation``: the cached
-    ``reconcile.reconcile`` table and ``coverage`` the ``view.coverage_by_year(records, lang)`` lines
+    ``reconcile.reconcile`` table and ``coverage`` the ``coverage.coverage_by_year(records, lang)`` lines
     (the app's ``DataSet.reconciliation`` and ``DataSet.coverage_by_year[lang]``; computed here
     if None). ``built``: the date on the title slide (default now, UTC). Raises
     UnknownSceneError for a name that is not a preset.

@@ -9,7 +9,7 @@ briefing sheet and its one-page 한글 (HWPX) 보고서 (``geo.report``), and an
 lines the app shows beside its map.
 
 Every number comes from the functions the app uses (``geo.dataset`` → ``geo.view.compute``,
-``geo.view.coverage_by_year``), so the site and the app cannot disagree; text from records is
+``geo.coverage.coverage_by_year``), so the site and the app cannot disagree; text from records is
 escaped (``geo.maps.markup.esc``). Leaflet and kdim.js are written once under ``static/`` and
 linked by relative URLs, so pages work from ``file://`` and under any sub-path of a server.
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from geo import dataset, export, i18n, maps, offline, policy_areas, regions, view
+from geo import coverage, dataset, export, i18n, maps, offline, policy_areas, regions, view
 from geo.dataset import DataSet
 from geo.maps.markup import esc
 from geo.view import PRESETS, ViewState
@@ -275,7 +275,7 @@ body.kdim-index { font-family: "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothi
 
 def _coverage_html(data: DataSet, lang: str) -> str:
     """The reconciliation lines per year, as the app shows them beside the map."""
-    years = data.coverage_by_year.get(lang) or view.coverage_by_year(data.records, lang)
+    years = data.coverage_by_year.get(lang) or coverage.coverage_by_year(data.records, lang)
     boxes = [
         f'<div class="year"><h3>{esc(y)}</h3><ul>{"".join(f"<li>{esc(x)}</li>" for x in lines)}</ul></div>'
         for y, lines in years.items()

@@ -7,23 +7,20 @@ table that every part of the page shows, so they cannot disagree. No Streamlit h
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from geo import i18n, policy_areas, regions
-from geo.join import METRICS, Filters, Metric, aggregate, apply_filters, breakdown, get_metric, money_metric
+from geo.coverage import coverage_lines, fmt_eok
+from geo.headline import OPENING_METRIC, OPENING_YEAR, official_table, official_total, official_words, span_title
+from geo.join import METRICS, Filters, aggregate, apply_filters, breakdown, get_metric, money_metric
 from geo.policy_shares import figure_line, shares
 from geo.programs import FIELDS, FIELDS_EN, PROGRAM_TYPES
-from geo.reconcile import OFFICIAL_FILE, reconcile
 
 if TYPE_CHECKING:  # maps pulls in folium; view is imported without it
     from geo.maps import MapSettings
@@ -37,25 +34,6 @@ MAP_METRICS = (
 SPECIALTIES = ("manufacturing", "agriculture", "healthcare", "disaster_safety")
 YEARS = tuple(range(2019, 2031))  # what a URL may ask for; the app offers record_years()
 ALL_YEARS = "all"  # the URL's word for "every year" (the opening view has a year, so None needs a word)
-
-
-def opening_year(path: str | Path = OFFICIAL_FILE) -> int | None:
-    """The latest year with an official national budget total (``TOTAL_<year>_BUDGET`` in
-    data/official_totals.csv): the year the opening view shows. Recording next year's total
-    moves the opening view to it, with no code change. None when no total is recorded."""
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            ids = [row.get("id", "") for row in csv.DictReader(f)]
-    except OSError:
-        return None
-    years = [int(m.group(1)) for i in ids if (m := re.fullmatch(r"TOTAL_(\d{4})_BUDGET", i or ""))]
-    return max(years) if years else None
-
-
-OPENING_YEAR = opening_year()  # read once per process
-# The opening view answers one question: the latest official year's 국비, by 시도, beside its official
-# total. A lifetime total (plans of later years included) is a choice the user makes, never the default.
-OPENING_METRIC = f"budget_{OPENING_YEAR}_national" if OPENING_YEAR else "records"
 
 
 @dataclass(frozen=True)
@@ -265,82 +243,11 @@ class View:
     policy_line: str = ""  # the share of the view in 인구감소지역 against 89 of 229 (geo.policy_shares)
 
 
-def fmt_eok(v: float) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    return f"{v:,.1f}".removesuffix(".0")
-
-
-COVERAGE_KEYS = ("TOTAL_{y}_BUDGET", "TOTAL_{y}_PROGRAMS", "SV_{y}_TASKS", "SV_{y}_LGS")
-
-
 def record_years(records: pd.DataFrame) -> tuple[int, ...]:
     """Years in which at least one record runs (its year, period or budget year): the year filter's choices."""
     from geo.join import active_in
 
     return tuple(y for y in YEARS if len(records) and bool(active_in(records, y).any()))
-
-
-def coverage_years(table: pd.DataFrame, first: int = 2024) -> list[int]:
-    """Years from ``first`` on that have at least one of the headline official figures."""
-    ids = set(table["id"])
-    years = {int(y) for y in table["year"].astype(str) if y.isdigit() and int(y) >= first}
-    return sorted(y for y in years if any(k.format(y=y) in ids for k in COVERAGE_KEYS))
-
-
-def coverage_lines(all_records: pd.DataFrame, lang: str, years: list[int] | None = None) -> list[str]:
-    """The reconciliation lines the app shows beside the map (what keeps the map honest), per year."""
-    return [line for lines in coverage_by_year(all_records, lang, years).values() for line in lines]
-
-
-def coverage_by_year(
-    all_records: pd.DataFrame, lang: str, years: list[int] | None = None, rec: pd.DataFrame | None = None
-) -> dict[int, list[str]]:
-    """{year: its coverage lines}: 2024 and each later year with official figures, side by side.
-    ``rec``: ``reconcile(all_records)`` when the caller has it (a second costs a second)."""
-    rec = reconcile(all_records) if rec is None else rec
-    by_id = rec.set_index("id")
-    out: dict[int, list[str]] = {}
-    for y in years or coverage_years(rec):
-        lines = []
-        for k in COVERAGE_KEYS:
-            key = k.format(y=y)
-            if key in by_id.index:
-                r = by_id.loc[key]
-                text = str(r["coverage"])
-                lines.append(_coverage_ko(key, r, text, y) if lang == "ko" else _coverage_en(key, r, text, y))
-        out[y] = lines
-    return out
-
-
-def _coverage_en(key: str, r: pd.Series, text: str, y: int) -> str:
-    """English coverage lines, free of Korean words (names of places excepted)."""
-    n, of = fmt_eok(float(r["records"])), fmt_eok(float(r["official"]))
-    if key == f"TOTAL_{y}_BUDGET":
-        return f"{y} national budget: {n} of the official {of}억원 itemized in records"
-    if key == f"SV_{y}_LGS" and ";" in text:
-        rest = text.split(";", 1)[1]
-        names = rest[rest.find("(") + 1 : rest.find(")")]
-        en = ", ".join(regions.resolve(x.strip()).name_en for x in names.split(",") if x.strip())
-        return f"Smart Village {y}: {n} of {of} local governments named (known only at province level: {en})"
-    return text
-
-
-def _coverage_ko(key: str, r: pd.Series, text: str, y: int) -> str:
-    """Korean wording of the coverage lines that the app puts in front of officials."""
-    n, of = fmt_eok(float(r["records"])), fmt_eok(float(r["official"]))
-    if key == f"TOTAL_{y}_BUDGET":
-        return f"{y} 국비: 공식 {of}억원 중 {n}억원이 기록으로 확인됨"
-    if key == f"TOTAL_{y}_PROGRAMS":
-        return f"{y} 사업: 공식 {of}개 중 {n}개 사업의 금액이 기록됨"
-    if key == f"SV_{y}_TASKS":
-        return f"스마트빌리지 {y}: 과제 {of}개 중 {n}개 명시"
-    if key == f"SV_{y}_LGS":
-        rest = text.split(";", 1)[1].strip() if ";" in text else ""
-        at_sido = rest.split(" ", 1)[0] if rest else ""
-        tail = f" (시도 단위로만 확인: {rest[rest.find('(') + 1 : rest.find(')')]})" if at_sido else ""
-        return f"스마트빌리지 {y}: 지자체 {of}곳 중 {n}곳 확인{tail}"
-    return text
 
 
 def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | None = None) -> View:
@@ -354,7 +261,7 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
     total = bd.at["total", "value"]
     unit = f" {i18n.t('eok', lang)}"
     lgs = filtered.loc[filtered["at_sigungu"] != "", "at_sigungu"].nunique()
-    official = official_total(money, state)
+    official = official_total(money, state.filters())
     kpis = {
         "budget": (fmt_eok(total) + unit) if not pd.isna(total) else i18n.t("kpi_no_amount", lang),
         "budget_title": span_title(money, filtered, lang),
@@ -403,59 +310,9 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
     )
 
 
-def span_title(money: Metric, records: pd.DataFrame, lang: str) -> str:
-    """The first figure's title, naming the years it sums: "2024년 국비", or "사업기간 총액
-    (2019–2030)" for lifetime totals, with the years the records' periods span."""
-    if money.year is not None:
-        part = money.column.removeprefix("annual_") if money.column else "total"
-        return i18n.t(f"kpi_year_{part}", lang, year=money.year)
-    has = records[money.column].notna() if money.column and money.column in records else records.index == records.index
-    starts = pd.to_numeric(records.loc[has, "period_start"].astype(str).str[:4], errors="coerce").dropna()
-    ends = pd.to_numeric(records.loc[has, "period_end"].astype(str).str[:4], errors="coerce").dropna()
-    years = sorted({*starts.astype(int), *ends.astype(int)})
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "—")
-    return i18n.t("kpi_life", lang, span=span)
-
-
-# A view with one of these filters alone (and its year) has an official budget to stand beside.
-_OFFICIAL_BUDGET = {None: "TOTAL_{y}_BUDGET", "smart_village": "SV_{y}_BUDGET"}
-
-
-def official_total(money: Metric, state: ViewState) -> tuple[float, str] | None:
-    """(value, id) of the official 국비 total the view's first figure is part of: the year's whole
-    program, or its Smart Village line, when the view is otherwise unfiltered. None when the
-    figure is not a one-year 국비, or no official figure covers exactly the view."""
-    if money.year is None or money.column != "annual_national":
-        return None
-    narrowed = (state.region_group, state.sido_code, state.sigungu_code, state.specialty, state.field, state.area)
-    if any(narrowed) or state.program_type not in _OFFICIAL_BUDGET:
-        return None
-    key = _OFFICIAL_BUDGET[state.program_type].format(y=money.year)
-    hit = _official()[lambda d: d["id"] == key]
-    return (float(hit["value"].iloc[0]), key) if not hit.empty else None
-
-
-def official_words(total: float, official: tuple[float, str] | None, lang: str) -> str:
-    """The line under the first figure that makes it reconcile to the official total ("공식 5,770억원 중
-    1,699.2억원(29.4%)이 기록으로 확인"); empty when there is none to stand beside."""
-    if official is None:
-        return ""
-    value = 0.0 if pd.isna(total) else float(total)
-    share = f"{value / official[0]:.1%}" if official[0] else "—"
-    return i18n.t("kpi_official", lang, official=fmt_eok(official[0]), records=fmt_eok(value), share=share)
-
-
-@cache
-def _official() -> pd.DataFrame:
-    """data/official_totals.csv, read once per process (read-only)."""
-    from geo.reconcile import load_official
-
-    return load_official()
-
-
 def _by_field(all_records: pd.DataFrame, filtered: pd.DataFrame, lang: str) -> pd.DataFrame:
     """2024 budget by the four fields: the official figure beside what the records itemize."""
-    off = _official()
+    off = official_table()
     rows = []
     fmap = {"FIELD_2024_HUB": 0, "FIELD_2024_TECH": 1, "FIELD_2024_INCLUSION": 2, "FIELD_2024_TALENT": 3}
     m = get_metric("budget_2024_national")

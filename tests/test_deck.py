@@ -23,7 +23,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from geo import briefing, cli, deck, i18n, maps, view
+from geo import briefing, cli, coverage, deck, i18n, maps, view
 from geo.briefing.draw_map import MAP_RECT
 from geo.briefing.sheet import MAP_PAD_IN
 from geo.join import attach
@@ -128,9 +128,9 @@ def test_coverage_table_is_the_reconciliation(decks: dict[str, bytes], records: 
     assert len(tables) == 1
     cells = [[c.text_frame.text for c in row.cells] for row in tables[0].table.rows]
     rec = reconcile(records).set_index("id")
-    keys = [k.format(y=y) for y in view.coverage_years(rec.reset_index()) for k in view.COVERAGE_KEYS]
+    keys = [k.format(y=y) for y in coverage.coverage_years(rec.reset_index()) for k in coverage.COVERAGE_KEYS]
     keys = [k for k in keys if k in rec.index]
-    lines = view.coverage_lines(records, lang)
+    lines = coverage.coverage_lines(records, lang)
     assert len(cells) == 1 + len(keys) == 1 + len(lines)
     assert cells[0][3:5] == [i18n.t("official", lang), i18n.t("itemized", lang)]
     for row, key, line in zip(cells[1:], keys, lines, strict=True):

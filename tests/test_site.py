@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from hwpx.tools.package_validator import validate_package
 
-from geo import boundaries, dataset, export, i18n, offline, policy_areas, regions, site, view
+from geo import boundaries, coverage, dataset, export, i18n, offline, policy_areas, regions, site, view
 from geo.cli import main
 from tests.conftest import ROOT, raw_programs
 
@@ -154,7 +154,7 @@ def test_index_shows_the_apps_figures_with_their_sources(built) -> None:
         official = {r["id"]: r for r in csv.DictReader(fh)}
     assert f"공식 {int(official['TOTAL_2024_BUDGET']['value']):,}억원" in ko
     for lang, page in (("ko", ko), ("en", en)):
-        for lines in view.coverage_by_year(data.records, lang).values():
+        for lines in coverage.coverage_by_year(data.records, lang).values():
             assert all(f"<li>{export_escape(x)}</li>" in page for x in lines)
         for s in chosen:
             v = view.compute(data.records, s.at(s.state.level, lang))

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from geo import i18n, join, programs, reconcile, view
+from geo import coverage, headline, i18n, join, programs, reconcile, view
 from geo.view import ViewState
 from tests.conftest import sv_tasks
 
@@ -50,7 +50,7 @@ def test_opening_view_is_the_latest_official_year(records):
     assert v.kpis["budget"] == "1,699.2 억원"
     assert v.kpis["official"] == "공식 5,770억원 중 1,699.2억원(29.4%)이 기록으로 확인"
     # the figure reconciles to the official total line beside the map
-    assert "2024 국비: 공식 5,770억원 중 1,699.2억원이 기록으로 확인됨" in view.coverage_lines(records, "ko")
+    assert "2024 국비: 공식 5,770억원 중 1,699.2억원이 기록으로 확인됨" in coverage.coverage_lines(records, "ko")
     # and its parts add up: placed on the map + national + coarser + unpublished split = the figure
     parts = [float(n.rsplit(": ", 1)[1].removesuffix(" 억원").replace(",", "")) for n in v.notes]
     assert v.notes[0] == "지도에 배분 (시도 단위): 172.3 억원"
@@ -68,10 +68,10 @@ def test_opening_year_moves_with_the_official_totals(tmp_path):
     src = reconcile.OFFICIAL_FILE.read_text(encoding="utf-8")
     row = "TOTAL_2025_BUDGET,합계,Total,2025,national,1,억원,budget,false,https://example.org,x,2025-01-01,\n"
     (tmp_path / "o.csv").write_text(src.rstrip("\n") + "\n" + row, encoding="utf-8")
-    assert view.opening_year(tmp_path / "o.csv") == 2025
+    assert headline.opening_year(tmp_path / "o.csv") == 2025
     (tmp_path / "none.csv").write_text(src.splitlines()[0] + "\n", encoding="utf-8")
-    assert view.opening_year(tmp_path / "none.csv") is None
-    assert view.opening_year(tmp_path / "missing.csv") is None
+    assert headline.opening_year(tmp_path / "none.csv") is None
+    assert headline.opening_year(tmp_path / "missing.csv") is None
 
 
 def test_national_program_is_not_smeared_over_regions(records):
@@ -91,8 +91,8 @@ def test_field_chart_pairs_official_and_itemized(records):
 
 
 def test_coverage_lines_in_both_languages(records):
-    assert f"스마트빌리지 2024: 과제 99개 중 {sv_tasks(2024)}개 명시" in view.coverage_lines(records, "ko")
-    assert f"Smart Village 2024: {sv_tasks(2024)} of 99 tasks itemized" in view.coverage_lines(records, "en")
+    assert f"스마트빌리지 2024: 과제 99개 중 {sv_tasks(2024)}개 명시" in coverage.coverage_lines(records, "ko")
+    assert f"Smart Village 2024: {sv_tasks(2024)} of 99 tasks itemized" in coverage.coverage_lines(records, "en")
 
 
 def test_url_says_every_year_where_the_opening_view_has_one():
