@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,83 +24,42 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo import csvread, paths, regions
+from geo import csvread, paths
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
-from geo.program_checks import (  # noqa: F401 (LON_*/LAT_*, TRUE/FALSE_WORDS: part of this module's API)
+from geo.program_checks import (  # noqa: F401 (the vocabulary: part of this module's API)
     ANNUAL_COLUMNS,
+    BUDGET_COLUMNS,
+    CELL_RULES,
+    COLUMNS,
     FALSE_WORDS,
+    FIELDS,
+    FIELDS_EN,
     LAT_MAX,
     LAT_MIN,
+    LIFE_COLUMNS,
     LON_MAX,
     LON_MIN,
     MAX_AMOUNT,
+    MAX_CELL,
+    PRECISIONS,
+    PROGRAM_TYPES,
+    REQUIRED_COLUMNS,
+    ROLES,
+    ROW_RULES,
+    TEXT_COLUMNS,
     TRUE_WORDS,
-    _annual_year_given,
-    _blank,
-    _bool,
-    _context,
-    _date_bounds,
-    _group_matches_sido,
-    _is_date,
-    _is_num,
-    _is_year,
-    _latlon_pair,
-    _national_has_no_region,
-    _needs,
-    _no_polygon,
-    _nonneg,
-    _num,
-    _outside,
-    _parts_within_total,
-    _period_order,
-    _plausible,
-    _point_detail,
-    _point_in_named,
-    _region_group_ok,
-    _sugg,
-    _swapped,
+    CellRule,
+    RowRule,
+    context,
+    is_num,
+    num,
     point_sigungu,
+    to_bool,
 )
 
-# --------------------------------------------------------------------------- vocabulary
-
-COLUMNS: tuple[str, ...] = (
-    "id", "project_id", "record_role", "year", "name_ko", "name_en", "program_type", "field",
-    "specialty", "region_group", "sido", "sigungu", "emd", "site_name", "lat", "lon",
-    "location_precision", "annual_year", "annual_total", "annual_national", "annual_local",
-    "life_total", "life_national", "life_local", "period_start", "period_end", "bottom_up",
-    "lead_org", "source_url", "source_ref", "source_date", "note",
-)  # fmt: skip
-REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name_ko", "location_precision", "source_url", "source_date")
-LIFE_COLUMNS = ("life_total", "life_national", "life_local")
-BUDGET_COLUMNS: tuple[str, ...] = ANNUAL_COLUMNS + LIFE_COLUMNS
-FIELDS: tuple[str, ...] = ("거점 조성", "신기술 융합·확산", "지역사회 포용", "디지털 인재 양성")
-FIELDS_EN: dict[str, str] = {
-    "거점 조성": "Hubs",
-    "신기술 융합·확산": "New-technology convergence",
-    "지역사회 포용": "Community inclusion",
-    "디지털 인재 양성": "Digital talent",
-}
-PROGRAM_TYPES: tuple[str, ...] = (
-    "innovation_district", "ai_convergence", "smart_village", "blockchain_cluster", "metaverse_hub",
-    "digital_twin", "digital_talent", "national_program", "other",
-)  # fmt: skip
-# From finest to coarsest. A record is placed at this precision (see data/README.md).
-PRECISIONS: tuple[str, ...] = (
-    "site", "emd_centroid", "sigungu", "sido", "region_group", "multi_region", "national",
-)  # fmt: skip
-ROLES = ("whole", "share")
-
-# Free text: where a spreadsheet formula could hide (checked for = + - @ tab CR at the start).
-TEXT_COLUMNS: tuple[str, ...] = (
-    "id", "project_id", "name_ko", "name_en", "specialty", "sido", "sigungu", "emd", "site_name",
-    "lead_org", "source_url", "source_ref", "note",
-)  # fmt: skip
-MAX_CELL = csvread.MAX_CELL
-# KDIM_DATA_DIR points the app and the CLI at another copy of data/ (tests, a staging copy).
-DATA_DIR = paths.DATA_DIR
+DATA_DIR = paths.DATA_DIR  # KDIM_DATA_DIR points the app and the CLI at another copy of data/
 DATA_FILE = DATA_DIR / "programs.csv"
 
 
@@ -169,12 +127,12 @@ def _delimiter_words(d: str) -> str:
     return "" if d == "," else f" ({_DELIMITER_NAMES.get(d, repr(d))}-separated)"
 
 
-# --------------------------------------------------------------------------- the rules
+# --------------------------------------------------------------------------- the schemas
 #
-# Two tables declare every check: CELL_RULES (one cell at a time) and ROW_RULES (a row, with
-# the derived '_' columns). _schema() turns them into pandera schemas, one per severity. Each
-# check carries a unique ``error`` key (pandera reports it in failure_cases["check"]); _RULES
-# maps it back to the column to blame and what was expected.
+# geo.program_checks declares every check in two tables (CELL_RULES, ROW_RULES); _schema() turns
+# them into pandera schemas, one per severity. Each check carries a unique ``error`` key (pandera
+# reports it in failure_cases["check"]); _RULES maps it back to the column to blame and what was
+# expected.
 
 
 @dataclass(frozen=True)
@@ -184,131 +142,6 @@ class _Rule:
     problem: str
     detail: Callable[[pd.Series], str] | None = None  # row (data + context) → extra message text
 
-
-@dataclass(frozen=True)
-class CellRule:
-    """A check of single cells in each of ``columns``; ``vector`` checks take the whole Series."""
-
-    columns: tuple[str, ...]
-    ok: Callable[[str], bool] | Callable[[pd.Series], pd.Series]
-    expected: str
-    problem: str
-    severity: str = "error"
-    vector: bool = False
-
-
-@dataclass(frozen=True)
-class RowRule:
-    """A check that needs several cells of a row; ``key`` is '<column>: <what>'."""
-
-    key: str
-    ok: Callable[[pd.DataFrame], pd.Series]
-    expected: str
-    problem: str
-    detail: Callable[[pd.Series], str] | None = None
-    severity: str = "error"
-
-    @property
-    def column(self) -> str:
-        return self.key.split(":")[0]
-
-
-def _one_of(values: tuple[str, ...]) -> Callable[[str], bool]:
-    return lambda v: v.strip() in ("", *values)
-
-
-def _formula_free(v: str) -> bool:
-    from geo.export import neutralise_cell  # the export's own rule, so report and export agree
-
-    return neutralise_cell(v) == v
-
-
-_GROUPS = (*regions.REGION_GROUPS, *regions.SUPER_GROUPS)
-_AMOUNT = f"an amount of 0 to {MAX_AMOUNT:,.0f} 억원"
-
-CELL_RULES: tuple[CellRule, ...] = (
-    CellRule(REQUIRED_COLUMNS, lambda v: v.strip() != "", "a value (required)", "empty"),
-    CellRule(("id",), lambda v: not re.search(r"\s", v.strip()), "an id without spaces", "contains spaces"),
-    CellRule(("record_role",), _one_of(ROLES), "whole or share (empty = whole)", "unknown role"),
-    CellRule(("year", "annual_year"), _is_year, "a year such as 2024 (1990–2100)", "not a year"),
-    CellRule(("field",), _one_of(FIELDS), "one of " + ", ".join(FIELDS) + " (or empty)", "unknown field"),
-    CellRule(
-        ("region_group",), _region_group_ok, f"권역: {', '.join(_GROUPS)} (several separated by |)", "unknown 권역"
-    ),
-    CellRule(("location_precision",), _one_of(PRECISIONS), "one of " + ", ".join(PRECISIONS), "unknown precision"),
-    CellRule(BUDGET_COLUMNS, _is_num, "a number in 억원 without unit (e.g. 63 or 93.5)", "not a number"),
-    CellRule(BUDGET_COLUMNS, _nonneg, "an amount of 0 or more", "negative budget"),
-    CellRule(BUDGET_COLUMNS, _plausible, _AMOUNT, "amount too large to be a program budget"),
-    CellRule(("lat", "lon"), _is_num, "a decimal degree number (WGS84)", "not a number"),
-    CellRule(("period_start", "period_end", "source_date"), _is_date, "a date: YYYY, YYYY-MM or YYYY-MM-DD",
-             "not a date"),
-    CellRule(
-        ("source_url",),
-        lambda v: v.strip() == "" or re.match(r"^https?://\S+$", v.strip()) is not None,
-        "an http(s) address",
-        "not a web address",
-    ),
-    CellRule(("bottom_up",), lambda v: v.strip() == "" or _bool(v) is not None, "true or false (or empty)",
-             "not true/false"),
-    CellRule(COLUMNS, lambda s: s.str.len() <= MAX_CELL, f"at most {MAX_CELL:,} characters", "cell too long",
-             vector=True),
-    CellRule(("program_type",), _one_of(PROGRAM_TYPES), "one of " + ", ".join(PROGRAM_TYPES),
-             "unknown program_type", "warning"),
-    CellRule(
-        TEXT_COLUMNS,
-        _formula_free,
-        "text that does not start with = + - @, tab or CR (a spreadsheet runs it as a formula)",
-        "starts like a spreadsheet formula; exports prefix it with an apostrophe",
-        "warning",
-    ),
-)  # fmt: skip
-
-ROW_RULES: tuple[RowRule, ...] = (
-    RowRule("sido: unknown", lambda d: _blank(d["sido"]) | (d["_sido_code"] != ""),
-            "a 2024 시도 name, alias or code", "unknown 시도", lambda r: _sugg(r["_sido_sugg"])),
-    RowRule("sigungu: unknown", lambda d: _blank(d["sigungu"]) | (d["_sgg_code"] != ""),
-            "a 2024 시군구 name, alias or code (add the 시도 when the name is shared)", "unknown 시군구",
-            lambda r: _sugg(r["_sgg_sugg"])),
-    RowRule("sigungu: other sido",
-            lambda d: (d["_sgg_code"] == "") | (d["_sido_code"] == "") | (d["_sgg_code"].str[:2] == d["_sido_code"]),
-            "a 시군구 inside the row's 시도", "시군구 not in the named 시도",
-            lambda r: f"; {regions.name(r['_sgg_code'])} is not in {regions.name(r['_sido_code'])}"),
-    RowRule("lat: pair", _latlon_pair, "both lat and lon, or neither", "only one coordinate"),
-    RowRule("lat: swapped", _swapped, "lat 33–38.7 and lon 124.5–132", "lat/lon look swapped",
-            lambda r: f"; lat {r['lat']} and lon {r['lon']}"),
-    RowRule("lat: outside", _outside, "a point in South Korea (lat 33–38.7, lon 124.5–132)",
-            "point outside South Korea", lambda r: f"; lat {r['lat']}, lon {r['lon']}"),
-    RowRule("period_end: order", _period_order, "period_end on or after period_start", "period ends before it starts",
-            lambda r: f"; starts {r['period_start']}"),
-    RowRule("annual_year: missing", _annual_year_given, "the year the annual_* amounts cover",
-            "annual amount without its year"),
-    RowRule("lat: site", _needs("site", ("lat", "lon")), "lat and lon for precision 'site'",
-            "site without coordinates"),
-    RowRule("emd: emd_centroid", _needs("emd_centroid", ("emd", "sigungu")),
-            "emd and sigungu for precision 'emd_centroid'", "emd_centroid without 읍면동 and 시군구"),
-    RowRule("sigungu: precision", _needs("sigungu", ("sigungu",)), "a sigungu for precision 'sigungu'",
-            "precision sigungu without 시군구"),
-    RowRule("sido: precision", _needs("sido", ("sido",)), "a sido for precision 'sido'", "precision sido without 시도"),
-    RowRule("region_group: precision", _needs("region_group", ("region_group",)),
-            "a 권역 for precision 'region_group'", "precision region_group without 권역"),
-    RowRule("sido: national", _national_has_no_region, "no 시도/시군구 for precision 'national'",
-            "national record names a region"),
-    # warnings: the row is kept
-    RowRule("lat: other sigungu", _point_in_named, "a point inside the named region", "point in a different 시군구",
-            lambda r: "; " + _point_detail(r), "warning"),
-    RowRule("lat: no polygon", _no_polygon, "a point on land inside a 시군구",
-            "point not inside any 시군구 (sea or outside South Korea?)", None, "warning"),
-    RowRule("annual_total: parts", _parts_within_total("annual"), "annual_national + annual_local ≤ annual_total",
-            "parts exceed the total", None, "warning"),
-    RowRule("life_total: parts", _parts_within_total("life"), "life_national + life_local ≤ life_total",
-            "parts exceed the total", None, "warning"),
-    RowRule("sido: alias", lambda d: d["_sido_note"] == "", "the 2024 name", "older name or alias resolved",
-            lambda r: f"; read as {regions.name(r['_sido_code'])} ({r['_sido_note']})", "warning"),
-    RowRule("sigungu: alias", lambda d: d["_sgg_note"] == "", "the 2024 name", "older name or alias resolved",
-            lambda r: f"; read as {regions.name(r['_sgg_code'])} ({r['_sgg_note']})", "warning"),
-    RowRule("region_group: sido", _group_matches_sido, "the 권역 of the row's 시도", "권역 does not contain the 시도",
-            None, "warning"),
-)  # fmt: skip
 
 _RULES: dict[str, _Rule] = {"field_uniqueness": _Rule("id", "a unique id", "duplicate id (an earlier row has it)")}
 
@@ -474,7 +307,7 @@ def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str
             _typed(df, pd.DataFrame(index=df.index)), issues, table.encoding, fname, 0, [], table.delimiter
         )
 
-    ctx = _context(df)
+    ctx = context(df)
     full = pd.concat([df, ctx], axis=1)
     if reject_all:
         rejected |= set(df.index)
@@ -544,7 +377,7 @@ def _cross_row_issues(good: pd.DataFrame, fname: str) -> list[Issue]:
                 )
             )
     for col in BUDGET_COLUMNS:
-        vals = good[col].map(lambda v: _num(v) if _is_num(v) else None)
+        vals = good[col].map(lambda v: num(v) if is_num(v) else None)
         for p, wrow in wholes.items():
             w = vals.get(wrow)
             parts = vals[(pid == p) & (role == "share")].dropna()
@@ -567,11 +400,11 @@ def _typed(df: pd.DataFrame, ctx: pd.DataFrame) -> pd.DataFrame:
     """Accepted rows with real types: numbers as floats (NaN = not published), codes resolved."""
     out = df.copy()
     for c in (*BUDGET_COLUMNS, "lat", "lon"):
-        out[c] = [(_num(v) if _is_num(v) else None) for v in df[c]]
+        out[c] = [(num(v) if is_num(v) else None) for v in df[c]]
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float) + 0.0  # + 0.0: "-0" reads as 0
     for c in ("year", "annual_year"):
         out[c] = pd.array([int(v) if str(v).strip() else None for v in df[c]], dtype="Int64")
-    out["bottom_up"] = pd.array([_bool(v) for v in df["bottom_up"]], dtype="boolean")
+    out["bottom_up"] = pd.array([to_bool(v) for v in df["bottom_up"]], dtype="boolean")
     out["record_role"] = df["record_role"].str.strip().replace("", "whole")
     out["project_id"] = df["project_id"].str.strip().where(df["project_id"].str.strip() != "", df["id"].str.strip())
     for c in ("id", "location_precision", "field", "program_type", "specialty", "region_group"):
