@@ -136,17 +136,20 @@ def _diff(old: pd.DataFrame, new: pd.DataFrame, result: MergeResult) -> pd.DataF
     return pd.DataFrame(rows, columns=list(programs.COLUMNS))
 
 
-def merge(new_file: str | Path, target: str | Path = programs.DATA_FILE, *, dry_run: bool = False) -> MergeResult:
-    """Merge ``new_file`` into ``target`` if every row of it is accepted; see the module docstring."""
+def merge(
+    new_file: str | Path, target: str | Path = programs.DATA_FILE, *, dry_run: bool = False, sheet: str | None = None
+) -> MergeResult:
+    """Merge ``new_file`` (CSV or workbook) into ``target`` if every row of it is accepted; see the module docstring."""
     target, new_file = Path(target), Path(new_file)
     result = MergeResult()
-    loaded = programs.load_programs(new_file)
+    loaded = programs.load_programs(new_file, sheet=sheet)
     result.report, result.rejected = loaded.report(), list(loaded.rejected_rows)
     if loaded.errors:
         result.stopped = f"{new_file} has {len(loaded.errors)} error(s); fix them and merge again"
         return result
     old_bytes = target.read_bytes()
-    merged = _diff(_raw_table(old_bytes, "utf-8-sig"), _raw_table(new_file.read_bytes(), loaded.encoding), result)
+    new = loaded.raw if loaded.raw is not None else pd.DataFrame(columns=list(programs.COLUMNS))
+    merged = _diff(_raw_table(old_bytes, "utf-8-sig"), new.reset_index(drop=True), result)
     out = _csv_bytes(merged)
     check = programs.load_programs(out, name=f"{target.name} (merged)")
     if check.errors:
@@ -192,7 +195,7 @@ def _cli_template(args: argparse.Namespace) -> int:
 
 def _cli_merge(args: argparse.Namespace) -> int:
     try:
-        result = merge(args.file, args.into, dry_run=args.dry_run)
+        result = merge(args.file, args.into, dry_run=args.dry_run, sheet=args.sheet)
     except (OSError, UnicodeDecodeError, csv.Error, pd.errors.ParserError) as exc:
         print(f"merge: {args.file}: cannot be read ({exc}); nothing written")
         return 2
@@ -216,7 +219,8 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
         description="Validate NEW.csv; if no row is rejected, add its new ids and replace rows with the same id, "
         "keep a copy of the old file in data/backup/, and report what was added and changed.",
     )
-    p.add_argument("file", metavar="NEW.csv")
+    p.add_argument("file", metavar="NEW.csv", help="a CSV or a workbook (.xlsx .xlsm .xls .ods)")
     p.add_argument("--into", default=str(programs.DATA_FILE), help="the file to merge into (default data/programs.csv)")
     p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    p.add_argument("--sheet", help="the workbook's sheet to read (default: the first worksheet)")
     p.set_defaults(func=_cli_merge)

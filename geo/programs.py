@@ -14,6 +14,7 @@ Text is kept raw (no HTML escaping here): the map escapes it when it renders.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo import csvread, paths
+from geo import csvread, headers, paths, sheets
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -77,10 +78,13 @@ class Issue:
     value: str
     expected: str
     message: str
+    place: str = ""  # a workbook's cell as Excel names it: 'Sheet1!F12'
+    header: str = ""  # the file's own header of the column, when it differs from the schema's name
 
     def __str__(self) -> str:
-        where = self.file + (f", row {self.row}" if self.row is not None else "")
+        where = self.file + (f", {self.place}" if self.place else f", row {self.row}" if self.row is not None else "")
         where += f", column {self.column}" if self.column else ""
+        where += f" ({self.header})" if self.header and self.header != self.column else ""
         return f"{self.severity.upper()}: {where}: {self.message}"
 
 
@@ -95,6 +99,9 @@ class ProgramLoad:
     n_rows: int = 0  # data rows read (blank lines not counted)
     rejected_rows: list[int] = field(default_factory=list)
     delimiter: str = ","
+    mapping: dict[str, str] = field(default_factory=dict)  # file header → schema column, when not the schema's
+    left_out: list[str] = field(default_factory=list)  # the file's columns not read
+    raw: pd.DataFrame | None = None  # every data row's cells as text under the schema's columns (for merge)
 
     @property
     def errors(self) -> list[Issue]:
@@ -117,7 +124,18 @@ class ProgramLoad:
             f"{len(self.records)} accepted, {len(self.rejected_rows)} rejected; "
             f"{len(self.errors)} errors, {len(self.warnings)} warnings"
         )
-        return "\n".join([head, *(str(i) for i in self.issues)])
+        return "\n".join([head, *self.mapping_lines(), *(str(i) for i in self.issues)])
+
+    def mapping_lines(self) -> list[str]:
+        """What an officials' header was read as, and what was left out (empty for the schema's own header)."""
+        if not self.mapping:
+            return []
+        lines = ["columns read as: " + ", ".join(f"{k} → {v}" for k, v in self.mapping.items())]
+        if "location_precision" not in self.mapping.values():
+            lines.append("location_precision: not in the file; each row's is the finest place it names (시군구, 시도)")
+        if self.left_out:
+            lines.append("columns left out: " + ", ".join(self.left_out))
+        return lines
 
 
 _DELIMITER_NAMES = {";": "semicolon", "\t": "tab", "|": "bar"}
@@ -201,7 +219,7 @@ def _read_bytes(source: str | Path | bytes | IO[Any], name: str | None) -> tuple
     return data, name or str(getattr(source, "name", "<upload>"))
 
 
-def _header_issues(header: list[str], fname: str) -> tuple[list[Issue], bool]:
+def _header_issues(header: list[str], fname: str, row: int = 1) -> tuple[list[Issue], bool]:
     """Duplicate, missing and extra columns; True when every row must be rejected."""
     issues: list[Issue] = []
     reject_all = False
@@ -214,7 +232,7 @@ def _header_issues(header: list[str], fname: str) -> tuple[list[Issue], bool]:
                 Issue(
                     "error",
                     fname,
-                    1,
+                    row,
                     h,
                     h,
                     "each column once",
@@ -230,15 +248,15 @@ def _header_issues(header: list[str], fname: str) -> tuple[list[Issue], bool]:
             col = str(fc["failure_case"])
             if fc["check"] == "column_in_schema":
                 expected = "one of the documented columns (data/README.md)"
-                issues.append(Issue("warning", fname, 1, col, col, expected, f"extra column {col!r} ignored"))
+                issues.append(Issue("warning", fname, row, col, col, expected, f"extra column {col!r} ignored"))
             elif fc["check"] == "column_in_dataframe":
                 reject_all = True
                 msg = f"missing required column {col!r}: every row is rejected"
-                issues.append(Issue("error", fname, 1, col, "", f"a column named {col!r}", msg))
+                issues.append(Issue("error", fname, row, col, "", f"a column named {col!r}", msg))
     for col in COLUMNS:
         if col not in header and col not in REQUIRED_COLUMNS:
             msg = f"missing optional column {col!r}: read as empty"
-            issues.append(Issue("warning", fname, 1, col, "", f"a column named {col!r}", msg))
+            issues.append(Issue("warning", fname, row, col, "", f"a column named {col!r}", msg))
     return issues, reject_all
 
 
@@ -278,33 +296,73 @@ def _refused(fname: str, exc: csvread.FileRefused, encoding: str | None = None) 
     return ProgramLoad(_no_records(), [issue], encoding, fname)
 
 
-def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str | None = None) -> ProgramLoad:
-    """Read and validate a programs CSV; return the good rows and every problem found.
+def read_table(data: bytes, *, sheet: str | None = None) -> csvread.Table:
+    """A workbook's sheet (geo/sheets.py) or a CSV (geo/csvread.py) as header and rows."""
+    if sheets.workbook_kind(data):
+        return sheets.read_table(data, headers.is_known, sheet=sheet)
+    return csvread.read_table(data, set(COLUMNS))
+
+
+def load_programs(
+    source: str | Path | bytes | IO[Any] = DATA_FILE,
+    *,
+    name: str | None = None,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ProgramLoad:
+    """Read and validate a programs CSV or workbook; return the good rows and every problem found.
 
     ``source`` is a path, raw bytes (e.g. a Streamlit upload) or a file-like object; ``name``
-    is what the report calls the file. A file that is not a table at all comes back as one
-    file-level error, never as an exception (except OSError for a path that cannot be opened).
+    is what the report calls the file; ``sheet`` a workbook's sheet (default: the first);
+    ``mapping`` the file's headers → schema columns (default: geo.headers' guess when the header
+    is not the schema's). A file that is not a table at all comes back as one file-level error,
+    never as an exception (except OSError for a path that cannot be opened).
     """
     data, fname = _read_bytes(source, name)
     try:
-        table = csvread.read_table(data, set(COLUMNS))
+        table = read_table(data, sheet=sheet)
     except csvread.FileRefused as exc:
         return _refused(fname, exc)
+    if mapping is None and headers.needs_mapping(table.header):
+        mapping = {c.found: c.column for c in headers.guess(table.header)}
+    left_out: list[str] = []
+    if mapping is not None:
+        table, left_out = headers.apply(table, mapping)
+    load = _validate(table, fname)
+    load.mapping, load.left_out = {k: v for k, v in (mapping or {}).items() if v}, left_out
+    quiet = mapping is not None  # the mapping lines say which columns were read: no warning per absent one
+    load.issues = [_placed(i, table) for i in load.issues if not (quiet and i.message.startswith("missing optional"))]
+    return load
+
+
+def _placed(issue: Issue, table: csvread.Table) -> Issue:
+    """The issue with its cell named as Excel does (a workbook) and the file's own header (a mapped file)."""
+    j = table.header.index(issue.column) if issue.column in table.header else None
+    label = table.labels[j] if j is not None and table.labels else ""
+    place = ""
+    if table.sheet is not None and issue.row is not None:
+        col = (table.positions[j] if table.positions else table.first_column + j) if j is not None else None
+        place = sheets.cell_ref(table.sheet, issue.row, col if col is None or col >= 0 else None)
+    return dataclasses.replace(issue, place=place, header=label) if place or label else issue
+
+
+def _validate(table: csvread.Table, fname: str) -> ProgramLoad:
+    """The checks of a table already read (and mapped to the schema's columns)."""
     issues = [
         Issue("warning", fname, n, table.header[j] if j is not None and j < len(table.header) else None, v, exp, msg)
         for n, j, v, exp, msg in table.notes
     ]
     if not any(table.header):
         expected = "a header row with the column names"
-        issues.append(Issue("error", fname, 1, None, "", expected, "file has no header"))
+        issues.append(Issue("error", fname, table.header_row, None, "", expected, "file has no header"))
         return ProgramLoad(_no_records(), issues, table.encoding, fname, 0, [], table.delimiter)
-    header_issues, reject_all = _header_issues(table.header, fname)
+    header_issues, reject_all = _header_issues(table.header, fname, table.header_row)
     df, shape_issues, rejected = _frame(table, fname)
     issues += header_issues + shape_issues
     if df.empty:
         issues.append(Issue("warning", fname, None, None, "", "one row per record", "no data rows below the header"))
         return ProgramLoad(
-            _typed(df, pd.DataFrame(index=df.index)), issues, table.encoding, fname, 0, [], table.delimiter
+            _typed(df, pd.DataFrame(index=df.index)), issues, table.encoding, fname, 0, [], table.delimiter, raw=df
         )
 
     ctx = context(df)
@@ -323,7 +381,7 @@ def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str
     issues.sort(key=lambda i: (i.row or 0, 0 if i.severity == "error" else 1, i.column or ""))
     records = _typed(good, ctx.loc[good.index])
     n_rej = sorted(rejected & set(df.index))
-    return ProgramLoad(records, issues, table.encoding, fname, len(df), n_rej, table.delimiter)
+    return ProgramLoad(records, issues, table.encoding, fname, len(df), n_rej, table.delimiter, raw=df)
 
 
 def _schema_issues(
@@ -425,9 +483,9 @@ def _cli_validate(args: argparse.Namespace) -> int:
     status = 0
     for path in args.file or [str(DATA_FILE)]:
         try:
-            result = load_programs(path)
+            result = load_programs(path, sheet=args.sheet)
         except OSError as exc:
-            print(f"ERROR: {path}: cannot be opened ({exc.strerror or exc}); expected a readable CSV file")
+            print(f"ERROR: {path}: cannot be opened ({exc.strerror or exc}); expected a readable CSV file or workbook")
             status = 1
             continue
         print(result.report())
@@ -436,7 +494,10 @@ def _cli_validate(args: argparse.Namespace) -> int:
 
 
 def register_cli(sub: argparse._SubParsersAction) -> None:
-    """`python -m geo validate FILE.csv ...`: print every problem; exit 1 when a row is rejected."""
-    p = sub.add_parser("validate", help="validate programs CSVs (UTF-8, UTF-8-BOM, UTF-16, CP949; , ; or tab)")
-    p.add_argument("file", nargs="*", help="CSV files (default: data/programs.csv)")
+    """`python -m geo validate FILE.csv|FILE.xlsx ...`: print every problem; exit 1 when a row is rejected."""
+    p = sub.add_parser(
+        "validate", help="validate programs CSVs (UTF-8, UTF-16, CP949; , ; or tab) and workbooks (.xlsx .xls .ods)"
+    )
+    p.add_argument("file", nargs="*", help="CSV or workbook files (default: data/programs.csv)")
+    p.add_argument("--sheet", help="the workbook's sheet to read (default: the first worksheet)")
     p.set_defaults(func=_cli_validate)
