@@ -219,6 +219,13 @@ def read_table(data: bytes, is_known: Callable[[str], bool], *, sheet: str | Non
     if kind not in KINDS:
         _refuse("is not a workbook this program reads (.xlsx, .xlsm, .xls, .ods)", "a workbook or a CSV file")
     z = _check_zip(data) if kind in ("xlsx", "ods") else None
+    if z is not None and kind == "xlsx" and not any(n.startswith("xl/worksheets/") for n in z.namelist()):
+        other = sorted({n.split("/")[1] for n in z.namelist() if n.startswith(("xl/macrosheets/", "xl/chartsheets/"))})
+        _refuse(
+            f"has no worksheet, only {' and '.join(other) or 'no sheets'} (macros are never run here); copy the table "
+            "into a worksheet, save it as .xlsx and load that",
+            "a worksheet with the records",
+        )
     wb = _open(data, kind)
     metas = list(wb.sheets_metadata)  # type: ignore[attr-defined]
     sheets = [m.name for m in metas if str(m.typ).endswith(".WorkSheet")]
