@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import programs
+from geo import programs, xltemplate
 from geo.files import atomic_write
 
 BACKUP_DIR_NAME = "backup"
@@ -168,11 +168,14 @@ def merge(
     return result
 
 
-def write_template(out: str | Path, source: str | Path = programs.DATA_FILE) -> tuple[Path, Path]:
-    """Write the template (header + one real example row) and its data dictionary beside it."""
+def write_template(out: str | Path, source: str | Path = programs.DATA_FILE) -> tuple[Path, Path | None]:
+    """Write the template (header + one real example row) and its data dictionary beside it;
+    OUT.xlsx is the Excel template (geo/xltemplate.py: drop-downs, dictionary sheet), no second file."""
     out = Path(out)
     table = _raw_table(Path(source).read_bytes(), "utf-8-sig")
     example = table[table["id"] == EXAMPLE_ID].head(1)
+    if out.suffix.lower() == ".xlsx":
+        return xltemplate.write(out, example.to_dict("records")[0], DICTIONARY, Path(source)), None
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, _csv_bytes(example))
     dict_path = out.with_name(f"{out.stem}_dictionary.csv")
@@ -188,7 +191,14 @@ def write_template(out: str | Path, source: str | Path = programs.DATA_FILE) -> 
 
 def _cli_template(args: argparse.Namespace) -> int:
     out, dict_path = write_template(args.out)
-    print(f"wrote {out} (header and one example row: {EXAMPLE_ID}) and {dict_path} (what each column means)")
+    if dict_path is None:
+        print(
+            f"wrote {out}: sheet '{xltemplate.SHEET}' to fill (one example row: {EXAMPLE_ID}; drop-down lists "
+            f"for 시도, 시군구, 사업 유형, 분야, 특화 분야, 위치 정밀도); sheet '{xltemplate.DICT_SHEET}' says what "
+            "each column means"
+        )
+    else:
+        print(f"wrote {out} (header and one example row: {EXAMPLE_ID}) and {dict_path} (what each column means)")
     print(f"fill it, then: python -m geo validate {out} && python -m geo merge {out}")
     return 0
 
@@ -210,8 +220,10 @@ def _cli_merge(args: argparse.Namespace) -> int:
 
 def register_cli(sub: argparse._SubParsersAction) -> None:
     """`python -m geo template OUT.csv` and `python -m geo merge NEW.csv`."""
-    p = sub.add_parser("template", help="write a programs CSV template, one example row and a data dictionary")
-    p.add_argument("out", metavar="OUT.csv")
+    p = sub.add_parser(
+        "template", help="write a programs template: OUT.xlsx (drop-down lists, dictionary sheet) or OUT.csv"
+    )
+    p.add_argument("out", metavar="OUT.xlsx|OUT.csv")
     p.set_defaults(func=_cli_template)
     p = sub.add_parser(
         "merge",

@@ -263,24 +263,14 @@ def _table(
     rows: list[list[str]], start: tuple[int, int], name: str, kind: str, is_known: Callable[[str], bool], n: int
 ) -> csvread.Table:
     h = _find_header(rows, is_known)
-    notes: list[tuple[int | None, int | None, str, str, str]] = []
-    if h:
-        notes.append(
-            (
-                start[0] + h + 1,
-                None,
-                "",
-                "the header in the first row",
-                f"header found in row {start[0] + h + 1}; the {h} row(s) above it (titles) were not read",
-            )
-        )
     header = [c.strip() for c in rows[h]]
     body = [(start[0] + i + 1, cells) for i, cells in enumerate(rows) if i > h and any(c.strip() for c in cells)]
     if len(body) > csvread.MAX_ROWS:
         _refuse(f"has more than {csvread.MAX_ROWS:,} data rows", f"at most {csvread.MAX_ROWS:,} data rows")
-    words = f"{KINDS[kind]}, sheet {name!r}" + (f" (1 of {n})" if n > 1 else "")
     row = start[0] + h + 1
-    return csvread.Table(header, body, words, ",", notes, sheet=name, first_column=start[1], header_row=row)
+    words = f"{KINDS[kind]}, sheet {name!r}" + (f" (1 of {n})" if n > 1 else "")
+    words += f", header in row {row} (the rows above it not read)" if row > 1 else ""
+    return csvread.Table(header, body, words, ",", [], sheet=name, first_column=start[1], header_row=row)
 
 
 def first_rows(data: bytes, *, sheet: str | None = None, is_known: Callable[[str], bool] | None = None) -> list[str]:
