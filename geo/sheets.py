@@ -6,7 +6,8 @@ computed) reads every format. What it cannot bound, we bound first: calamine hol
 in memory as a dense grid, so a .xlsx whose cells reach row 1,048,576 would cost gigabytes. Before
 calamine sees a zip container, the declared uncompressed sizes are checked (a zip bomb is refused
 from its directory) and the chosen sheet's XML is streamed with a cap, stopping at the first row
-past the limit. A .xls (BIFF) is bounded by its own format (65,536 rows × 256 columns).
+past the limit; an .ods sheet's rows are counted the same way (repeated rows with values count
+each time). A .xls (BIFF) is bounded by its own format (65,536 rows × 256 columns).
 
 The header row is found under title rows and merged title cells: the first of the first rows
 that names the most known columns. Cells become the text a CSV would hold: whole numbers without
@@ -151,6 +152,43 @@ def _scan_rows(z: zipfile.ZipFile, part: str, sheet: str) -> None:
             tail = buf[-256:]
 
 
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _scan_ods(z: zipfile.ZipFile) -> None:
+    """Every .ods sheet's rows counted as streamed (repeated rows with values count each time; the empty
+    repeated rows LibreOffice writes to a sheet's end do not): calamine expands every sheet on opening."""
+    import xml.etree.ElementTree as ET
+
+    rows, name = 0, None
+    with z.open("content.xml") as f:
+        for event, el in ET.iterparse(f, events=("start", "end")):
+            if event == "start":
+                if el.tag == f"{_T}table":
+                    name, rows = el.get(f"{_T}name"), 0
+                continue
+            if el.tag != f"{_T}table-row":
+                if el.tag == f"{_T}table":
+                    el.clear()
+                continue
+            cells = [c for c in el if c.get(f"{_O}value-type") or len(c)]
+            if cells:
+                rows += int(el.get(f"{_T}number-rows-repeated", "1"))
+                wide = sum(int(c.get(f"{_T}number-columns-repeated", "1")) for c in cells)
+                if rows > MAX_SHEET_ROWS or wide > MAX_COLUMNS:
+                    _too_big(name or "", rows, wide)
+            el.clear()
+
+
+def _too_big(sheet: str, rows: int, cols: int) -> None:
+    _refuse(
+        f"sheet {sheet!r} has at least {rows:,} rows × {cols:,} columns of values; at most {csvread.MAX_ROWS:,} "
+        f"data rows and {MAX_COLUMNS} columns are read. Delete what lies outside the table and load it again",
+        f"at most {csvread.MAX_ROWS:,} data rows",
+    )
+
+
 def cell_text(value: object) -> str:
     """A cell as the text a CSV holds: 63.0 → '63', a date → 'YYYY-MM-DD', True → 'true'."""
     if value is None:
@@ -226,6 +264,8 @@ def read_table(data: bytes, is_known: Callable[[str], bool], *, sheet: str | Non
             "into a worksheet, save it as .xlsx and load that",
             "a worksheet with the records",
         )
+    if z is not None and kind == "ods":  # calamine reads every .ods sheet when it opens the file
+        _scan_ods(z)
     wb = _open(data, kind)
     metas = list(wb.sheets_metadata)  # type: ignore[attr-defined]
     sheets = [m.name for m in metas if str(m.typ).endswith(".WorkSheet")]
@@ -241,13 +281,10 @@ def read_table(data: bytes, is_known: Callable[[str], bool], *, sheet: str | Non
         _refuse(f"has no worksheet {name!r}; its worksheets are: {', '.join(sheets)}", "the name of a worksheet")
     if z is not None and kind == "xlsx":
         _scan_rows(z, _sheet_paths(z).get(name, ""), name)
+
     grid = wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
     if grid.height > MAX_SHEET_ROWS or grid.width > MAX_COLUMNS:
-        _refuse(
-            f"sheet {name!r} is {grid.height:,} rows × {grid.width:,} columns; at most {csvread.MAX_ROWS:,} data rows "
-            f"and {MAX_COLUMNS} columns are read. Delete what lies outside the table and load it again",
-            f"at most {csvread.MAX_ROWS:,} data rows",
-        )
+        _too_big(name, grid.height, grid.width)
     start = grid.start or (0, 0)
     rows = [[cell_text(v) for v in r] for r in grid.iter_rows()]
     if not any(c.strip() for r in rows for c in r):

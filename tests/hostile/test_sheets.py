@@ -160,6 +160,59 @@ def make_macro_only(tmp: Path) -> Path:
     return path
 
 
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+# What LibreOffice writes below a table: the sheet's remaining empty rows, as one repeated row.
+ODS_TRAILING = (
+    '<table:table-row table:number-rows-repeated="1048570">'
+    '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+)
+
+
+def ods(rows: list[list[object]], extra: str = ODS_TRAILING) -> bytes:
+    """An OpenDocument spreadsheet as LibreOffice saves one (one sheet, 'Sheet1'), plus ``extra`` rows."""
+    from xml.sax.saxutils import escape
+
+    def cell(v: object) -> str:
+        if isinstance(v, int | float):
+            value = f'office:value-type="float" office:value="{v}"'
+            return f"<table:table-cell {value}><text:p>{v}</text:p></table:table-cell>"
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in r) + "</table:table-row>" for r in rows)
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Sheet1">{body}{extra}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+        z.writestr("content.xml", content)
+    return buf.getvalue()
+
+
+def make_ods_repeated(tmp: Path) -> Path:
+    """One row of values repeated 1,048,570 times: 300 bytes on disk, 1.9 GB once calamine expands it."""
+    row = (
+        '<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="30" '
+        'office:value-type="float" office:value="1"/></table:table-row>'
+    )
+    path = tmp / "repeated.ods"
+    path.write_bytes(ods([list(COLUMNS)], extra=row))
+    return path
+
+
 CASES = {
     "1,048,576 rows": (make_dense, "has rows down to row"),
     "cell at A1048576": (make_sparse, "has rows down to row 1,048,576"),
@@ -169,6 +222,7 @@ CASES = {
     "empty workbook": (make_empty, "has no cells with text or numbers"),
     "encrypted": (make_encrypted, "protected with a password (encrypted)"),
     "macro sheet only": (make_macro_only, "has no worksheet, only macrosheets (macros are never run here)"),
+    ".ods row repeated 1,048,570 times": (make_ods_repeated, "has at least 1,048,571 rows × 30 columns of values"),
 }
 
 
@@ -225,6 +279,17 @@ def test_cli_over_every_case_no_traceback_and_bounded_process_memory(files: dict
     for name, (_, fragment) in CASES.items():
         assert f"ERROR: {files[name]}: " in run.stdout and fragment in run.stdout, name
     assert peak - base < 150 * 1024, (base, peak)  # KiB
+
+
+def test_ods_as_libreoffice_saves_it_is_read(tmp_path: Path) -> None:
+    """A LibreOffice .ods ends with its sheet's empty rows as one repeated row: read, not refused."""
+    rows = [list(COLUMNS), [BASE.get(c, "") for c in COLUMNS]]
+    rows[1][COLUMNS.index("annual_total")] = 62
+    path = tmp_path / "lo.ods"
+    path.write_bytes(ods(rows))
+    load = load_programs(path)
+    assert load.ok and len(load.records) == 1 and load.encoding == "OpenDocument spreadsheet, sheet 'Sheet1'"
+    assert load.records.iloc[0]["annual_total"] == 62.0 and load.records.iloc[0]["sido_code"] == "26"
 
 
 def test_row_limit_matches_the_csv_limit() -> None:
