@@ -92,11 +92,12 @@ UI: dict[str, dict[str, str]] = {
     "deck_current": {"ko": "지금 보는 화면", "en": "The current view"},
     "upload": {"ko": "CSV·엑셀 올리기 (이 브라우저 세션만)", "en": "Upload CSV or Excel (this browser session only)"},
     "upload_help": {
-        "ko": "programs.csv 형식의 CSV 또는 엑셀(.xlsx .xlsm .xls .ods, 첫 시트). 검증 후 유효한 행만 이 세션에 "
-        "더합니다. 저장소 데이터는 바뀌지 않습니다.",
-        "en": "A CSV or workbook (.xlsx .xlsm .xls .ods, first sheet) in the programs.csv schema. Valid rows are "
-        "added for this session only; the repository's data is not changed.",
+        "ko": "programs.csv 형식의 CSV 또는 엑셀(.xlsx .xlsm .xls .ods; 시트가 여럿이면 고를 수 있음). "
+        "검증 후 유효한 행만 이 세션에 더합니다. 저장소 데이터는 바뀌지 않습니다.",
+        "en": "A CSV or workbook (.xlsx .xlsm .xls .ods; choose the sheet when there are several) in the "
+        "programs.csv schema. Valid rows are added for this session only; the repository's data is not changed.",
     },
+    "upload_sheet": {"ko": "읽을 시트", "en": "Sheet to read"},
     "upload_map_title": {"ko": "열 대응 확인", "en": "Confirm the columns"},
     "upload_map_help": {
         "ko": "{name}의 열 이름이 표준 열(programs.csv)과 다릅니다. 각 열을 어느 항목으로 읽을지 확인하거나 바꾼 뒤 "

@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from geo import csvread
 
@@ -33,7 +33,7 @@ MAX_SHEET_ROWS = csvread.MAX_ROWS + HEADER_SEARCH
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted .xlsx keeps in a CFB file
 KINDS = {"xlsx": "Excel workbook (.xlsx)", "xls": "Excel 97-2003 workbook (.xls)", "ods": "OpenDocument spreadsheet"}
-EXTENSIONS = ("xlsx", "xlsm", "xls", "ods")
+EXTENSIONS = ("xlsx", "xlsm", "xls", "ods")  # what the app's upload offers besides csv
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
 _ROW_ANY = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})\d+\"")
@@ -236,17 +236,9 @@ def _open(data: bytes, kind: str) -> object:
     raise AssertionError  # unreachable: _refuse raises
 
 
-def sheet_names(data: bytes) -> list[str]:
-    """The worksheets a user can choose (macro, chart and dialog sheets left out)."""
-    kind = workbook_kind(data)
-    if kind not in KINDS:
-        return []
-    wb = _open(data, kind)
-    return [m.name for m in wb.sheets_metadata if str(m.typ).endswith(".WorkSheet")]  # type: ignore[attr-defined]
-
-
-def read_table(data: bytes, is_known: Callable[[str], bool], *, sheet: str | None = None) -> csvread.Table:
-    """The sheet (the first worksheet, or ``sheet``) as a Table whose row numbers are the sheet's own."""
+def open_book(data: bytes) -> tuple[str, object, zipfile.ZipFile | None, list[str]]:
+    """(kind, calamine workbook, zip or None, worksheet names), after every check that must come before
+    calamine opens the file (it reads every .ods sheet on opening); refused with one sentence otherwise."""
     kind = workbook_kind(data)
     if kind == "encrypted":
         _refuse(
@@ -264,7 +256,7 @@ def read_table(data: bytes, is_known: Callable[[str], bool], *, sheet: str | Non
             "into a worksheet, save it as .xlsx and load that",
             "a worksheet with the records",
         )
-    if z is not None and kind == "ods":  # calamine reads every .ods sheet when it opens the file
+    if z is not None and kind == "ods":
         _scan_ods(z)
     wb = _open(data, kind)
     metas = list(wb.sheets_metadata)  # type: ignore[attr-defined]
@@ -276,6 +268,22 @@ def read_table(data: bytes, is_known: Callable[[str], bool], *, sheet: str | Non
             "save it as .xlsx and load that",
             "a worksheet with the records",
         )
+    return kind, wb, z, sheets
+
+
+def worksheets(data: bytes) -> list[str]:
+    """The worksheets of a workbook a user can choose from ([] for a CSV or a file that is refused)."""
+    if workbook_kind(data) not in KINDS:
+        return []
+    try:
+        return open_book(data)[3]
+    except csvread.FileRefused:
+        return []
+
+
+def read_table(data: bytes, is_known: Callable[[str], bool], *, sheet: str | None = None) -> csvread.Table:
+    """The sheet (the first worksheet, or ``sheet``) as a Table whose row numbers are the sheet's own."""
+    kind, wb, z, sheets = open_book(data)
     name = sheet if sheet is not None else sheets[0]
     if name not in sheets:
         _refuse(f"has no worksheet {name!r}; its worksheets are: {', '.join(sheets)}", "the name of a worksheet")
@@ -308,13 +316,3 @@ def _table(
     words = f"{KINDS[kind]}, sheet {name!r}" + (f" (1 of {n})" if n > 1 else "")
     words += f", header in row {row} (the rows above it not read)" if row > 1 else ""
     return csvread.Table(header, body, words, ",", [], sheet=name, first_column=start[1], header_row=row)
-
-
-def first_rows(data: bytes, *, sheet: str | None = None, is_known: Callable[[str], bool] | None = None) -> list[str]:
-    """The header a workbook would be read with (for the app's mapping step before the records are read)."""
-    return read_table(data, is_known or (lambda _c: False), sheet=sheet).header
-
-
-def is_spreadsheet_name(name: str, extensions: Iterable[str] = EXTENSIONS) -> bool:
-    """True for a file name a spreadsheet program writes (the CLI's and the upload's accepted types)."""
-    return name.lower().rsplit(".", 1)[-1] in extensions

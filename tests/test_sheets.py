@@ -81,9 +81,9 @@ def test_title_rows_text_numbers_dates_and_excel_places(tmp_path: Path) -> None:
     assert load.encoding == head
 
 
-def test_sheet_by_name_and_unknown_sheet(tmp_path: Path) -> None:
-    base = _csv_rows(1)[0]
-    path = tmp_path / "two.xlsx"
+def two_sheets(path: Path) -> Path:
+    """A cover sheet first, the records on the second sheet ('data')."""
+    base = _csv_rows(1)[0] | {"id": "TWO-1", "project_id": "", "record_role": "whole"}
     wb = xlsxwriter.Workbook(str(path))
     wb.add_worksheet("표지").write(0, 0, "표지입니다")
     ws = wb.add_worksheet("data")
@@ -91,6 +91,11 @@ def test_sheet_by_name_and_unknown_sheet(tmp_path: Path) -> None:
         ws.write(0, j, c)
         ws.write(1, j, base[c])
     wb.close()
+    return path
+
+
+def test_sheet_by_name_and_unknown_sheet(tmp_path: Path) -> None:
+    path = two_sheets(tmp_path / "two.xlsx")
     assert programs.load_programs(path).errors  # the first sheet is the cover
     assert programs.load_programs(path, sheet="data").ok
     run = _geo("validate", str(path), "--sheet", "없음")

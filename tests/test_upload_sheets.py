@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import dataset
-from tests.test_sheets import _csv_rows, _officials
+from tests.test_sheets import _csv_rows, _officials, two_sheets
 
 ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,3 +58,18 @@ def test_officials_sheet_waits_for_the_mapping(at: AppTest, tmp_path: Path) -> N
     captions = " ".join(c.value for c in at.sidebar.caption).replace("\\", "")
     assert "columns left out: 연번, 주관기관, 사업비(백만원)" in captions, captions
     assert records_metric(at) == bundled + 2
+
+
+def test_a_workbooks_sheet_is_chosen(at: AppTest, tmp_path: Path) -> None:
+    data = two_sheets(tmp_path / "two.xlsx").read_bytes()
+    bundled = len(dataset.bundled_load().records)
+    at.file_uploader[0].upload("two.xlsx", data, XLSX).run()
+    assert not at.exception
+    box = next(s for s in at.sidebar.selectbox if s.label == "읽을 시트")
+    assert box.options == ["표지", "data"] and box.value == "표지"
+    assert records_metric(at) == bundled  # the cover sheet has no records
+    box.select("data").run()
+    assert not at.exception
+    shown = " ".join(e.value for e in [*at.sidebar.success, *at.sidebar.warning, *at.sidebar.error])
+    assert "two.xlsx" in shown and "1행 사용, 0행 거부" in shown, shown
+    assert records_metric(at) == bundled + 1

@@ -14,7 +14,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from geo import csvread, headers, programs
+from geo import csvread, headers, programs, sheets
 from geo.i18n import t
 
 log = logging.getLogger("app")
@@ -29,18 +29,18 @@ def plain(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _found_header(data: bytes) -> list[str] | None:
+def _found_header(data: bytes, sheet: str | None) -> list[str] | None:
     """The header the file would be read with, when it needs a mapping (None: read it as it is)."""
     try:
-        header = programs.read_table(data).header
+        header = programs.read_table(data, sheet=sheet).header
     except csvread.FileRefused:
         return None  # load_programs reports it
     return header if headers.needs_mapping(header) else None
 
 
-def _load(data: bytes, name: str, digest: str, mapping: dict[str, str] | None = None) -> None:
+def _load(data: bytes, name: str, digest: str, sheet: str | None, mapping: dict[str, str] | None = None) -> None:
     try:
-        result = programs.load_programs(data, name=name, mapping=mapping)
+        result = programs.load_programs(data, name=name, sheet=sheet, mapping=mapping)
     except Exception as exc:  # a file we cannot even parse: say so, keep the app running
         log.exception("upload failed")
         st.sidebar.error(f"{plain(name)}: {plain(str(exc))}")
@@ -64,7 +64,7 @@ def mapping_form(lang: str) -> None:
                 format_func=lambda v: t("upload_map_skip", lang) if v == "" else v, help=c.why,
             )  # fmt: skip
         if st.form_submit_button(t("upload_map_read", lang), type="primary"):
-            _load(pend["data"], pend["name"], pend["digest"], mapping=chosen)
+            _load(pend["data"], pend["name"], pend["digest"], pend["sheet"], mapping=chosen)
             st.rerun()
 
 
@@ -81,20 +81,37 @@ def upload_box(lang: str) -> None:
     if up is not None:
         data = up.getvalue()
         digest = hashlib.sha256(data).hexdigest()[:16]
-        seen = {st.session_state.get(k, {}).get("digest") for k in ("upload", "upload_pending")}
         if len(data) > UPLOAD_LIMIT_MB * 1024 * 1024:
             sb.error(t("upload_too_big", lang, name=plain(up.name), size=len(data) / 1e6, limit=UPLOAD_LIMIT_MB))
-        elif digest not in seen:
-            header = _found_header(data)
-            if header is None:
-                _load(data, up.name, digest)
-            else:
-                st.session_state["upload_pending"] = {"digest": digest, "name": up.name, "data": data, "header": header}
+        else:
+            _take(data, up.name, digest, lang)
     if st.session_state.get("upload_pending"):
         mapping_form(lang)
     info = st.session_state.get("upload")
     if info:
         upload_report(info, lang)
+
+
+def _take(data: bytes, name: str, digest: str, lang: str) -> None:
+    """Read a new upload (or its newly chosen sheet); a header that is not the schema's waits for the mapping."""
+    known = st.session_state.setdefault("upload_sheets", {})
+    if digest not in known:  # the workbook's sheets, opened once per file (not on every rerun)
+        known.clear()
+        known[digest] = sheets.worksheets(data)
+    names = known[digest]
+    sheet = None
+    if len(names) > 1:
+        sheet = st.sidebar.selectbox(t("upload_sheet", lang), names, key=f"w_upload_sheet_{digest}")
+        digest = f"{digest}-{names.index(sheet)}"
+    seen = {st.session_state.get(k, {}).get("digest") for k in ("upload", "upload_pending")}
+    if digest in seen:
+        return
+    header = _found_header(data, sheet)
+    if header is None:
+        _load(data, name, digest, sheet)
+    else:
+        pending = {"digest": digest, "name": name, "data": data, "header": header, "sheet": sheet}
+        st.session_state["upload_pending"] = pending
 
 
 def upload_report(info: dict, lang: str) -> None:
