@@ -175,6 +175,7 @@ def apply(table: csvread.Table, mapping: dict[str, str]) -> tuple[csvread.Table,
         header.append("location_precision")
         cols.append(-1)
         labels.append("")
-    new = csvread.Table(header, rows, table.encoding, table.delimiter, table.notes, table.sheet, 0, table.header_row)
+    notes = [(n, None, v, exp, msg) for n, _j, v, exp, msg in table.notes]  # the columns moved: keep the row
+    new = csvread.Table(header, rows, table.encoding, table.delimiter, notes, table.sheet, 0, table.header_row)
     new.positions, new.labels = cols, labels
     return new, left_out
