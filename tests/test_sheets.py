@@ -160,3 +160,20 @@ def test_cli_validate_and_merge_print_the_mapping(tmp_path: Path) -> None:
     run = _geo("merge", str(path), "--into", str(target))
     assert run.returncode == 0 and "columns read as: 사업코드 → id" in run.stdout, run.stdout
     assert "added 2" in run.stdout, run.stdout
+
+
+def test_xlsm_with_macros_is_read_and_its_macros_never_run(tmp_path: Path) -> None:
+    """A macro-enabled workbook's sheet is read like any other; its VBA project is never opened."""
+    vba = tmp_path / "vbaProject.bin"
+    vba.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))  # not even a valid project: never read
+    path = tmp_path / "macro.xlsm"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    base = _csv_rows(1)[0] | {"id": "XLSM-1", "project_id": "", "record_role": "whole"}
+    for j, c in enumerate(programs.COLUMNS):
+        ws.write(0, j, c)
+        ws.write(1, j, base[c])
+    wb.add_vba_project(str(vba))
+    wb.close()
+    load = programs.load_programs(path)
+    assert load.ok and list(load.records["id"]) == ["XLSM-1"], load.report()
