@@ -7,7 +7,8 @@ in memory as a dense grid, so a .xlsx whose cells reach row 1,048,576 would cost
 calamine sees a zip container, the declared uncompressed sizes are checked (a zip bomb is refused
 from its directory) and the chosen sheet's XML is streamed with a cap, stopping at the first row
 past the limit; an .ods sheet's rows are counted the same way (repeated rows with values count
-each time). A .xls (BIFF) is bounded by its own format (65,536 rows × 256 columns).
+each time), and a .xls's cell records are walked (geo/biff.py): calamine grids every sheet of
+those two formats on opening, so all their sheets together are held to MAX_CELLS.
 
 The header row is found under title rows and merged title cells: the first of the first rows
 that names the most known columns. Cells become the text a CSV would hold: whole numbers without
@@ -23,11 +24,12 @@ import re
 import zipfile
 from collections.abc import Callable
 
-from geo import csvread
+from geo import biff, csvread
 
 MAX_UNZIPPED = 200 * 2**20  # declared bytes of all members: a 20,000-row sheet is ~30 MB of XML
 MAX_RATIO = 500  # a member unpacking to 500× its packed size is a bomb (sheet XML packs ~10-30×)
 MAX_COLUMNS = 200  # columns of the chosen sheet (the schema has 32)
+MAX_CELLS = 4_000_000  # cells of all sheets of a .xls or .ods (calamine grids them all on opening, ~32 B each)
 HEADER_SEARCH = 30  # rows searched for the header (title rows, notes above the table)
 MAX_SHEET_ROWS = csvread.MAX_ROWS + HEADER_SEARCH
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -161,7 +163,7 @@ def _scan_ods(z: zipfile.ZipFile) -> None:
     repeated rows LibreOffice writes to a sheet's end do not): calamine expands every sheet on opening."""
     import xml.etree.ElementTree as ET
 
-    rows, name = 0, None
+    rows, name, total = 0, None, 0
     with z.open("content.xml") as f:
         for event, el in ET.iterparse(f, events=("start", "end")):
             if event == "start":
@@ -174,11 +176,38 @@ def _scan_ods(z: zipfile.ZipFile) -> None:
                 continue
             cells = [c for c in el if c.get(f"{_O}value-type") or len(c)]
             if cells:
-                rows += int(el.get(f"{_T}number-rows-repeated", "1"))
+                repeat = int(el.get(f"{_T}number-rows-repeated", "1"))
+                rows += repeat
                 wide = sum(int(c.get(f"{_T}number-columns-repeated", "1")) for c in cells)
+                total += repeat * wide
                 if rows > MAX_SHEET_ROWS or wide > MAX_COLUMNS:
                     _too_big(name or "", rows, wide)
+                if total > MAX_CELLS:
+                    _refuse(
+                        f"its sheets hold more than {MAX_CELLS:,} cells of values; delete the sheets other than the "
+                        "records and load it again",
+                        f"at most {MAX_CELLS:,} cells",
+                    )
             el.clear()
+
+
+def _scan_xls(data: bytes) -> None:
+    """Each worksheet's last cell, from the .xls's records (geo/biff.py), before calamine grids them all."""
+    import struct
+
+    try:
+        found = biff.extents(biff.workbook_stream(data))
+    except (biff.NotCompound, struct.error, IndexError, ValueError):
+        return  # not a compound file the walker follows: calamine says what is wrong with it
+    for k, e in enumerate(found, start=1):
+        if e.rows + 1 > MAX_SHEET_ROWS or e.cols + 1 > MAX_COLUMNS:
+            _too_big(f"{k} of {len(found)}", e.rows + 1, e.cols + 1)
+    if sum(e.cells for e in found) > MAX_CELLS:
+        _refuse(
+            f"its {len(found)} sheets span {sum(e.cells for e in found):,} cells from A1 to their last cells, more "
+            f"than the {MAX_CELLS:,} this program reads; delete the sheets other than the records and load it again",
+            f"at most {MAX_CELLS:,} cells",
+        )
 
 
 def _too_big(sheet: str, rows: int, cols: int) -> None:
@@ -258,6 +287,8 @@ def open_book(data: bytes) -> tuple[str, object, zipfile.ZipFile | None, list[st
         )
     if z is not None and kind == "ods":
         _scan_ods(z)
+    if kind == "xls":
+        _scan_xls(data)
     wb = _open(data, kind)
     metas = list(wb.sheets_metadata)  # type: ignore[attr-defined]
     sheets = [m.name for m in metas if str(m.typ).endswith(".WorkSheet")]

@@ -177,3 +177,25 @@ def test_xlsm_with_macros_is_read_and_its_macros_never_run(tmp_path: Path) -> No
     wb.close()
     load = programs.load_programs(path)
     assert load.ok and list(load.records["id"]) == ["XLSM-1"], load.report()
+
+
+def test_xls_written_by_xlwt_is_read(tmp_path: Path) -> None:
+    """A real Excel 97-2003 file (BIFF8, written by xlwt): the records, numbers and Excel places as in .xlsx."""
+    import xlwt
+
+    rows = _csv_rows(2)
+    rows[1] = rows[1] | {"life_total": "abc"}
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("목록")
+    for j, c in enumerate(programs.COLUMNS):
+        ws.write(0, j, c)
+        for i, r in enumerate(rows, start=1):
+            v = f"XLS-{i}" if c == "id" else r[c]
+            ws.write(i, j, float(v) if c == "life_national" and v else v)
+    path = tmp_path / "old.xls"
+    wb.save(str(path))
+    load = programs.load_programs(path)
+    assert load.encoding == "Excel 97-2003 workbook (.xls), sheet '목록'" and load.n_rows == 2, load.report()
+    assert list(load.records["id"]) == ["XLS-1"]
+    col = sheets.column_letter(programs.COLUMNS.index("life_total"))
+    assert [(i.place, i.value) for i in load.errors] == [(f"목록!{col}3", "abc")], load.report()

@@ -213,6 +213,34 @@ def make_ods_repeated(tmp: Path) -> Path:
     return path
 
 
+def make_xls_far_cell(tmp: Path) -> Path:
+    """A real .xls (xlwt) whose three sheets each hold a cell at IV65536: 6 KB on disk, 1.5 GB in calamine."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    for k in range(3):
+        ws = wb.add_sheet(f"s{k}")
+        ws.write(0, 0, "id")
+        ws.write(65535, 255, 1)
+    path = tmp / "far.xls"
+    wb.save(str(path))
+    return path
+
+
+def make_xls_many_sheets(tmp: Path) -> Path:
+    """Twelve sheets, each within the row and column limits, together over MAX_CELLS."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    for k in range(12):
+        ws = wb.add_sheet(f"s{k}")
+        ws.write(0, 0, "id")
+        ws.write(19_999, 19, 1)
+    path = tmp / "many.xls"
+    wb.save(str(path))
+    return path
+
+
 CASES = {
     "1,048,576 rows": (make_dense, "has rows down to row"),
     "cell at A1048576": (make_sparse, "has rows down to row 1,048,576"),
@@ -222,6 +250,8 @@ CASES = {
     "empty workbook": (make_empty, "has no cells with text or numbers"),
     "encrypted": (make_encrypted, "protected with a password (encrypted)"),
     "macro sheet only": (make_macro_only, "has no worksheet, only macrosheets (macros are never run here)"),
+    ".xls cell at IV65536": (make_xls_far_cell, "sheet '1 of 3' has at least 65,536 rows × 256 columns"),
+    ".xls sheets over the cell limit": (make_xls_many_sheets, "its 12 sheets span 4,800,000 cells"),
     ".ods row repeated 1,048,570 times": (make_ods_repeated, "has at least 1,048,571 rows × 30 columns of values"),
 }
 
