@@ -104,12 +104,12 @@ def _lists_sheet(wb: object, ws: object, values: dict[str, list[str]]) -> None:
     for k, (col, vals) in enumerate(values.items()):
         ls.write_string(0, k, col)
         ls.write_column(1, k, vals)
-        ref = f"={LISTS_SHEET}!${column_letter(k)}$2:${column_letter(k)}${len(vals) + 1}"
+        ref = f"='{LISTS_SHEET}'!${column_letter(k)}$2:${column_letter(k)}${len(vals) + 1}"
         strict = col not in ("specialty",)  # a specialty not in the list is allowed (free text)
         ws.data_validation(  # type: ignore[attr-defined]
             FIRST, programs.COLUMNS.index(col), last, programs.COLUMNS.index(col),
             {"validate": "list", "source": ref, "error_type": "stop" if strict else "information",
-             "input_title": LABELS[col], "input_message": "목록에서 고르세요"[:255]},
+             "input_title": LABELS[col], "input_message": "목록에서 고르세요"},
         )  # fmt: skip
     k0 = len(values)
     for n, (code, name) in enumerate(zip(regions.SIDO["sido_code"], regions.SIDO["name_ko"], strict=True)):
@@ -117,7 +117,7 @@ def _lists_sheet(wb: object, ws: object, values: dict[str, list[str]]) -> None:
         letter = column_letter(k0 + n)
         ls.write_string(0, k0 + n, name)
         ls.write_column(1, k0 + n, units)
-        wb.define_name(name, f"={LISTS_SHEET}!${letter}$2:${letter}${len(units) + 1}")  # type: ignore[attr-defined]
+        wb.define_name(name, f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(units) + 1}")  # type: ignore[attr-defined]
     sido, sgg = _col("sido"), programs.COLUMNS.index("sigungu")
     ws.data_validation(  # type: ignore[attr-defined]
         FIRST, sgg, last, sgg,

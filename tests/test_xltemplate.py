@@ -54,7 +54,7 @@ def test_the_sheet_to_fill(template: Path) -> None:
         letter = openpyxl.utils.get_column_letter(k)
         j = programs.COLUMNS.index(col) + 1
         target = f"{openpyxl.utils.get_column_letter(j)}3:{openpyxl.utils.get_column_letter(j)}1003"
-        assert rules[target] == f"{xltemplate.LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
+        assert rules[target] == f"'{xltemplate.LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
     # One named range per 시도, together the 229 units of the 2024 map.
     units = []
     for name in regions.SIDO["name_ko"]:
