@@ -52,6 +52,11 @@ class Table:
     delimiter: str
     # (row, column index or None, value, expected, message): repairs the user should know about
     notes: list[tuple[int | None, int | None, str, str, str]] = field(default_factory=list)
+    sheet: str | None = None  # a workbook's sheet (geo/sheets.py): messages then name cells as Excel does
+    first_column: int = 0  # the sheet column of header cell 0
+    header_row: int = 1  # the row the header was found in
+    positions: list[int] = field(default_factory=list)  # sheet column of each header cell, when mapped (-1: derived)
+    labels: list[str] = field(default_factory=list)  # the file's own header of each column, when mapped
 
 
 def _container(data: bytes) -> str | None:

@@ -21,6 +21,7 @@ import folium
 import pandas as pd
 
 from geo import maps, offline, regions
+from geo.cells import neutralise_cell
 
 # What a browser would fetch by itself: src/href attributes, CSS url(...) and @import.
 _EXTERNAL_RE = re.compile(
@@ -98,23 +99,6 @@ def with_alternative(page: str, section: str, lang: str) -> str:
     page = page.replace("</head>", f"<style>/* page.css */\n{css}\n</style>\n</head>", 1)
     page = page.replace("<body>", f"<body>\n    {maps.skip_link(lang)}", 1)
     return page.replace("</body>", f"{section}\n</body>", 1)
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*)(?:[eE][+-]?\d+)?$")
-
-
-def neutralise_cell(value: Any) -> Any:
-    """Prefix an apostrophe to text that a spreadsheet would run as a formula.
-
-    Numbers (and text that is just a signed number, like "-12.5") stay as they are: a
-    negative budget must remain a number, and "-12.5" cannot execute anything.
-    """
-    if not isinstance(value, str) or not value:
-        return value
-    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
 
 
 def _flatten(value: Any) -> Any:

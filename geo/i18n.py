@@ -104,12 +104,23 @@ UI: dict[str, dict[str, str]] = {
     "export_hwpx": {"ko": "한글 보고서", "en": "Report (한글 HWPX)"},
     "deck_scenes": {"ko": "PPT에 넣을 장면", "en": "Scenes in the deck"},
     "deck_current": {"ko": "지금 보는 화면", "en": "The current view"},
-    "upload": {"ko": "CSV 올리기 (이 브라우저 세션만)", "en": "Upload CSV (this browser session only)"},
+    "upload": {"ko": "CSV·엑셀 올리기 (이 브라우저 세션만)", "en": "Upload CSV or Excel (this browser session only)"},
     "upload_help": {
-        "ko": "programs.csv 형식의 파일. 검증 후 유효한 행만 이 세션에 더합니다. 저장소 데이터는 바뀌지 않습니다.",
-        "en": "A file in the programs.csv schema. Valid rows are added for this session only; "
-        "the repository's data is not changed.",
+        "ko": "programs.csv 형식의 CSV 또는 엑셀(.xlsx .xlsm .xls .ods; 시트가 여럿이면 고를 수 있음). "
+        "검증 후 유효한 행만 이 세션에 더합니다. 저장소 데이터는 바뀌지 않습니다.",
+        "en": "A CSV or workbook (.xlsx .xlsm .xls .ods; choose the sheet when there are several) in the "
+        "programs.csv schema. Valid rows are added for this session only; the repository's data is not changed.",
     },
+    "upload_sheet": {"ko": "읽을 시트", "en": "Sheet to read"},
+    "upload_map_title": {"ko": "열 대응 확인", "en": "Confirm the columns"},
+    "upload_map_help": {
+        "ko": "{name}의 열 이름이 표준 열(programs.csv)과 다릅니다. 각 열을 어느 항목으로 읽을지 확인하거나 바꾼 뒤 "
+        "읽으세요. 연도 열이 없으면 국비·지방비는 사업기간 전체 금액(life_*)으로 읽습니다.",
+        "en": "The columns of {name} are not the standard ones (programs.csv). Check or change what each is read "
+        "as, then read it. Without a year column, 국비/지방비 are read as amounts over the period (life_*).",
+    },
+    "upload_map_skip": {"ko": "— 읽지 않음", "en": "— not read"},
+    "upload_map_read": {"ko": "이 대응으로 읽기", "en": "Read with these columns"},
     "upload_mode": {"ko": "올린 행을", "en": "Uploaded rows"},
     "upload_add": {"ko": "기본 데이터에 더하기", "en": "Add to the bundled data"},
     "upload_replace": {"ko": "기본 데이터 대신 쓰기", "en": "Replace the bundled data"},

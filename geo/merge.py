@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import programs
+from geo import programs, xltemplate
 from geo.files import atomic_write
 
 BACKUP_DIR_NAME = "backup"
@@ -136,17 +136,20 @@ def merge_tables(old: pd.DataFrame, new: pd.DataFrame, result: MergeResult) -> p
     return pd.DataFrame(rows, columns=list(programs.COLUMNS))
 
 
-def merge(new_file: str | Path, target: str | Path = programs.DATA_FILE, *, dry_run: bool = False) -> MergeResult:
-    """Merge ``new_file`` into ``target`` if every row of it is accepted; see the module docstring."""
+def merge(
+    new_file: str | Path, target: str | Path = programs.DATA_FILE, *, dry_run: bool = False, sheet: str | None = None
+) -> MergeResult:
+    """Merge ``new_file`` (CSV or workbook) into ``target`` if every row of it is accepted; see the module docstring."""
     target, new_file = Path(target), Path(new_file)
     result = MergeResult()
-    loaded = programs.load_programs(new_file)
+    loaded = programs.load_programs(new_file, sheet=sheet)
     result.report, result.rejected = loaded.report(), list(loaded.rejected_rows)
     if loaded.errors:
         result.stopped = f"{new_file} has {len(loaded.errors)} error(s); fix them and merge again"
         return result
     old_bytes = target.read_bytes()
-    merged = merge_tables(raw_table(old_bytes, "utf-8-sig"), raw_table(new_file.read_bytes(), loaded.encoding), result)
+    new = loaded.raw if loaded.raw is not None else pd.DataFrame(columns=list(programs.COLUMNS))
+    merged = merge_tables(raw_table(old_bytes, "utf-8-sig"), new.reset_index(drop=True), result)
     out = csv_bytes(merged)
     check = programs.load_programs(out, name=f"{target.name} (merged)")
     if check.errors:
@@ -165,11 +168,14 @@ def merge(new_file: str | Path, target: str | Path = programs.DATA_FILE, *, dry_
     return result
 
 
-def write_template(out: str | Path, source: str | Path = programs.DATA_FILE) -> tuple[Path, Path]:
-    """Write the template (header + one real example row) and its data dictionary beside it."""
+def write_template(out: str | Path, source: str | Path = programs.DATA_FILE) -> tuple[Path, Path | None]:
+    """Write the template (header + one real example row) and its data dictionary beside it;
+    OUT.xlsx is the Excel template (geo/xltemplate.py: drop-downs, dictionary sheet), no second file."""
     out = Path(out)
     table = raw_table(Path(source).read_bytes(), "utf-8-sig")
     example = table[table["id"] == EXAMPLE_ID].head(1)
+    if out.suffix.lower() == ".xlsx":
+        return xltemplate.write(out, example.to_dict("records")[0], DICTIONARY, Path(source)), None
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, csv_bytes(example))
     dict_path = out.with_name(f"{out.stem}_dictionary.csv")
@@ -185,14 +191,21 @@ def write_template(out: str | Path, source: str | Path = programs.DATA_FILE) -> 
 
 def _cli_template(args: argparse.Namespace) -> int:
     out, dict_path = write_template(args.out)
-    print(f"wrote {out} (header and one example row: {EXAMPLE_ID}) and {dict_path} (what each column means)")
+    if dict_path is None:
+        print(
+            f"wrote {out}: sheet '{xltemplate.SHEET}' to fill (one example row: {EXAMPLE_ID}; drop-down lists "
+            f"for 시도, 시군구, 사업 유형, 분야, 특화 분야, 위치 정밀도); sheet '{xltemplate.DICT_SHEET}' says what "
+            "each column means"
+        )
+    else:
+        print(f"wrote {out} (header and one example row: {EXAMPLE_ID}) and {dict_path} (what each column means)")
     print(f"fill it, then: python -m geo validate {out} && python -m geo merge {out}")
     return 0
 
 
 def _cli_merge(args: argparse.Namespace) -> int:
     try:
-        result = merge(args.file, args.into, dry_run=args.dry_run)
+        result = merge(args.file, args.into, dry_run=args.dry_run, sheet=args.sheet)
     except (OSError, UnicodeDecodeError, csv.Error, pd.errors.ParserError) as exc:
         print(f"merge: {args.file}: cannot be read ({exc}); nothing written")
         return 2
@@ -207,8 +220,10 @@ def _cli_merge(args: argparse.Namespace) -> int:
 
 def register_cli(sub: argparse._SubParsersAction) -> None:
     """`python -m geo template OUT.csv` and `python -m geo merge NEW.csv`."""
-    p = sub.add_parser("template", help="write a programs CSV template, one example row and a data dictionary")
-    p.add_argument("out", metavar="OUT.csv")
+    p = sub.add_parser(
+        "template", help="write a programs template: OUT.xlsx (drop-down lists, dictionary sheet) or OUT.csv"
+    )
+    p.add_argument("out", metavar="OUT.xlsx|OUT.csv")
     p.set_defaults(func=_cli_template)
     p = sub.add_parser(
         "merge",
@@ -216,7 +231,8 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
         description="Validate NEW.csv; if no row is rejected, add its new ids and replace rows with the same id, "
         "keep a copy of the old file in data/backup/, and report what was added and changed.",
     )
-    p.add_argument("file", metavar="NEW.csv")
+    p.add_argument("file", metavar="NEW.csv", help="a CSV or a workbook (.xlsx .xlsm .xls .ods)")
     p.add_argument("--into", default=str(programs.DATA_FILE), help="the file to merge into (default data/programs.csv)")
     p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    p.add_argument("--sheet", help="the workbook's sheet to read (default: the first worksheet)")
     p.set_defaults(func=_cli_merge)

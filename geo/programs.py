@@ -14,8 +14,8 @@ Text is kept raw (no HTML escaping here): the map escapes it when it renders.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,83 +25,42 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo import csvread, paths, regions
+from geo import csvread, headers, paths, sheets
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
-from geo.program_checks import (  # noqa: F401 (LON_*/LAT_*, TRUE/FALSE_WORDS: part of this module's API)
+from geo.program_checks import (  # noqa: F401 (the vocabulary: part of this module's API)
     ANNUAL_COLUMNS,
+    BUDGET_COLUMNS,
+    CELL_RULES,
+    COLUMNS,
     FALSE_WORDS,
+    FIELDS,
+    FIELDS_EN,
     LAT_MAX,
     LAT_MIN,
+    LIFE_COLUMNS,
     LON_MAX,
     LON_MIN,
     MAX_AMOUNT,
+    MAX_CELL,
+    PRECISIONS,
+    PROGRAM_TYPES,
+    REQUIRED_COLUMNS,
+    ROLES,
+    ROW_RULES,
+    TEXT_COLUMNS,
     TRUE_WORDS,
-    _annual_year_given,
-    _blank,
-    _bool,
-    _context,
-    _date_bounds,
-    _group_matches_sido,
-    _is_date,
-    _is_num,
-    _is_year,
-    _latlon_pair,
-    _national_has_no_region,
-    _needs,
-    _no_polygon,
-    _nonneg,
-    _num,
-    _outside,
-    _parts_within_total,
-    _period_order,
-    _plausible,
-    _point_detail,
-    _point_in_named,
-    _region_group_ok,
-    _sugg,
-    _swapped,
+    CellRule,
+    RowRule,
+    context,
+    is_num,
+    num,
     point_sigungu,
+    to_bool,
 )
 
-# --------------------------------------------------------------------------- vocabulary
-
-COLUMNS: tuple[str, ...] = (
-    "id", "project_id", "record_role", "year", "name_ko", "name_en", "program_type", "field",
-    "specialty", "region_group", "sido", "sigungu", "emd", "site_name", "lat", "lon",
-    "location_precision", "annual_year", "annual_total", "annual_national", "annual_local",
-    "life_total", "life_national", "life_local", "period_start", "period_end", "bottom_up",
-    "lead_org", "source_url", "source_ref", "source_date", "note",
-)  # fmt: skip
-REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name_ko", "location_precision", "source_url", "source_date")
-LIFE_COLUMNS = ("life_total", "life_national", "life_local")
-BUDGET_COLUMNS: tuple[str, ...] = ANNUAL_COLUMNS + LIFE_COLUMNS
-FIELDS: tuple[str, ...] = ("거점 조성", "신기술 융합·확산", "지역사회 포용", "디지털 인재 양성")
-FIELDS_EN: dict[str, str] = {
-    "거점 조성": "Hubs",
-    "신기술 융합·확산": "New-technology convergence",
-    "지역사회 포용": "Community inclusion",
-    "디지털 인재 양성": "Digital talent",
-}
-PROGRAM_TYPES: tuple[str, ...] = (
-    "innovation_district", "ai_convergence", "smart_village", "blockchain_cluster", "metaverse_hub",
-    "digital_twin", "digital_talent", "national_program", "other",
-)  # fmt: skip
-# From finest to coarsest. A record is placed at this precision (see data/README.md).
-PRECISIONS: tuple[str, ...] = (
-    "site", "emd_centroid", "sigungu", "sido", "region_group", "multi_region", "national",
-)  # fmt: skip
-ROLES = ("whole", "share")
-
-# Free text: where a spreadsheet formula could hide (checked for = + - @ tab CR at the start).
-TEXT_COLUMNS: tuple[str, ...] = (
-    "id", "project_id", "name_ko", "name_en", "specialty", "sido", "sigungu", "emd", "site_name",
-    "lead_org", "source_url", "source_ref", "note",
-)  # fmt: skip
-MAX_CELL = csvread.MAX_CELL
-# KDIM_DATA_DIR points the app and the CLI at another copy of data/ (tests, a staging copy).
-DATA_DIR = paths.DATA_DIR
+DATA_DIR = paths.DATA_DIR  # KDIM_DATA_DIR points the app and the CLI at another copy of data/
 DATA_FILE = DATA_DIR / "programs.csv"
 
 
@@ -119,10 +78,13 @@ class Issue:
     value: str
     expected: str
     message: str
+    place: str = ""  # a workbook's cell as Excel names it: 'Sheet1!F12'
+    header: str = ""  # the file's own header of the column, when it differs from the schema's name
 
     def __str__(self) -> str:
-        where = self.file + (f", row {self.row}" if self.row is not None else "")
+        where = self.file + (f", {self.place}" if self.place else f", row {self.row}" if self.row is not None else "")
         where += f", column {self.column}" if self.column else ""
+        where += f" ({self.header})" if self.header and self.header != self.column else ""
         return f"{self.severity.upper()}: {where}: {self.message}"
 
 
@@ -137,6 +99,9 @@ class ProgramLoad:
     n_rows: int = 0  # data rows read (blank lines not counted)
     rejected_rows: list[int] = field(default_factory=list)
     delimiter: str = ","
+    mapping: dict[str, str] = field(default_factory=dict)  # file header → schema column, when not the schema's
+    left_out: list[str] = field(default_factory=list)  # the file's columns not read
+    raw: pd.DataFrame | None = None  # every data row's cells as text under the schema's columns (for merge)
 
     @property
     def errors(self) -> list[Issue]:
@@ -159,7 +124,18 @@ class ProgramLoad:
             f"{len(self.records)} accepted, {len(self.rejected_rows)} rejected; "
             f"{len(self.errors)} errors, {len(self.warnings)} warnings"
         )
-        return "\n".join([head, *(str(i) for i in self.issues)])
+        return "\n".join([head, *self.mapping_lines(), *(str(i) for i in self.issues)])
+
+    def mapping_lines(self) -> list[str]:
+        """What an officials' header was read as, and what was left out (empty for the schema's own header)."""
+        if not self.mapping:
+            return []
+        lines = ["columns read as: " + ", ".join(f"{k} → {v}" for k, v in self.mapping.items())]
+        if "location_precision" not in self.mapping.values():
+            lines.append("location_precision: not in the file; each row's is the finest place it names (시군구, 시도)")
+        if self.left_out:
+            lines.append("columns left out: " + ", ".join(self.left_out))
+        return lines
 
 
 _DELIMITER_NAMES = {";": "semicolon", "\t": "tab", "|": "bar"}
@@ -169,12 +145,12 @@ def _delimiter_words(d: str) -> str:
     return "" if d == "," else f" ({_DELIMITER_NAMES.get(d, repr(d))}-separated)"
 
 
-# --------------------------------------------------------------------------- the rules
+# --------------------------------------------------------------------------- the schemas
 #
-# Two tables declare every check: CELL_RULES (one cell at a time) and ROW_RULES (a row, with
-# the derived '_' columns). _schema() turns them into pandera schemas, one per severity. Each
-# check carries a unique ``error`` key (pandera reports it in failure_cases["check"]); _RULES
-# maps it back to the column to blame and what was expected.
+# geo.program_checks declares every check in two tables (CELL_RULES, ROW_RULES); _schema() turns
+# them into pandera schemas, one per severity. Each check carries a unique ``error`` key (pandera
+# reports it in failure_cases["check"]); _RULES maps it back to the column to blame and what was
+# expected.
 
 
 @dataclass(frozen=True)
@@ -184,131 +160,6 @@ class _Rule:
     problem: str
     detail: Callable[[pd.Series], str] | None = None  # row (data + context) → extra message text
 
-
-@dataclass(frozen=True)
-class CellRule:
-    """A check of single cells in each of ``columns``; ``vector`` checks take the whole Series."""
-
-    columns: tuple[str, ...]
-    ok: Callable[[str], bool] | Callable[[pd.Series], pd.Series]
-    expected: str
-    problem: str
-    severity: str = "error"
-    vector: bool = False
-
-
-@dataclass(frozen=True)
-class RowRule:
-    """A check that needs several cells of a row; ``key`` is '<column>: <what>'."""
-
-    key: str
-    ok: Callable[[pd.DataFrame], pd.Series]
-    expected: str
-    problem: str
-    detail: Callable[[pd.Series], str] | None = None
-    severity: str = "error"
-
-    @property
-    def column(self) -> str:
-        return self.key.split(":")[0]
-
-
-def _one_of(values: tuple[str, ...]) -> Callable[[str], bool]:
-    return lambda v: v.strip() in ("", *values)
-
-
-def _formula_free(v: str) -> bool:
-    from geo.export import neutralise_cell  # the export's own rule, so report and export agree
-
-    return neutralise_cell(v) == v
-
-
-_GROUPS = (*regions.REGION_GROUPS, *regions.SUPER_GROUPS)
-_AMOUNT = f"an amount of 0 to {MAX_AMOUNT:,.0f} 억원"
-
-CELL_RULES: tuple[CellRule, ...] = (
-    CellRule(REQUIRED_COLUMNS, lambda v: v.strip() != "", "a value (required)", "empty"),
-    CellRule(("id",), lambda v: not re.search(r"\s", v.strip()), "an id without spaces", "contains spaces"),
-    CellRule(("record_role",), _one_of(ROLES), "whole or share (empty = whole)", "unknown role"),
-    CellRule(("year", "annual_year"), _is_year, "a year such as 2024 (1990–2100)", "not a year"),
-    CellRule(("field",), _one_of(FIELDS), "one of " + ", ".join(FIELDS) + " (or empty)", "unknown field"),
-    CellRule(
-        ("region_group",), _region_group_ok, f"권역: {', '.join(_GROUPS)} (several separated by |)", "unknown 권역"
-    ),
-    CellRule(("location_precision",), _one_of(PRECISIONS), "one of " + ", ".join(PRECISIONS), "unknown precision"),
-    CellRule(BUDGET_COLUMNS, _is_num, "a number in 억원 without unit (e.g. 63 or 93.5)", "not a number"),
-    CellRule(BUDGET_COLUMNS, _nonneg, "an amount of 0 or more", "negative budget"),
-    CellRule(BUDGET_COLUMNS, _plausible, _AMOUNT, "amount too large to be a program budget"),
-    CellRule(("lat", "lon"), _is_num, "a decimal degree number (WGS84)", "not a number"),
-    CellRule(("period_start", "period_end", "source_date"), _is_date, "a date: YYYY, YYYY-MM or YYYY-MM-DD",
-             "not a date"),
-    CellRule(
-        ("source_url",),
-        lambda v: v.strip() == "" or re.match(r"^https?://\S+$", v.strip()) is not None,
-        "an http(s) address",
-        "not a web address",
-    ),
-    CellRule(("bottom_up",), lambda v: v.strip() == "" or _bool(v) is not None, "true or false (or empty)",
-             "not true/false"),
-    CellRule(COLUMNS, lambda s: s.str.len() <= MAX_CELL, f"at most {MAX_CELL:,} characters", "cell too long",
-             vector=True),
-    CellRule(("program_type",), _one_of(PROGRAM_TYPES), "one of " + ", ".join(PROGRAM_TYPES),
-             "unknown program_type", "warning"),
-    CellRule(
-        TEXT_COLUMNS,
-        _formula_free,
-        "text that does not start with = + - @, tab or CR (a spreadsheet runs it as a formula)",
-        "starts like a spreadsheet formula; exports prefix it with an apostrophe",
-        "warning",
-    ),
-)  # fmt: skip
-
-ROW_RULES: tuple[RowRule, ...] = (
-    RowRule("sido: unknown", lambda d: _blank(d["sido"]) | (d["_sido_code"] != ""),
-            "a 2024 시도 name, alias or code", "unknown 시도", lambda r: _sugg(r["_sido_sugg"])),
-    RowRule("sigungu: unknown", lambda d: _blank(d["sigungu"]) | (d["_sgg_code"] != ""),
-            "a 2024 시군구 name, alias or code (add the 시도 when the name is shared)", "unknown 시군구",
-            lambda r: _sugg(r["_sgg_sugg"])),
-    RowRule("sigungu: other sido",
-            lambda d: (d["_sgg_code"] == "") | (d["_sido_code"] == "") | (d["_sgg_code"].str[:2] == d["_sido_code"]),
-            "a 시군구 inside the row's 시도", "시군구 not in the named 시도",
-            lambda r: f"; {regions.name(r['_sgg_code'])} is not in {regions.name(r['_sido_code'])}"),
-    RowRule("lat: pair", _latlon_pair, "both lat and lon, or neither", "only one coordinate"),
-    RowRule("lat: swapped", _swapped, "lat 33–38.7 and lon 124.5–132", "lat/lon look swapped",
-            lambda r: f"; lat {r['lat']} and lon {r['lon']}"),
-    RowRule("lat: outside", _outside, "a point in South Korea (lat 33–38.7, lon 124.5–132)",
-            "point outside South Korea", lambda r: f"; lat {r['lat']}, lon {r['lon']}"),
-    RowRule("period_end: order", _period_order, "period_end on or after period_start", "period ends before it starts",
-            lambda r: f"; starts {r['period_start']}"),
-    RowRule("annual_year: missing", _annual_year_given, "the year the annual_* amounts cover",
-            "annual amount without its year"),
-    RowRule("lat: site", _needs("site", ("lat", "lon")), "lat and lon for precision 'site'",
-            "site without coordinates"),
-    RowRule("emd: emd_centroid", _needs("emd_centroid", ("emd", "sigungu")),
-            "emd and sigungu for precision 'emd_centroid'", "emd_centroid without 읍면동 and 시군구"),
-    RowRule("sigungu: precision", _needs("sigungu", ("sigungu",)), "a sigungu for precision 'sigungu'",
-            "precision sigungu without 시군구"),
-    RowRule("sido: precision", _needs("sido", ("sido",)), "a sido for precision 'sido'", "precision sido without 시도"),
-    RowRule("region_group: precision", _needs("region_group", ("region_group",)),
-            "a 권역 for precision 'region_group'", "precision region_group without 권역"),
-    RowRule("sido: national", _national_has_no_region, "no 시도/시군구 for precision 'national'",
-            "national record names a region"),
-    # warnings: the row is kept
-    RowRule("lat: other sigungu", _point_in_named, "a point inside the named region", "point in a different 시군구",
-            lambda r: "; " + _point_detail(r), "warning"),
-    RowRule("lat: no polygon", _no_polygon, "a point on land inside a 시군구",
-            "point not inside any 시군구 (sea or outside South Korea?)", None, "warning"),
-    RowRule("annual_total: parts", _parts_within_total("annual"), "annual_national + annual_local ≤ annual_total",
-            "parts exceed the total", None, "warning"),
-    RowRule("life_total: parts", _parts_within_total("life"), "life_national + life_local ≤ life_total",
-            "parts exceed the total", None, "warning"),
-    RowRule("sido: alias", lambda d: d["_sido_note"] == "", "the 2024 name", "older name or alias resolved",
-            lambda r: f"; read as {regions.name(r['_sido_code'])} ({r['_sido_note']})", "warning"),
-    RowRule("sigungu: alias", lambda d: d["_sgg_note"] == "", "the 2024 name", "older name or alias resolved",
-            lambda r: f"; read as {regions.name(r['_sgg_code'])} ({r['_sgg_note']})", "warning"),
-    RowRule("region_group: sido", _group_matches_sido, "the 권역 of the row's 시도", "권역 does not contain the 시도",
-            None, "warning"),
-)  # fmt: skip
 
 _RULES: dict[str, _Rule] = {"field_uniqueness": _Rule("id", "a unique id", "duplicate id (an earlier row has it)")}
 
@@ -368,7 +219,7 @@ def _read_bytes(source: str | Path | bytes | IO[Any], name: str | None) -> tuple
     return data, name or str(getattr(source, "name", "<upload>"))
 
 
-def _header_issues(header: list[str], fname: str) -> tuple[list[Issue], bool]:
+def _header_issues(header: list[str], fname: str, row: int = 1) -> tuple[list[Issue], bool]:
     """Duplicate, missing and extra columns; True when every row must be rejected."""
     issues: list[Issue] = []
     reject_all = False
@@ -381,7 +232,7 @@ def _header_issues(header: list[str], fname: str) -> tuple[list[Issue], bool]:
                 Issue(
                     "error",
                     fname,
-                    1,
+                    row,
                     h,
                     h,
                     "each column once",
@@ -397,15 +248,15 @@ def _header_issues(header: list[str], fname: str) -> tuple[list[Issue], bool]:
             col = str(fc["failure_case"])
             if fc["check"] == "column_in_schema":
                 expected = "one of the documented columns (data/README.md)"
-                issues.append(Issue("warning", fname, 1, col, col, expected, f"extra column {col!r} ignored"))
+                issues.append(Issue("warning", fname, row, col, col, expected, f"extra column {col!r} ignored"))
             elif fc["check"] == "column_in_dataframe":
                 reject_all = True
                 msg = f"missing required column {col!r}: every row is rejected"
-                issues.append(Issue("error", fname, 1, col, "", f"a column named {col!r}", msg))
+                issues.append(Issue("error", fname, row, col, "", f"a column named {col!r}", msg))
     for col in COLUMNS:
         if col not in header and col not in REQUIRED_COLUMNS:
             msg = f"missing optional column {col!r}: read as empty"
-            issues.append(Issue("warning", fname, 1, col, "", f"a column named {col!r}", msg))
+            issues.append(Issue("warning", fname, row, col, "", f"a column named {col!r}", msg))
     return issues, reject_all
 
 
@@ -445,36 +296,76 @@ def _refused(fname: str, exc: csvread.FileRefused, encoding: str | None = None) 
     return ProgramLoad(_no_records(), [issue], encoding, fname)
 
 
-def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str | None = None) -> ProgramLoad:
-    """Read and validate a programs CSV; return the good rows and every problem found.
+def read_table(data: bytes, *, sheet: str | None = None) -> csvread.Table:
+    """A workbook's sheet (geo/sheets.py) or a CSV (geo/csvread.py) as header and rows."""
+    if sheets.workbook_kind(data):
+        return sheets.read_table(data, headers.is_known, sheet=sheet)
+    return csvread.read_table(data, set(COLUMNS))
+
+
+def load_programs(
+    source: str | Path | bytes | IO[Any] = DATA_FILE,
+    *,
+    name: str | None = None,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ProgramLoad:
+    """Read and validate a programs CSV or workbook; return the good rows and every problem found.
 
     ``source`` is a path, raw bytes (e.g. a Streamlit upload) or a file-like object; ``name``
-    is what the report calls the file. A file that is not a table at all comes back as one
-    file-level error, never as an exception (except OSError for a path that cannot be opened).
+    is what the report calls the file; ``sheet`` a workbook's sheet (default: the first);
+    ``mapping`` the file's headers → schema columns (default: geo.headers' guess when the header
+    is not the schema's). A file that is not a table at all comes back as one file-level error,
+    never as an exception (except OSError for a path that cannot be opened).
     """
     data, fname = _read_bytes(source, name)
     try:
-        table = csvread.read_table(data, set(COLUMNS))
+        table = read_table(data, sheet=sheet)
     except csvread.FileRefused as exc:
         return _refused(fname, exc)
+    if mapping is None and headers.needs_mapping(table.header):
+        mapping = {c.found: c.column for c in headers.guess(table.header)}
+    left_out: list[str] = []
+    if mapping is not None:
+        table, left_out = headers.apply(table, mapping)
+    load = _validate(table, fname)
+    load.mapping, load.left_out = {k: v for k, v in (mapping or {}).items() if v}, left_out
+    quiet = mapping is not None  # the mapping lines say which columns were read: no warning per absent one
+    load.issues = [_placed(i, table) for i in load.issues if not (quiet and i.message.startswith("missing optional"))]
+    return load
+
+
+def _placed(issue: Issue, table: csvread.Table) -> Issue:
+    """The issue with its cell named as Excel does (a workbook) and the file's own header (a mapped file)."""
+    j = table.header.index(issue.column) if issue.column in table.header else None
+    label = table.labels[j] if j is not None and table.labels else ""
+    place = ""
+    if table.sheet is not None and issue.row is not None:
+        col = (table.positions[j] if table.positions else table.first_column + j) if j is not None else None
+        place = sheets.cell_ref(table.sheet, issue.row, col if col is None or col >= 0 else None)
+    return dataclasses.replace(issue, place=place, header=label) if place or label else issue
+
+
+def _validate(table: csvread.Table, fname: str) -> ProgramLoad:
+    """The checks of a table already read (and mapped to the schema's columns)."""
     issues = [
         Issue("warning", fname, n, table.header[j] if j is not None and j < len(table.header) else None, v, exp, msg)
         for n, j, v, exp, msg in table.notes
     ]
     if not any(table.header):
         expected = "a header row with the column names"
-        issues.append(Issue("error", fname, 1, None, "", expected, "file has no header"))
+        issues.append(Issue("error", fname, table.header_row, None, "", expected, "file has no header"))
         return ProgramLoad(_no_records(), issues, table.encoding, fname, 0, [], table.delimiter)
-    header_issues, reject_all = _header_issues(table.header, fname)
+    header_issues, reject_all = _header_issues(table.header, fname, table.header_row)
     df, shape_issues, rejected = _frame(table, fname)
     issues += header_issues + shape_issues
     if df.empty:
         issues.append(Issue("warning", fname, None, None, "", "one row per record", "no data rows below the header"))
         return ProgramLoad(
-            _typed(df, pd.DataFrame(index=df.index)), issues, table.encoding, fname, 0, [], table.delimiter
+            _typed(df, pd.DataFrame(index=df.index)), issues, table.encoding, fname, 0, [], table.delimiter, raw=df
         )
 
-    ctx = _context(df)
+    ctx = context(df)
     full = pd.concat([df, ctx], axis=1)
     if reject_all:
         rejected |= set(df.index)
@@ -490,7 +381,7 @@ def load_programs(source: str | Path | bytes | IO[Any] = DATA_FILE, *, name: str
     issues.sort(key=lambda i: (i.row or 0, 0 if i.severity == "error" else 1, i.column or ""))
     records = _typed(good, ctx.loc[good.index])
     n_rej = sorted(rejected & set(df.index))
-    return ProgramLoad(records, issues, table.encoding, fname, len(df), n_rej, table.delimiter)
+    return ProgramLoad(records, issues, table.encoding, fname, len(df), n_rej, table.delimiter, raw=df)
 
 
 def _schema_issues(
@@ -544,7 +435,7 @@ def _cross_row_issues(good: pd.DataFrame, fname: str) -> list[Issue]:
                 )
             )
     for col in BUDGET_COLUMNS:
-        vals = good[col].map(lambda v: _num(v) if _is_num(v) else None)
+        vals = good[col].map(lambda v: num(v) if is_num(v) else None)
         for p, wrow in wholes.items():
             w = vals.get(wrow)
             parts = vals[(pid == p) & (role == "share")].dropna()
@@ -567,11 +458,11 @@ def _typed(df: pd.DataFrame, ctx: pd.DataFrame) -> pd.DataFrame:
     """Accepted rows with real types: numbers as floats (NaN = not published), codes resolved."""
     out = df.copy()
     for c in (*BUDGET_COLUMNS, "lat", "lon"):
-        out[c] = [(_num(v) if _is_num(v) else None) for v in df[c]]
+        out[c] = [(num(v) if is_num(v) else None) for v in df[c]]
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float) + 0.0  # + 0.0: "-0" reads as 0
     for c in ("year", "annual_year"):
         out[c] = pd.array([int(v) if str(v).strip() else None for v in df[c]], dtype="Int64")
-    out["bottom_up"] = pd.array([_bool(v) for v in df["bottom_up"]], dtype="boolean")
+    out["bottom_up"] = pd.array([to_bool(v) for v in df["bottom_up"]], dtype="boolean")
     out["record_role"] = df["record_role"].str.strip().replace("", "whole")
     out["project_id"] = df["project_id"].str.strip().where(df["project_id"].str.strip() != "", df["id"].str.strip())
     for c in ("id", "location_precision", "field", "program_type", "specialty", "region_group"):
@@ -592,9 +483,9 @@ def _cli_validate(args: argparse.Namespace) -> int:
     status = 0
     for path in args.file or [str(DATA_FILE)]:
         try:
-            result = load_programs(path)
+            result = load_programs(path, sheet=args.sheet)
         except OSError as exc:
-            print(f"ERROR: {path}: cannot be opened ({exc.strerror or exc}); expected a readable CSV file")
+            print(f"ERROR: {path}: cannot be opened ({exc.strerror or exc}); expected a readable CSV file or workbook")
             status = 1
             continue
         print(result.report())
@@ -603,7 +494,10 @@ def _cli_validate(args: argparse.Namespace) -> int:
 
 
 def register_cli(sub: argparse._SubParsersAction) -> None:
-    """`python -m geo validate FILE.csv ...`: print every problem; exit 1 when a row is rejected."""
-    p = sub.add_parser("validate", help="validate programs CSVs (UTF-8, UTF-8-BOM, UTF-16, CP949; , ; or tab)")
-    p.add_argument("file", nargs="*", help="CSV files (default: data/programs.csv)")
+    """`python -m geo validate FILE.csv|FILE.xlsx ...`: print every problem; exit 1 when a row is rejected."""
+    p = sub.add_parser(
+        "validate", help="validate programs CSVs (UTF-8, UTF-16, CP949; , ; or tab) and workbooks (.xlsx .xls .ods)"
+    )
+    p.add_argument("file", nargs="*", help="CSV or workbook files (default: data/programs.csv)")
+    p.add_argument("--sheet", help="the workbook's sheet to read (default: the first worksheet)")
     p.set_defaults(func=_cli_validate)

@@ -200,3 +200,17 @@ def test_cli_validate_exit_codes(tmp_path):
     assert "0 errors" in ok.stdout
     ko = subprocess.run([*run, str(bad)], cwd=ROOT, capture_output=True, text=True)
     assert ko.returncode == 1 and "negative budget" in ko.stdout
+
+
+def test_programs_module_keeps_the_house_rules() -> None:
+    """Under 600 lines, no import of geo.export (it closed an import circle), no private name of program_checks."""
+    import ast
+
+    src = (ROOT / "geo" / "programs.py").read_text(encoding="utf-8")
+    assert len(src.splitlines()) < 600
+    tree = ast.parse(src)
+    imported = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert not any(n.module == "geo.export" for n in imported)
+    assert not any(isinstance(n, ast.Import) and any(a.name == "geo.export" for a in n.names) for n in ast.walk(tree))
+    private = [a.name for n in imported if n.module == "geo.program_checks" for a in n.names if a.name.startswith("_")]
+    assert private == []

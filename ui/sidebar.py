@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from geo import i18n, maps, policy_areas, programs, regions, view
 from geo.i18n import t
 from ui.state import ALL, apply_preset, apply_preset_reset
-
-log = logging.getLogger("app")
-
-
-UPLOAD_LIMIT_MB = 5
+from ui.upload import upload_box
 
 
 def no_longer_offered(key: str, options: Sequence[object]) -> bool:
@@ -132,55 +124,3 @@ def compare_box(lang: str, years: Sequence[int]) -> None:
         format_func=lambda v: t("compare_none", lang) if v == ALL else str(v),
     )  # fmt: skip
     sb.toggle(t("side_by_side", lang), key="w_side", disabled=year is None or not st.session_state.get("w_vs"))
-
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$&])")  # what makes a link, emphasis, math or HTML
-
-
-def plain(text: str) -> str:
-    """Text a user chose (a file name) as literal Markdown: no link, emphasis, math or HTML
-    made from ``[x](javascript:…)``, ``*…*``, ``$…$`` or ``<img …>`` in a name."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def upload_box(lang: str) -> None:
-    sb = st.sidebar
-    sb.subheader(t("upload", lang))
-    up = sb.file_uploader(t("upload", lang), type=["csv"], help=t("upload_help", lang), label_visibility="collapsed")
-    sb.radio(
-        t("upload_mode", lang), ("add", "replace"), key="w_upload_mode", horizontal=True,
-        format_func=lambda v: t(f"upload_{v}", lang),
-    )  # fmt: skip
-    if up is not None:
-        data = up.getvalue()
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        if len(data) > UPLOAD_LIMIT_MB * 1024 * 1024:
-            sb.error(t("upload_too_big", lang, name=plain(up.name), size=len(data) / 1e6, limit=UPLOAD_LIMIT_MB))
-        elif st.session_state.get("upload", {}).get("digest") != digest:
-            try:
-                result = programs.load_programs(data, name=up.name)
-            except Exception as exc:  # a file we cannot even parse: say so, keep the app running
-                log.exception("upload failed")
-                sb.error(f"{plain(up.name)}: {plain(str(exc))}")
-                result = None
-            if result is not None:
-                st.session_state["upload"] = {"digest": digest, "name": plain(up.name), "load": result}
-    info = st.session_state.get("upload")
-    if info:
-        res: programs.ProgramLoad = info["load"]
-        n_rej = len(res.rejected_rows)
-        msg = t(
-            "upload_result", lang, name=info["name"], encoding=res.encoding,
-            n_ok=len(res.records), n_rej=n_rej, n_warn=len(res.warnings),
-        )  # fmt: skip
-        (sb.warning if res.issues else sb.success)(msg)
-        if res.issues:
-            issues = pd.DataFrame(
-                [
-                    {"severity": i.severity, "row": i.row, "column": i.column, "value": i.value,
-                     "expected": i.expected, "message": i.message}
-                    for i in res.issues
-                ]
-            )  # fmt: skip
-            sb.dataframe(issues, hide_index=True, width="stretch")
-        sb.button(t("upload_clear", lang), on_click=lambda: st.session_state.pop("upload", None))
