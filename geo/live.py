@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
+import sqlalchemy as sa
 
 from geo import dataset, programs
 from geo import store as st
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 POLL_S = 2.0  # a replica asks the database for the current version at most this often
 RETRY_S = 10.0  # a store that failed to open is tried again after this long
 MAX_VERSIONS = 4  # versions' records kept per process (the current one and a few before it)
+CONNECT_TIMEOUT_S = 5  # PostgreSQL: a host that drops packets must not hold a page for minutes
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,25 @@ def open_store() -> tuple[st.Store | None, str]:
             s, msg, at = got  # type: ignore[misc]
             if s is not None or time.monotonic() - at < RETRY_S:
                 return s, msg
-        s, msg = st.open_configured()
+        try:
+            s, msg = st.open_store(with_timeout(url)), ""
+        except st.StoreError as exc:
+            s, msg = None, str(exc)
         if msg:
             log.warning("store: %s", msg)
         _opened[url] = (s, msg, time.monotonic())
         return s, msg
+
+
+def with_timeout(url: str) -> str:
+    """A PostgreSQL URL with a connect timeout (unless it sets its own); other URLs unchanged."""
+    try:
+        u = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return url  # Store() says what is wrong with it
+    if u.get_backend_name() != "postgresql" or "connect_timeout" in u.query:
+        return url
+    return u.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_S)}).render_as_string(hide_password=False)
 
 
 def current_version(s: st.Store) -> int:

@@ -26,9 +26,15 @@ BUDGET = t("kpi_year_national", "ko", year=2024)  # the opening view's first fig
 
 
 @pytest.fixture
-def shared(tmp_path, monkeypatch):
-    """A fresh SQLite store seeded from data/programs.csv, an editor for 부산 (26) and a reviewer."""
-    monkeypatch.setenv("KDIM_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite3'}")
+def shared(request, tmp_path, monkeypatch):
+    """A fresh store (SQLite in tmp_path; PostgreSQL when parametrized so) seeded from
+    data/programs.csv, with an editor for 부산 (26) and a reviewer."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    if getattr(request, "param", "sqlite") == "postgresql":
+        from tests import pg
+
+        url = pg.fresh_database(request.getfixturevalue("pg_url"), f"app_{tmp_path.name[-20:].lower()}")
+    monkeypatch.setenv("KDIM_STORE_URL", url)
     live.reset()
     s = store.open_store()
     admin = accounts.shell_admin()
@@ -93,15 +99,20 @@ def test_store_version_on_page_and_signed_out_figures(shared):
     assert not at.warning and not at.error
 
 
-def test_missing_store_is_one_sentence_and_bundled_data(tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["missing", "unreachable"])
+def test_failed_store_is_one_sentence_and_bundled_data(tmp_path, monkeypatch, where):
     missing = tmp_path / "no-such-folder" / "store.sqlite3"
-    monkeypatch.setenv("KDIM_STORE_URL", f"sqlite:///{missing}")
+    url = f"sqlite:///{missing}" if where == "missing" else "postgresql+psycopg://kdim@127.0.0.1:1/kdim"
+    monkeypatch.setenv("KDIM_STORE_URL", url)
     live.reset()
     try:
         at = run()
         (err,) = [e.value for e in at.error]
         assert err.startswith("공유 저장소를 쓸 수 없어 내장 데이터를 보여 줍니다: The data store")
-        assert str(missing) in err and "is missing" in err
+        if where == "missing":
+            assert str(missing) in err and "is missing" in err
+        else:
+            assert "kdim@127.0.0.1:1/kdim" in err and "cannot be reached" in err
         assert metric(at, BUDGET) == "1,699.2 억원"
         assert at.caption[-1].value == t("source_line", "ko")  # no version: the bundled data
     finally:
@@ -131,6 +142,7 @@ def test_sign_in_wrong_password_lockout_and_sign_out(shared):
     assert [x.label for x in at.sidebar.text_input] == ["사용자 이름", "비밀번호"]
 
 
+@pytest.mark.parametrize("shared", ["sqlite", "postgresql"], indirect=True)
 def test_submit_review_and_live_figure(shared):
     viewer = run(sido="26")
     before = metric(viewer, BUDGET)
@@ -187,3 +199,28 @@ def test_reject_with_reason_reaches_the_editor(shared):
     mine = page.dataframe[-1].value
     assert list(mine["상태"]) == ["반려"] and list(mine["사유·충돌 기록"]) == ["출처 URL이 없습니다"]
     assert shared.current_version() == 1
+
+
+def test_conflict_is_flagged_on_the_review_page(shared):
+    """Two editors change the same record from version 1; once the first is approved, approving the
+    second is refused and the submission is flagged as a conflict naming the record."""
+    from geo import submissions
+
+    admin = accounts.shell_admin()
+    accounts.add_user(shared, admin, "park-busan", "park-password-1", "editor", ["26"])
+    kim, park = accounts.User(EDITOR, "editor", ("26",)), accounts.User("park-busan", "editor", ("26",))
+    first, _ = submissions.submit(shared, kim, busan_file(), "kim.csv")
+    second, _ = submissions.submit(shared, park, busan_file().replace(b",35,", b",36,"), "park.csv")
+    submissions.approve(shared, accounts.User(REVIEWER, "reviewer", ("*",)), first)
+
+    reviewer = sign_in(run(), REVIEWER, REVIEWER_PW)
+    reviewer.sidebar.radio(key="w_page").set_value("review").run()
+    reviewer.button(key=f"rv_ok_{second}").click().run()
+    (err,) = [e.value for e in reviewer.error]
+    assert err.startswith(
+        f"처리하지 못했습니다: Submission {second} conflicts: its records were changed after version 1"
+    )
+    assert "BS-BLOCKCHAIN" in err
+    assert [w.value for w in reviewer.warning] == [t("review_conflict", "ko", ids="BS-BLOCKCHAIN")]
+    assert f"rv_ok_{second}" not in [b.key for b in reviewer.button]  # a conflict can only be rejected
+    assert shared.current_version() == 2
