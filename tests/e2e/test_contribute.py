@@ -193,3 +193,31 @@ def test_editor_submits_reviewer_approves_every_replica_shows_it(guarded_pages, 
         ["v3", "rollback"], ["v2", "approve"], ["v1", "seed"],
     ], history  # fmt: skip
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_trusted_proxy_header_signs_in_only_a_known_account(guarded_pages, tmp_path) -> None:
+    """KDIM_TRUST_PROXY_USER=1: the user comes from the proxy's X-Remote-User header (as nginx would
+    set it) with the role from the store; no password form; an unknown name signs nobody in."""
+    from server import StreamlitServer
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    s = store.open_store(url)
+    accounts.add_user(s, accounts.shell_admin(), REVIEWER, REVIEWER_PW, "reviewer")
+    env = {"KDIM_STORE_URL": url, "KDIM_TRUST_PROXY_USER": "1"}
+    with StreamlitServer(env=env) as server:
+        known = guarded_pages(extra_http_headers={"X-Remote-User": REVIEWER})
+        known.goto(server.url + "/", wait_until="domcontentloaded")
+        wait_script_done(known, expect_run=False, timeout=90)
+        sidebar(known).get_by_text("lee-review (검토자, 모든 지역)").wait_for(timeout=30_000)
+        assert sidebar(known).get_by_label(t("signin_password", "ko"), exact=True).count() == 0
+        assert sidebar(known).get_by_role("button", name=t("signout", "ko")).count() == 0  # the proxy signs out
+
+        stranger = guarded_pages(extra_http_headers={"X-Remote-User": "admin"})
+        stranger.goto(server.url + "/", wait_until="domcontentloaded")
+        wait_script_done(stranger, expect_run=False, timeout=90)
+        sidebar(stranger).get_by_text(t("signin_title", "ko"), exact=True).wait_for()
+        assert sidebar(stranger).get_by_text("admin (", exact=False).count() == 0
+        assert stranger.get_by_role("radio", name=t("page_review", "ko")).count() == 0
+    rows = [(r["actor"], r["action"], r["detail"]) for r in s.audit_log() if r["detail"] == "trusted proxy header"]
+    assert rows == [(REVIEWER, "sign_in", "trusted proxy header"), ("admin", "sign_in_failure", "trusted proxy header")]
+    s.close()
