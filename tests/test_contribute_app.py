@@ -97,26 +97,46 @@ def test_store_version_on_page_and_signed_out_figures(shared):
     assert metric(at, BUDGET) == "1,699.2 억원"  # the seed is the bundled file: the same figures
     assert [x.label for x in at.sidebar.text_input] == ["사용자 이름", "비밀번호"]
     assert not at.warning and not at.error
+    en = run(lang="en")
+    assert en.caption[-1].value == f"{t('source_line', 'en')} · Data version 1 ({today})"
+    assert [x.label for x in en.sidebar.text_input] == ["User name", "Password"]
+    assert t("signin_title", "en") in [s.value for s in en.sidebar.subheader]
 
 
 @pytest.mark.parametrize("where", ["missing", "unreachable"])
 def test_failed_store_is_one_sentence_and_bundled_data(tmp_path, monkeypatch, where):
     missing = tmp_path / "no-such-folder" / "store.sqlite3"
-    url = f"sqlite:///{missing}" if where == "missing" else "postgresql+psycopg://kdim@127.0.0.1:1/kdim"
-    monkeypatch.setenv("KDIM_STORE_URL", url)
+    urls = {"missing": f"sqlite:///{missing}", "unreachable": "postgresql+psycopg://kdim@127.0.0.1:1/kdim"}
+    monkeypatch.setenv("KDIM_STORE_URL", urls[where])
     live.reset()
     try:
         at = run()
         (err,) = [e.value for e in at.error]
         assert err.startswith("공유 저장소를 쓸 수 없어 내장 데이터를 보여 줍니다: The data store")
-        if where == "missing":
-            assert str(missing) in err and "is missing" in err
-        else:
-            assert "kdim@127.0.0.1:1/kdim" in err and "cannot be reached" in err
+        expected = {
+            "missing": [str(missing), "is missing"],
+            "unreachable": ["kdim@127.0.0.1:1/kdim", "cannot be reached"],
+        }[where]
+        assert all(part in err for part in expected), err
         assert metric(at, BUDGET) == "1,699.2 억원"
         assert at.caption[-1].value == t("source_line", "ko")  # no version: the bundled data
     finally:
         live.reset()
+
+
+def test_read_only_store_shows_its_version_and_refuses_writes_in_a_sentence(shared, tmp_path, monkeypatch):
+    """A store opened read-only (a read-only mount) still serves its records; a sign-in, which
+    writes (the audit row, the session), is refused in one sentence."""
+    path = tmp_path / "store.sqlite3"
+    monkeypatch.setenv("KDIM_STORE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
+    live.reset()
+    at = run()
+    assert not at.error
+    assert at.caption[-1].value.endswith("· 데이터 버전 1 (" + f"{store.utcnow():%Y-%m-%d})")
+    sign_in(at, EDITOR, EDITOR_PW)
+    (err,) = [e.value for e in at.sidebar.error]
+    assert err.startswith(f"로그인하지 못했습니다: The data store {path} is read-only: nothing can be saved")
+    assert "auth_token" not in at.session_state
 
 
 def test_sign_in_wrong_password_lockout_and_sign_out(shared):
