@@ -155,6 +155,9 @@ def now() -> Live:
         data, raw, created = version_data(s, vid)
     except st.StoreError as exc:
         return Live(None, None, 0, None, str(exc), s)
+    except Exception as exc:  # records the app cannot prepare: the page keeps the bundled data and says why
+        log.exception("data version from the store")
+        return Live(None, None, 0, None, f"{type(exc).__name__}: {exc}", s)
     return Live(data, raw, vid, created, "", s)
 
 

@@ -49,11 +49,13 @@ def warm_up() -> float:
 
     WARM_PARTS.clear()
     # Not streamlit_folium: a component declared before Streamlit's runtime exists is served as 404.
-    from geo import dataset, maps, offline, view
+    from geo import dataset, live, maps, offline, view
 
     part("imports")
     offline.ensure_static_assets()
     data = dataset.bundled()
+    if live.configured():  # KDIM_STORE_URL: the store's current version is what the first page shows
+        data = live.now().data or data
     part("records")
     opening, _ = view.from_query({})
     states = [opening, *(view.preset(name, opening.lang) for name in view.PRESETS)]
