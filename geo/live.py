@@ -29,7 +29,7 @@ from geo import dataset, programs
 from geo import store as st
 
 log = logging.getLogger(__name__)
-POLL_S = 2.0  # a replica asks the database for the current version at most this often
+POLL_S = 1.0  # a replica asks the database for the current version at most this often
 RETRY_S = 10.0  # a store that failed to open is tried again after this long
 MAX_VERSIONS = 4  # versions' records kept per process (the current one and a few before it)
 CONNECT_TIMEOUT_S = 5  # PostgreSQL: a host that drops packets must not hold a page for minutes

@@ -19,7 +19,7 @@ from geo import store as gs
 from geo.i18n import t
 
 log = logging.getLogger("app")
-EVERY_S = 3.0  # how often an open page checks (a change shows within EVERY_S + POLL_S + preparing it)
+EVERY_S = 2.0  # how often an open page checks (a change shows within EVERY_S + POLL_S + preparing it)
 SHOWN = "data_version"  # session_state: the version this page was drawn from
 
 

@@ -181,8 +181,9 @@ def test_editor_submits_reviewer_approves_every_replica_shows_it(guarded_pages, 
         # Undo from the shell: a new version equal to version 1, on every replica the same way.
         t1 = time.monotonic()
         geo_cli(url, "rollback", "1", "--note", "e2e")
-        back_s = wait_figure(viewer, "31 억원", t1, "the rolled-back figure")
-        print(f"rollback → the open page shows the old figure: {back_s:.1f} s")
+        t2 = time.monotonic()  # the new version exists from here (the command's own start-up is before)
+        back_s = wait_figure(viewer, "31 억원", t2, "the rolled-back figure")
+        print(f"rollback command {t2 - t1:.1f} s, then the open page shows the old figure: {back_s:.1f} s")
         assert viewer.evaluate("() => window.__kdimNoReload === true") and "sido=26" in viewer.url
 
     after_csv = tmp_path / "after.csv"
