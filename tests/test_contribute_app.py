@@ -54,6 +54,11 @@ def run(**query: str) -> AppTest:
     return at
 
 
+def shown(elements) -> list[str]:  # type: ignore[no-untyped-def]
+    """What alert boxes say, read as text (the page writes user text as literal Markdown: ``\\(``)."""
+    return [e.value.replace("\\", "") for e in elements]
+
+
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -111,7 +116,7 @@ def test_failed_store_is_one_sentence_and_bundled_data(tmp_path, monkeypatch, wh
     live.reset()
     try:
         at = run()
-        (err,) = [e.value for e in at.error]
+        (err,) = shown(at.error)
         assert err.startswith("공유 저장소를 쓸 수 없어 내장 데이터를 보여 줍니다: The data store")
         expected = {
             "missing": [str(missing), "is missing"],
@@ -134,18 +139,18 @@ def test_read_only_store_shows_its_version_and_refuses_writes_in_a_sentence(shar
     assert not at.error
     assert at.caption[-1].value.endswith("· 데이터 버전 1 (" + f"{store.utcnow():%Y-%m-%d})")
     sign_in(at, EDITOR, EDITOR_PW)
-    (err,) = [e.value for e in at.sidebar.error]
+    (err,) = shown(at.sidebar.error)
     assert err.startswith(f"로그인하지 못했습니다: The data store {path} is read-only: nothing can be saved")
     assert "auth_token" not in at.session_state
 
 
 def test_sign_in_wrong_password_lockout_and_sign_out(shared):
     at = sign_in(run(), EDITOR, "not-the-password")
-    assert [e.value for e in at.sidebar.error] == ["로그인하지 못했습니다: Wrong user name or password."]
+    assert shown(at.sidebar.error) == ["로그인하지 못했습니다: Wrong user name or password."]
     for _ in range(4):
         sign_in(at, EDITOR, "still-wrong-password")
     at = sign_in(at, EDITOR, EDITOR_PW)  # locked: even the right password is refused
-    (err,) = [e.value for e in at.sidebar.error]
+    (err,) = shown(at.sidebar.error)
     assert err.startswith("로그인하지 못했습니다: This account is locked until ")
     assert "after 5 wrong passwords" in err
     assert not any("kim-busan (" in c.value for c in at.sidebar.caption)
@@ -172,7 +177,7 @@ def test_submit_review_and_live_figure(shared):
     editor.sidebar.radio(key="w_page").set_value("submit").run()
     editor.file_uploader[0].upload("busan.csv", busan_file(), "text/csv").run()
     assert not editor.exception, [e.value for e in editor.exception]
-    (warn,) = [w.value for w in editor.warning]
+    (warn,) = shown(editor.warning)
     assert "busan.csv, row 3: 대구광역시 (27) is outside kim-busan's regions (부산광역시 (26))" in warn
     diff = next(h.proto.body for h in editor.get("html") if "kdim-diff" in h.proto.body)
     assert "BS-BLOCKCHAIN: annual_total: 62 → 66; annual_national: 31 → 35" in diff and "DAEGU" not in diff
@@ -208,9 +213,7 @@ def test_reject_with_reason_reaches_the_editor(shared):
     reviewer = sign_in(run(), REVIEWER, REVIEWER_PW)
     reviewer.sidebar.radio(key="w_page").set_value("review").run()
     reviewer.button(key=f"rv_no_{sid}").click().run()  # no reason: refused by geo.submissions
-    assert [e.value for e in reviewer.error] == [
-        "처리하지 못했습니다: A rejection needs a reason (the editor reads it)."
-    ]
+    assert shown(reviewer.error) == ["처리하지 못했습니다: A rejection needs a reason (the editor reads it)."]
     reviewer.text_input(key=f"rv_reason_{sid}").input("출처 URL이 없습니다")
     reviewer.button(key=f"rv_no_{sid}").click().run()
     assert [s.value for s in reviewer.success] == [t("review_rejected", "ko", id=sid)]
@@ -236,11 +239,25 @@ def test_conflict_is_flagged_on_the_review_page(shared):
     reviewer = sign_in(run(), REVIEWER, REVIEWER_PW)
     reviewer.sidebar.radio(key="w_page").set_value("review").run()
     reviewer.button(key=f"rv_ok_{second}").click().run()
-    (err,) = [e.value for e in reviewer.error]
+    (err,) = shown(reviewer.error)
     assert err.startswith(
         f"처리하지 못했습니다: Submission {second} conflicts: its records were changed after version 1"
     )
     assert "BS-BLOCKCHAIN" in err
-    assert [w.value for w in reviewer.warning] == [t("review_conflict", "ko", ids="BS-BLOCKCHAIN")]
+    assert shown(reviewer.warning) == [t("review_conflict", "ko", ids="BS-BLOCKCHAIN")]
     assert f"rv_ok_{second}" not in [b.key for b in reviewer.button]  # a conflict can only be rejected
     assert shared.current_version() == 2
+
+
+def test_hostile_file_name_and_cells_stay_text(shared):
+    """A file name and cells made of Markdown and HTML are shown as text: no link, no tag."""
+    hostile = "<img src=x onerror=alert(1)>[x](javascript:alert(1))"
+    data = busan_file().replace("부산 블록체인 특화 클러스터".encode(), hostile.encode(), 1)  # its name_ko
+    editor = sign_in(run(), EDITOR, EDITOR_PW)
+    editor.sidebar.radio(key="w_page").set_value("submit").run()
+    editor.file_uploader[0].upload(f"{hostile}.csv", data, "text/csv").run()
+    (warn,) = [w.value for w in editor.warning]
+    assert "[x](javascript" not in warn and "\\[x\\]\\(javascript:alert\\(1\\)\\)" in warn
+    assert "<img" not in warn.replace("\\<img", "")
+    diff = next(h.proto.body for h in editor.get("html") if "kdim-diff" in h.proto.body)
+    assert "<img" not in diff and "&lt;img src=x onerror=alert(1)&gt;" in diff

@@ -19,6 +19,7 @@ from geo import accounts, regions
 from geo import store as gs
 from geo.accounts import User
 from geo.i18n import t
+from ui.sidebar import plain
 
 log = logging.getLogger("app")
 TOKEN = "auth_token"  # session_state key of the session token (never in the URL)
@@ -88,7 +89,7 @@ def panel(lang: str, s: gs.Store | None, user: User | None) -> None:
         try:
             session = accounts.sign_in(s, name.strip(), password)
         except (accounts.SignInError, gs.StoreError) as exc:
-            sb.error(t("signin_failed", lang, error=exc))
+            sb.error(t("signin_failed", lang, error=plain(str(exc))))
             return
         st.session_state[TOKEN] = session.token
         st.rerun()

@@ -20,6 +20,7 @@ from geo import store as gs
 from geo import submissions
 from geo.accounts import PermissionDenied, User
 from geo.i18n import t
+from ui.sidebar import plain  # text a user chose, as literal Markdown
 
 log = logging.getLogger("app")
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]  # what the loader is asked to read
@@ -76,12 +77,12 @@ def submit_page(lang: str, s: gs.Store, user: User, show_map: ShowMap) -> None:
         try:
             _preview_and_submit(lang, s, user, up.name, up.getvalue(), show_map)
         except (PermissionDenied, gs.StoreError) as exc:
-            st.error(t("submit_failed", lang, error=exc))
+            st.error(t("submit_failed", lang, error=plain(str(exc))))
     st.subheader(t("my_submissions", lang))
     try:
         mine = submissions.list_submissions(s, user)
     except (PermissionDenied, gs.StoreError) as exc:
-        st.error(t("submit_failed", lang, error=exc))
+        st.error(t("submit_failed", lang, error=plain(str(exc))))
         return
     if mine:
         st.dataframe(submissions_frame(mine, lang), hide_index=True, width="stretch", key="my_submissions")
@@ -94,15 +95,16 @@ def _preview_and_submit(lang: str, s: gs.Store, user: User, name: str, data: byt
         p = submissions.preview(s, user, data, name)
     except Exception as exc:  # a file the loader cannot even read: one message, the page keeps running
         log.exception("submission preview")
-        st.error(t("submit_failed", lang, error=exc))
+        st.error(t("submit_failed", lang, error=plain(str(exc))))
         return
     with st.expander(t("submit_report", lang), expanded=bool(p.errors)):
         st.code(p.report, language=None)
     if p.errors:
-        st.error(t("submit_errors", lang, name=name) + "\n\n" + "\n".join(f"- {e}" for e in p.errors[:50]))
+        lines = "\n".join(f"- {plain(e)}" for e in p.errors[:50])
+        st.error(t("submit_errors", lang, name=plain(name)) + "\n\n" + lines)
         return
     if p.refused:
-        st.warning(t("submit_refused", lang) + "\n\n" + "\n".join(f"- {r['reason']}" for r in p.refused))
+        st.warning(t("submit_refused", lang) + "\n\n" + "\n".join(f"- {plain(r['reason'])}" for r in p.refused))
     st.markdown(f"**{t('diff_title', lang)}**")
     st.html(diff_html(p.diff, lang, {r[0]: r[4] for r in p.rows}))
     if not p.diff.added and not p.diff.changed:
@@ -116,7 +118,7 @@ def _preview_and_submit(lang: str, s: gs.Store, user: User, name: str, data: byt
         try:
             sid, _ = submissions.submit(s, user, data, name, note)
         except (submissions.SubmissionRefused, PermissionDenied, gs.StoreError) as exc:
-            st.error(t("submit_failed", lang, error=exc))
+            st.error(t("submit_failed", lang, error=plain(str(exc))))
             return
         st.session_state["submit_done"] = sid
         st.session_state["submit_n"] = st.session_state.get("submit_n", 0) + 1

@@ -33,7 +33,7 @@ def review_page(lang: str, s: gs.Store, user: User, show_map: ShowMap) -> None:
     try:
         subs = submissions.list_submissions(s, user)
     except ERRORS as exc:
-        st.error(t("review_failed", lang, error=exc))
+        st.error(t("review_failed", lang, error=plain(str(exc))))
         return
     waiting = [x for x in subs if x.status in OPEN]
     if not waiting:
@@ -55,15 +55,15 @@ def _item(lang: str, s: gs.Store, user: User, sub: submissions.Submission, show_
     if sub.note:
         st.text(sub.note)
     if sub.conflicts:
-        st.warning(t("review_conflict", lang, ids=", ".join(sub.conflicts)))
+        st.warning(t("review_conflict", lang, ids=plain(", ".join(sub.conflicts))))
     st.html(diff_html(sub.diff, lang))
     if sub.refused:
-        st.caption(t("submit_refused", lang) + ": " + "; ".join(r["reason"] for r in sub.refused))
+        st.caption(t("submit_refused", lang) + ": " + "; ".join(plain(r["reason"]) for r in sub.refused))
     if st.toggle(t("review_show_map", lang), key=f"rv_map_{sub.id}"):
         try:
             show_map(submissions.submission_records(s, user, sub.id), f"map_review_{sub.id}")
         except ERRORS as exc:
-            st.error(t("review_failed", lang, error=exc))
+            st.error(t("review_failed", lang, error=plain(str(exc))))
     left, right = st.columns([1, 2])
     if sub.status == "pending":
         args = (lang, s, user, sub.id)
@@ -81,7 +81,7 @@ def _approve(lang: str, s: gs.Store, user: User, sid: int) -> None:
     try:
         vid = submissions.approve(s, user, sid)
     except ERRORS as exc:
-        _say("error", t("review_failed", lang, error=exc))
+        _say("error", t("review_failed", lang, error=plain(str(exc))))
         return
     _say("ok", t("review_approved", lang, id=sid, version=vid))
 
@@ -91,6 +91,6 @@ def _reject(lang: str, s: gs.Store, user: User, sid: int) -> None:
     try:
         submissions.reject(s, user, sid, reason)
     except ERRORS as exc:
-        _say("error", t("review_failed", lang, error=exc))
+        _say("error", t("review_failed", lang, error=plain(str(exc))))
         return
     _say("ok", t("review_rejected", lang, id=sid))
