@@ -383,7 +383,7 @@ def main() -> None:
     lv = live.now()  # the shared store's current version, or the bundled data (no store / a failed one)
     user = account.current_user(lv.store)
     # The sidebar is always drawn (hidden by CSS in briefing mode) so its widgets keep their state.
-    sidebar(lang, t("all", lang), bundled_years())
+    sidebar(lang, t("all", lang), lv.data.years if lv.data is not None else bundled_years())
     account.panel(lang, lv.store, user)
     state = state_from_widgets()
     briefing_mode = state.briefing
