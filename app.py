@@ -5,6 +5,7 @@ Everything that computes lives in geo/ (see ../shared/design.md). Run: streamlit
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 from collections.abc import Callable, Sequence
@@ -14,9 +15,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import charts, compare, dataset, maps, offline, programs, view
+from geo import charts, compare, dataset, live, maps, offline, programs, view
 from geo.i18n import t
 from geo.view import ViewState
+from ui import account, contribute, review
+from ui import live as live_ui
 from ui.exports import exports
 from ui.sidebar import sidebar
 from ui.state import clear_selection, first_run, leave_briefing, state_from_widgets
@@ -47,14 +50,21 @@ def bundled_years() -> tuple[int, ...]:
         return view.YEARS
 
 
-def current_data(lang: str) -> tuple[dataset.DataSet, list[str]]:
-    """Bundled records (+ or replaced by the session's upload), prepared; plus messages."""
+def current_data(lang: str, lv: live.Live) -> tuple[dataset.DataSet, list[str]]:
+    """The store's current version when one is configured and usable, else the bundled records
+    (+ or replaced by the session's upload), prepared; plus messages."""
     messages: list[str] = []
     empty: pd.DataFrame | None = None  # the records when the bundled file cannot be used
+    base_raw: pd.DataFrame | None = None
+    if lv.message:  # a store is configured but cannot be read: one sentence, the bundled data
+        messages.append(t("store_failed", lang, error=lv.message))
     try:
-        if n_errors := dataset.bundled_errors():
-            messages.append(t("data_error", lang, error=f"{n_errors} rows rejected", fix=t("data_fix", lang)))
-        data = dataset.bundled()  # from the build-time store when it is of today's files
+        if lv.data is not None:
+            data, base_raw = lv.data, lv.raw
+        else:
+            if n_errors := dataset.bundled_errors():
+                messages.append(t("data_error", lang, error=f"{n_errors} rows rejected", fix=t("data_fix", lang)))
+            data = dataset.bundled()  # from the build-time store when it is of today's files
     except Exception as exc:
         log.exception("bundled data failed")
         messages.append(t("data_error", lang, error=str(exc), fix=t("data_fix", lang)))
@@ -63,11 +73,12 @@ def current_data(lang: str) -> tuple[dataset.DataSet, list[str]]:
     up = st.session_state.get("upload")
     if up and len(up["load"].records):
         mode = st.session_state.get("w_upload_mode", "add")
-        base = dataset.bundled_load().records if empty is None else empty  # validated only for an upload
-        raw, clash = view.merge_upload(base, up["load"].records, mode)
+        if base_raw is None:  # validated only for an upload
+            base_raw = dataset.bundled_load().records if empty is None else empty
+        raw, clash = view.merge_upload(base_raw, up["load"].records, mode)
         if clash:
             messages.append(t("upload_clash", lang, name=up["name"], ids=", ".join(clash[:10])))
-        data = dataset.prepare(f"upload-{mode}-{up['digest']}", raw)
+        data = dataset.prepare(f"upload-{mode}-{data.key}-{up['digest']}", raw)
     return data, messages
 
 
@@ -270,7 +281,7 @@ def guarded(lang: str, part: Callable[..., None], *args: object, **kwargs: objec
         st.error(t("part_error", lang, error=f"{type(exc).__name__}: {exc}"))
 
 
-def briefing_page(v: view.View, state: ViewState, data: dataset.DataSet, title: str) -> None:
+def briefing_page(v: view.View, state: ViewState, data: dataset.DataSet, title: str, sources: str) -> None:
     """Briefing mode: large title and filter line, the map filling the window, figures, coverage
     (always shown) and the source line beside it."""
     lang = state.lang
@@ -287,7 +298,7 @@ def briefing_page(v: view.View, state: ViewState, data: dataset.DataSet, title: 
         with right, st.container(key="kdim_side"):
             key_figures(v, lang, before_view(data, state))
             coverage(v, data.coverage_by_year.get(lang))
-            source = html.escape(t("source_line", lang))
+            source = html.escape(sources)
             st.markdown(f'<p class="kdim-brief-source">{source}</p>', unsafe_allow_html=True)
             st.button(t("briefing_exit", lang), key="exit_brief", on_click=leave_briefing)
 
@@ -311,7 +322,7 @@ def page_header(state: ViewState, title: str, messages: Sequence[str]) -> None:
         st.warning(t("query_warning", lang, items=", ".join(st.session_state["ignored"])))
 
 
-def map_stage(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
+def map_stage(v: view.View, state: ViewState, data: dataset.DataSet, version: str = "") -> None:
     """The first screen: the map, and beside it the figures, coverage (a click away) and the panel."""
     lang = state.lang
     with st.container(key="kdim_stage"):
@@ -323,9 +334,45 @@ def map_stage(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
             if up:
                 st.caption(t("upload_active", lang, name=up["name"]))
             key_figures(v, lang, before_view(data, state))
+            if version:  # the shared store's data version and its date
+                st.caption(version)
             with st.expander(t("coverage_title", lang)):
                 coverage(v, data.coverage_by_year.get(lang))
             guarded(lang, region_panel, v, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def preview_data(records_file: bytes) -> dataset.DataSet:
+    """A submission's preview records (the current ones with it merged), prepared once per file."""
+    load = programs.load_programs(records_file, name="preview")
+    return dataset.prepare(f"preview-{hashlib.sha256(records_file).hexdigest()[:16]}", load.records)
+
+
+def preview_map(state: ViewState) -> contribute.ShowMap:
+    """How the submit and review pages draw a preview: this view's figures and map over other records."""
+    s = state.replace(compare_year=None, side_by_side=False, briefing=False)
+
+    def show(records_file: bytes, key: str) -> None:
+        v = dataset.computed(preview_data(records_file), s)
+        key_figures(v, s.lang)
+        draw_map(s, lambda: view.map_arguments(v, maps.MapSettings(scheme=s.scheme)), key, 480)
+
+    return show
+
+
+def source_line(lang: str, lv: live.Live) -> str:
+    """The sources, and the data version with its date when the records come from the shared store."""
+    return " · ".join(x for x in (t("source_line", lang), live_ui.version_words(lv, lang)) if x)
+
+
+def work_page(lang: str, lv: live.Live, user: account.User | None, state: ViewState) -> bool:
+    """The signed-in editor's or reviewer's page instead of the map; False when the map is chosen."""
+    page = account.page_choice(lang, user)
+    if page == "map" or lv.store is None or user is None:
+        return False
+    show = preview_map(state)
+    (contribute.submit_page if page == "submit" else review.review_page)(lang, lv.store, user, show)
+    return True
 
 
 def main() -> None:
@@ -333,14 +380,20 @@ def main() -> None:
     if "init" not in st.session_state:
         first_run()
     lang = st.session_state.get("w_lang", "ko")
+    lv = live.now()  # the shared store's current version, or the bundled data (no store / a failed one)
+    user = account.current_user(lv.store)
     # The sidebar is always drawn (hidden by CSS in briefing mode) so its widgets keep their state.
-    sidebar(lang, t("all", lang), bundled_years())
+    sidebar(lang, t("all", lang), lv.data.years if lv.data is not None else bundled_years())
+    account.panel(lang, lv.store, user)
     state = state_from_widgets()
     briefing_mode = state.briefing
     lang = state.lang
     st.query_params.from_dict(view.to_query(state))
+    if live.configured():
+        st.session_state[live_ui.SHOWN] = lv.version
+        live_ui.watch()
 
-    data, messages = current_data(lang)
+    data, messages = current_data(lang, lv)
     v = dataset.computed(data, state)
     if state.compare_year is not None:
         title = compare.title(state)
@@ -350,10 +403,12 @@ def main() -> None:
     st.html(WEB / "app.css")
     st.html(WEB / "page.css")  # skip links and the map's table (shared with the standalone export)
     if briefing_mode:
-        briefing_page(v, state, data, title)
+        briefing_page(v, state, data, title, source_line(lang, lv))
         return
     page_header(state, title, messages)
-    map_stage(v, state, data)
+    if work_page(lang, lv, user, state):
+        return
+    map_stage(v, state, data, live_ui.version_words(lv, lang))
     st.caption(t("app_subtitle", lang))
     if state.compare_year is not None:
         guarded(lang, change_table, data, state)
@@ -361,7 +416,7 @@ def main() -> None:
     st.subheader(t("table", lang))
     guarded(lang, records_table, v.table, lang, key="records_table")
     guarded(lang, exports, v, state, data)
-    st.caption(t("source_line", lang))
+    st.caption(source_line(lang, lv))
 
 
 main()

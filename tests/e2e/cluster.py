@@ -119,8 +119,12 @@ class Replica:
 class Cluster:
     """``bash scripts/run_cluster.sh N --port P --site SITE --run-dir RUN`` until stopped."""
 
-    def __init__(self, n: int, port: int | None = None, site: Path | str | None = None, startup_timeout: float = 180.0):
+    def __init__(
+        self, n: int, port: int | None = None, site: Path | str | None = None, startup_timeout: float = 180.0,
+        env: dict[str, str] | None = None,
+    ):  # fmt: skip
         self.n = n
+        self.env = env  # added to the script's environment (the replicas inherit it): KDIM_STORE_URL
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.site = Path(site) if site else None
@@ -143,8 +147,9 @@ class Cluster:
     def start(self) -> Cluster:
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(
-                self.command(), cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
+                self.command(), cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                env={**os.environ, **(self.env or {})},
+            )  # fmt: skip
         try:
             self._wait_ready()
         except BaseException:
