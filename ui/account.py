@@ -19,7 +19,7 @@ from geo import accounts, regions
 from geo import store as gs
 from geo.accounts import User
 from geo.i18n import t
-from ui.sidebar import plain
+from ui.upload import plain
 
 log = logging.getLogger("app")
 TOKEN = "auth_token"  # session_state key of the session token (never in the URL)

@@ -20,7 +20,7 @@ from geo import store as gs
 from geo import submissions
 from geo.accounts import PermissionDenied, User
 from geo.i18n import t
-from ui.sidebar import plain  # text a user chose, as literal Markdown
+from ui.upload import plain  # text a user chose, as literal Markdown
 
 log = logging.getLogger("app")
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]  # what the loader is asked to read

@@ -17,7 +17,7 @@ from geo import submissions
 from geo.accounts import PermissionDenied, User
 from geo.i18n import t
 from ui.contribute import ShowMap, diff_html, submissions_frame
-from ui.sidebar import plain
+from ui.upload import plain
 
 log = logging.getLogger("app")
 OPEN = ("pending", "conflict")

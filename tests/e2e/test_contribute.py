@@ -13,7 +13,6 @@ costs most of the time.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import shutil
 import subprocess
@@ -41,18 +40,23 @@ BUDGET = t("kpi_year_national", "ko", year=2024)
 
 
 def upload_file(folder: Path) -> Path:
-    """BS-BLOCKCHAIN (부산, 2024 국비 31억) with 국비 35 / total 66, and a new 대구 row (refused)."""
+    """A workbook as an official saves it: BS-BLOCKCHAIN (부산, 2024 국비 31억) with 국비 35 / total 66,
+    and a new 대구 row (refused)."""
+    import openpyxl
+
     with open(REPO / "data" / "programs.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     busan = dict(next(r for r in rows if r["id"] == "BS-BLOCKCHAIN"))
     busan.update(annual_national="35", annual_total="66")
     daegu = dict(busan, id="TEST-DAEGU-1", project_id="TEST-DAEGU-1", name_ko="대구 시험 기록", sido="대구광역시")
-    out = io.StringIO()
-    w = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
-    w.writeheader()
-    w.writerows([busan, daegu])
-    path = folder / "busan-2024.csv"
-    path.write_text(out.getvalue(), encoding="utf-8")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "사업목록"
+    sheet.append(list(rows[0]))
+    for row in (busan, daegu):
+        sheet.append([row[c] for c in rows[0]])
+    path = folder / "busan-2024.xlsx"
+    book.save(path)
     return path
 
 
@@ -134,7 +138,7 @@ def test_editor_submits_reviewer_approves_every_replica_shows_it(guarded_pages, 
         wait_script_done(editor)
         box = editor.locator("[data-testid='stFileUploader']").filter(has_text=t("submit_file", "ko"))
         box.locator("input[type=file]").set_input_files(str(upload_file(tmp_path)))
-        refused = "busan-2024.csv, row 3: 대구광역시 (27) is outside kim-busan's regions (부산광역시 (26))"
+        refused = "busan-2024.xlsx, row 3: 대구광역시 (27) is outside kim-busan's regions (부산광역시 (26))"
         editor.get_by_text(refused).wait_for(timeout=60_000)
         diff = editor.locator("ul.kdim-diff li")
         assert diff.all_inner_texts() == ["변경 BS-BLOCKCHAIN: annual_total: 62 → 66; annual_national: 31 → 35"]
