@@ -280,7 +280,9 @@ def briefing_page(v: view.View, state: ViewState, data: dataset.DataSet, title: 
     with st.container(key="kdim_stage"):
         left, right = st.columns([2.6, 1], gap="medium")
         with left:
-            stage_maps(v, state, data, maps.MapSettings.projector(scheme=state.scheme), height=700)
+            stage_maps(
+                v, state, data, maps.MapSettings.projector(scheme=state.scheme, represent=state.represent), height=700
+            )
         with right, st.container(key="kdim_side"):
             key_figures(v, lang, before_view(data, state))
             coverage(v, data.coverage_by_year.get(lang))
@@ -314,7 +316,7 @@ def map_stage(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
     with st.container(key="kdim_stage"):
         left, right = st.columns([2.2, 1], gap="medium")
         with left:
-            stage_maps(v, state, data, maps.MapSettings(scheme=state.scheme), height=640)
+            stage_maps(v, state, data, maps.MapSettings(scheme=state.scheme, represent=state.represent), height=640)
         with right, st.container(key="kdim_side"):
             up = st.session_state.get("upload")
             if up:

@@ -179,8 +179,8 @@ def render_scene(
 
     data = briefing.sheet_data(
         records, state.filters(), level=state.level, metric=state.metric, lang=state.lang,
-        settings=maps.MapSettings(scheme=state.scheme), layers=scene_layers(state), reconciliation=reconciliation,
-        compare_year=state.compare_year,
+        settings=maps.MapSettings(scheme=state.scheme, represent=state.represent), layers=scene_layers(state),
+        reconciliation=reconciliation, compare_year=state.compare_year,
     )  # fmt: skip
     png, districts = briefing.map_png(data, dpi=dpi)
     return Scene(state, scene_name(state), data.title(), data, png, tuple(districts))

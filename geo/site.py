@@ -203,7 +203,7 @@ def sheet_arguments(data: DataSet, state: ViewState) -> dict[str, object]:
         "level": state.level,
         "metric": state.metric,
         "lang": state.lang,
-        "settings": maps.MapSettings(scheme=state.scheme),
+        "settings": maps.MapSettings(scheme=state.scheme, represent=state.represent),
         "reconciliation": data.reconciliation,
     }
 

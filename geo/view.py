@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # maps pulls in folium; view is imported without it
 
 LEVELS = ("sido", "sigungu")
 SCHEMES = ("natural_breaks", "quantiles")
+REPRESENTATIONS = ("circle", "fill")  # geo.maps.symbols.REPRESENTATIONS (view imports no folium)
 MAP_METRICS = (
     "life_total", "life_national", "budget_2024_national", "budget_2024_total",
     "budget_2025_national", "budget_2026_national", "records",
@@ -54,6 +55,7 @@ class ViewState:
     selected: str | None = None  # a clicked 시도 or 시군구 code
     emd: bool = False  # draw the 읍면동 of the selected 시군구
     briefing: bool = False
+    represent: str = "circle"  # totals as proportional circles, or "fill" (a choropleth); URL repr=circle|fill
 
     def filters(self) -> Filters:
         """The record filters of this view (the fields it shares with geo.join.Filters)."""
@@ -81,6 +83,7 @@ QUERY_KEYS = {
     "selected": "sel",
     "emd": "emd",
     "briefing": "brief",
+    "represent": "repr",
 }
 
 PRESETS: dict[str, ViewState] = {
@@ -105,6 +108,8 @@ def _check(name: str, value: str) -> object:
         get_metric(value)  # raises KeyError on an unknown metric
         return value
     if name == "scheme" and value in SCHEMES:
+        return value
+    if name == "represent" and value in REPRESENTATIONS:
         return value
     if name == "region_group" and _valid_region_group(value):
         return value

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import folium
 import pandas as pd
 import pytest
 import streamlit_folium as sf
@@ -281,9 +282,12 @@ def test_fewer_unique_values_than_k() -> None:
     assert len(maps.classify([3.0], k=5)[0]) == 1
 
 
+FILL = maps.MapSettings(represent="fill")  # the choropleth ("표현: 색"); totals default to circles
+
+
 def test_nodata_is_not_zero_and_legend_matches_styles() -> None:
     values = {"11110": 0.0, "11140": 10.0, "11170": 250.0, "11200": 1000.0}
-    _, res = maps.choropleth_layer(values, level="sigungu", metric="life_total", lang="ko")
+    _, res = maps.choropleth_layer(values, level="sigungu", metric="life_total", lang="ko", settings=FILL)
     assert res.has_nodata
     zero, nodata = res.styles["11110"], res.styles["11215"]
     assert "kdim-nodata" in nodata["className"] and nodata["fillColor"] == maps.NODATA_FILL
@@ -298,10 +302,42 @@ def test_nodata_is_not_zero_and_legend_matches_styles() -> None:
     assert "(억원)" in legend
 
 
+def test_totals_are_circles_by_default_area_proportional_largest_first() -> None:
+    values = {"11110": 0.0, "11140": 10.0, "11170": 250.0, "11200": 1000.0, "26440": 40.0}
+    fg, res = maps.choropleth_layer(values, level="sigungu", metric="life_total", lang="ko")
+    K = json_blobs(maps.render_html(folium.Map().add_child(fg)), "K = ")[0]
+    # no circle for a zero, one per positive value, largest first (the small ones drawn on top)
+    assert K["c"] == ["11200", "11170", "26440", "11140"]
+    s = res.circles
+    assert s is not None and s.vmax == 1000.0 and K["r"][0] == s.max_radius
+    # area ∝ value: r² / value is the same for every circle above the minimum radius
+    ratios = [r * r / values[c] for c, r in zip(K["c"], K["r"], strict=True) if r > maps.symbols.MIN_RADIUS]
+    assert len(ratios) >= 3 and max(ratios) / min(ratios) < 1.01
+    assert s.refs == (1000.0, 200.0, 60.0)  # rounded: ~max, ~max/4, ~max/16
+    # regions with a value: one light neutral, whatever the value; without records: hatched
+    assert {res.styles[c]["fillColor"] for c in values} == {maps.VALUED_FILL}
+    assert "kdim-nodata" in res.styles["11215"]["className"] and res.bins == []
+    legend = maps.legend_html(res, lang="en")
+    assert legend.count('class="kdim-ref"') == 3 and 'data-value="200.0"' in legend
+    assert "kdim-class" not in legend and "circle area = value" in legend and "sw nodata" in legend
+    # a change between two years stays a (diverging) choropleth: a signed value has no area
+    _, change = maps.choropleth_layer({"11110": -5.0, "11140": 8.0}, level="sigungu", diverging=True)
+    assert change.circles is None and change.bins
+
+
+def test_count_references_are_whole_and_the_scale_is_shared() -> None:
+    assert maps.reference_values(3, integers=True) == (3.0,)
+    assert maps.reference_values(47, integers=True) == (40.0, 10.0, 2.0)
+    assert maps.reference_values(0.9) == (0.9, 0.2, 0.05)
+    # two years side by side: one scale from both years' values
+    _, res = maps.choropleth_layer({"11": 100.0}, level="sido", breaks_from=[100.0, 400.0])
+    assert res.circles.vmax == 400.0 and res.circles.radius(100.0) == res.circles.max_radius / 2
+
+
 def test_focus_mutes_outside_regions(values: pd.DataFrame) -> None:
     focus = maps.focus_codes("sigungu", Filters(region_group="호남권"))
     assert focus and all(c[:2] in ("29", "46", "52") for c in focus)
-    _, res = maps.choropleth_layer(values, level="sigungu", focus=focus)
+    _, res = maps.choropleth_layer(values, level="sigungu", focus=focus, settings=FILL)
     outside = [c for c, s in res.styles.items() if "kdim-outside" in s["className"]]
     assert len(outside) == 229 - len(focus)
     assert maps.focus_codes("sido", Filters(sigungu_code="43110")) == ("43",)

@@ -29,6 +29,7 @@ WIDGETS = {  # ViewState field → widget key
     "side_by_side": "w_side",
     "briefing": "w_brief",
     "emd": "w_emd",
+    "represent": "w_repr",
 }
 
 

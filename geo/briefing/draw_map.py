@@ -163,6 +163,34 @@ def _specialties(ax: Any, data: SheetData) -> None:
             )  # fmt: skip
 
 
+CIRCLE_PT_PER_PX = 0.8  # the web map's circle radii (px at a laptop's size) on the A4 panel, in points
+
+
+def circle_points(data: SheetData) -> list[tuple[str, float, float, float]]:
+    """(code, lon, lat, radius in points) of each circle, largest first (drawn first: small ones on top)."""
+    scale = data.cls.circles
+    if scale is None:
+        return []
+    rp = maps.representative_points(data.level)
+    vals = data.cls.values
+    out = []
+    for c, v in sorted(vals.items(), key=lambda cv: (-cv[1], cv[0])):
+        r = scale.radius(float(v))
+        if r > 0 and c in rp:
+            lat, lon = rp[c]
+            out.append((str(c), lon, lat, r * CIRCLE_PT_PER_PX))
+    return out
+
+
+def _circles(ax: Any, data: SheetData) -> None:
+    """Totals as proportional circles (geo.maps.symbols: the web map's scale), thin white outline."""
+    pts = circle_points(data)
+    if pts:
+        ax.scatter([p[1] for p in pts], [p[2] for p in pts], s=[(2 * p[3]) ** 2 for p in pts], marker="o",
+                   c=maps.CIRCLE_FILL, alpha=maps.CIRCLE_OPACITY, edgecolors=maps.CIRCLE_EDGE, linewidths=0.8,
+                   zorder=5, plotnonfinite=False)  # fmt: skip
+
+
 # --------------------------------------------------------------------------- markers and labels
 
 
@@ -252,6 +280,7 @@ def map_panel(fig: Figure, renderer: Any, data: SheetData) -> list[District]:
     ax = _frame(fig, data.settings.sea_colour)
     _fills(ax, data)
     _specialties(ax, data)
+    _circles(ax, data)
     rows = data.rows
     if "village" in data.layers:
         _villages(ax, rows)

@@ -21,6 +21,7 @@ from geo.maps.style import (
     district_svg,
     village_svg,
 )
+from geo.maps.symbols import CIRCLE_EDGE, CIRCLE_FILL, CIRCLE_OPACITY, VALUED_FILL, CircleScale
 from geo.maps.text import FILTER_LABELS, FILTER_VALUE_LABELS, LEVEL_LABEL, metric_label, region_name, specialty_title, t
 
 
@@ -112,6 +113,38 @@ def class_range(b: ClassBin, signed: bool, lang: str) -> str:
     return fmt(b.lo) if b.lo == b.hi else f"{fmt(b.lo)} – {fmt(b.hi)}"
 
 
+def circle_legend_svg(scale: CircleScale, px_font: int = 13) -> str:
+    """The three reference circles, nested on one baseline, each with its rounded value to the
+    right on a leader line (labels kept a line apart where the circles' tops are closer)."""
+    if not scale.refs:
+        return ""
+    rmax = scale.radius(scale.refs[0])
+    line = px_font * 1.15
+    tops = [2 * (rmax - scale.radius(v)) for v in scale.refs]  # y of each circle's top, from the largest's
+    ys: list[float] = []
+    for y in tops:
+        ys.append(max(y, ys[-1] + line) if ys else y)
+    pad = px_font * 0.6  # half a line above the first label
+    height = max(2 * rmax, ys[-1] + px_font * 0.4) + pad + 2
+    label_w = px_font * 0.62 * max(len(fmt_number(v)) for v in scale.refs)
+    cx, lx = rmax + 1, 2 * rmax + 14
+    width = lx + 4 + label_w
+    parts = []
+    for v, top, y in zip(scale.refs, tops, ys, strict=True):  # largest first: the small ones drawn over it
+        r = scale.radius(v)
+        parts.append(
+            f'<circle class="kdim-ref" data-value="{v!r}" cx="{cx:.1f}" cy="{pad + top + r:.1f}" r="{r:.1f}" '
+            f'fill="{CIRCLE_FILL}" fill-opacity="{CIRCLE_OPACITY}" stroke="{CIRCLE_EDGE}" stroke-width="1"/>'
+            f'<polyline points="{cx:.1f},{pad + top:.1f} {lx - 6:.1f},{pad + top:.1f} {lx - 2:.1f},{pad + y:.1f}" '
+            f'fill="none" stroke="#777" stroke-width="0.7"/>'
+            f'<text x="{lx:.1f}" y="{pad + y + px_font * 0.35:.1f}" font-size="{px_font}">{esc(fmt_number(v))}</text>'
+        )
+    return (
+        f'<svg class="kdim-circles-key" width="{width:.0f}" height="{height:.0f}" role="img" '
+        f'aria-label="{esc(", ".join(fmt_number(v) for v in scale.refs))}">{"".join(parts)}</svg>'
+    )
+
+
 def legend_html(
     result: ChoroplethResult | None,
     *,
@@ -126,6 +159,14 @@ def legend_html(
         mlabel, unit = metric_label(result.metric, lang)
         mlabel = result.label or mlabel
         parts.append(f"<h4>{esc(mlabel)}{f' ({esc(unit)})' if unit else ''}</h4>")
+        if result.circles is not None:
+            parts.append(
+                f'<div class="row kdim-circle-key">{circle_legend_svg(result.circles, settings.font_px)}</div>'
+            )
+            parts.append(
+                f'<div class="row kdim-valued-row"><span class="sw" style="background:{VALUED_FILL}"></span>'
+                f"<span>{esc(t(lang, 'valued'))}</span></div>"
+            )
         for b in result.bins:
             rng = class_range(b, result.signed, lang)
             parts.append(
@@ -133,7 +174,7 @@ def legend_html(
                 f'<span class="sw" style="background:{b.colour}" aria-hidden="true"></span>'
                 f'<span>{esc(rng)}</span> <span class="n">({b.count})</span></div>'
             )
-        if result.has_nodata or not result.bins:
+        if result.has_nodata or (not result.bins and result.circles is None):
             parts.append(
                 f'<div class="row kdim-nodata-row"><span class="sw nodata"></span>'
                 f"<span>{esc(t(lang, 'nodata_legend'))}</span></div>"

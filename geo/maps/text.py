@@ -28,6 +28,8 @@ TEXT: dict[str, dict[str, str]] = {
     "ko": {
         "nodata": "자료 없음",
         "nodata_legend": "자료 없음 (기록 없음)",
+        "valued": "값이 있는 지역 (원의 면적 = 값)",
+        "circle_note": "원의 면적이 값에 비례",
         "no_change": "변화 없음",
         "outside": "선택 범위 밖",
         "records": "사업 기록",
@@ -77,6 +79,8 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "nodata": "No data",
         "nodata_legend": "No data (no records)",
+        "valued": "Region with a value (circle area = value)",
+        "circle_note": "Circle area proportional to the value",
         "no_change": "no change",
         "outside": "Outside the selection",
         "records": "Program records",

@@ -83,6 +83,7 @@
     }
     map.createPane('kdim-land').style.zIndex = 350;
     var bp = map.createPane('kdim-borders'); bp.style.zIndex = 450; bp.style.pointerEvents = 'none';
+    map.createPane('kdim-circles').style.zIndex = 460;  // totals' circles: above the borders, below markers
     var land = L.geoJSON(landGeo, {pane: 'kdim-land', coordsToLatLng: identity,
                                    style: function () { return landStyle; }}).addTo(map);
     L.geoJSON(borderGeo, {pane: 'kdim-borders', coordsToLatLng: identity,
@@ -230,9 +231,13 @@
 
   // Classed fills: S = style list, C = code -> style index, T/P = code -> tooltip/popup HTML,
   // A = code -> [accessible name, lat, lon of a point inside] for the regions a keyboard reaches
-  // (those inside the filter; muted ones carry no figure).
-  function choropleth(parent, geo, S, C, T, P, A) {
+  // (those inside the filter; muted ones carry no figure). K (totals as circles, or null):
+  // {c: codes, r: radii in px, s: style}, largest first; each circle sits at its region's point,
+  // carries its tooltip and popup and is the region's keyboard stop (named as the region).
+  function choropleth(parent, geo, S, C, T, P, A, K) {
     A = A || {};
+    var circled = {};
+    if (K) K.c.forEach(function (c) { circled[c] = true; });
     var layer = L.geoJSON(geo, {
       coordsToLatLng: identity,
       style: function (f) { return S[C[f.id]]; },
@@ -242,7 +247,7 @@
         l.on('mouseover', function () { l.setStyle({weight: 2.5, color: '#222'}); });
         l.on('mouseout', function () { layer.resetStyle(l); });
         var a = A[f.id];
-        if (a) l.on('add', function () {
+        if (a && !circled[f.id]) l.on('add', function () {
           focusable(l._path, l, a[0], function () { pressRegion(l, [a[1], a[2]]); });
         });
       }
@@ -257,8 +262,28 @@
     }
     parent.on('add', remember);
     layer.addTo(parent);
+    if (K) circles(parent, K, A, T, P);
     remember();
     return layer;
+  }
+
+  // Proportional circles (area ∝ value; radii from geo/maps/symbols.py), one loop over two arrays.
+  function circles(parent, K, A, T, P) {
+    K.c.forEach(function (code, i) {
+      var a = A[code];
+      if (!a) return;
+      var c = L.circleMarker([a[1], a[2]], L.extend({}, K.s, {radius: K.r[i], pane: 'kdim-circles'}));
+      c.kdimCode = code;
+      if (T[code]) c.bindTooltip(T[code], {direction: 'top', className: 'kdim-tip-box'});
+      if (P[code]) c.bindPopup(P[code], {maxWidth: 380});
+      c.on('mouseover', function () { c.setStyle({weight: 2.5, color: '#222'}); });
+      c.on('mouseout', function () { c.setStyle({weight: K.s.weight, color: K.s.color}); });
+      c.on('add', function () {
+        focusable(c._path, c, a[0], function () { pressRegion(c, [a[1], a[2]]); });
+      });
+      c.addTo(parent);
+    });
+    return K.c.length;
   }
 
   // Markers from one JSON array (one loop, not one folium element each). I = icon options by key;
