@@ -197,7 +197,7 @@ def test_markers_and_counts(page: str, records: pd.DataFrame) -> None:
     assert len(points) == int(sv["lat"].notna().sum())
     badges = [p for p in flat if p["icon"].startswith("c")]
     placed_by_count = sv[sv["lat"].isna() & ((sv["at_sigungu"] != "") | (sv["at_sido"] != ""))]
-    assert sum(int(p["icon"][1:]) for p in badges) == len(placed_by_count)
+    assert sum(int(p["icon"][1:].split(":")[0]) for p in badges) == len(placed_by_count)
     # a count badge says it is a count, not a site
     assert all("지점 아님" in p["tip"] for p in badges)
     # the national Smart Village total (multi_region) is not placed anywhere

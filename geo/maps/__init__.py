@@ -59,7 +59,14 @@ from geo.maps.geometry import (
 )
 from geo.maps.markers import districts_layer, smart_village_layer
 from geo.maps.markup import esc, fmt_number, fmt_signed, js_json, with_unit
-from geo.maps.records import budget_line, record_name, record_year, short_district_name, values_frame
+from geo.maps.records import (
+    budget_line,
+    district_label,
+    record_name,
+    record_year,
+    short_district_name,
+    values_frame,
+)
 from geo.maps.style import (
     DEFAULT_SETTINGS,
     DISTRICT_COLOUR,
@@ -145,6 +152,7 @@ __all__ = [
     "classify_change",
     "decode_ring",
     "describe_filters",
+    "district_label",
     "districts_layer",
     "drop_islets",
     "emd_geometry",

@@ -70,7 +70,7 @@ def base_map(
     border = js_json({"color": "#555", "weight": 1.3, "fill": False, "interactive": False})
     code = (
         f"kdim.defs({js_json(NODATA_FILL)}, {js_json(NODATA_HATCH)});\n"
-        f"kdim.lang({js_json(lang)}, {js_json(t(lang, 'frame_name'))});\n"
+        f"kdim.lang({js_json(lang)}, {js_json(t(lang, 'frame_name'))}, {js_json(t(lang, 'more_hidden'))});\n"
         f"return kdim.base(PARENT, {js_json(fit)}, kdimGeo({land_geom}), kdimGeo({border_geom}), {land}, {border});\n"
     )
     m.add_child(Script(code, "KdimBase"))

@@ -88,6 +88,8 @@ def page_title(*, level: str, metric: str, lang: str, filters: Any = None) -> st
     """Plain-text title of a view, e.g. "2024년 시군구별 사업기간 총액 (발표 기준) (억원)"."""
     mlabel, unit = metric_label(metric, lang)
     year = year_of(filters)
+    if year and year in mlabel:  # "2024년 시도별 2024년 국비": the metric names its year already
+        year = ""
     lvl = LEVEL_LABEL[level][lang]
     if lang == "ko":
         title = t(lang, "title", year=f"{year}년 " if year else "", level=lvl, metric=mlabel)
