@@ -129,7 +129,7 @@ def draw_map(state: ViewState, make_args: Callable[[], dict], key: str = "map", 
         use_container_width=True,
         returned_objects=["last_clicked"],
         feature_group_to_add=groups,
-        layer_control=maps.layer_control(),
+        layer_control=maps.layer_control(collapsed=state.briefing),  # briefing: the switch folded away
     )
 
 

@@ -204,6 +204,7 @@ def sheet_arguments(data: DataSet, state: ViewState) -> dict[str, object]:
         "metric": state.metric,
         "lang": state.lang,
         "settings": maps.MapSettings(scheme=state.scheme, represent=state.represent),
+        "layers": maps.sheet_layers(state.program_type, state.specialty),  # the web map's scene
         "reconciliation": data.reconciliation,
     }
 

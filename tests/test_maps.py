@@ -442,3 +442,30 @@ def test_region_at() -> None:
     assert maps.region_at("sigungu", 36.642, 127.489) == "43110"  # 청주시청 근처
     assert maps.region_at("sido", 33.38, 126.55) == "50"
     assert maps.region_at("sido", 36.0, 131.5) is None  # sea
+
+
+@pytest.mark.parametrize("lang", maps.LANGS)
+def test_each_scene_draws_and_lists_only_what_it_asks(records: pd.DataFrame, lang: str) -> None:
+    """Issue 29, part 4: a preset's layers follow its question; the legend lists what is drawn
+    (≤ 7 classes, ≤ 3 symbol rows); titles name a year once; English units are English."""
+    from geo import view
+
+    want = {"districts": {"districts"}, "ai": {"specialties"}, "sv2024": {"village"}, "budget": None}
+    for name, symbols in want.items():
+        state = view.preset(name, lang)
+        v = view.compute(records, state)
+        args = view.map_arguments(v, maps.MapSettings(represent=state.represent))
+        layers = set(args["layers"]) - {"choropleth"}
+        assert layers == (symbols or {"districts", "village", "specialties"}), name
+        groups = maps.overlay_layers(**args)
+        html_text = maps.render_html(folium.Map().add_child(groups[-1]))
+        controls = [json.loads(x) for x in re.findall(r"var HTML = (\"(?:[^\"\\]|\\.)*\");", html_text)]
+        legend = next(c for c in controls if "<h4>" in c)
+        rows = legend.split('<div class="sep"></div>')[-1] if '<div class="sep">' in legend else ""
+        assert rows.count('<div class="row">') <= 3, (name, rows)
+        assert legend.count("kdim-class") <= 7
+        assert ("kdim-spec" in html_text or "권역" in rows or "AI" in rows) == ("specialties" in layers), name
+        title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
+        assert title.count("2024") <= 1, title
+        if lang == "en":
+            assert "억원" not in title and "억원" not in legend, (title, legend)

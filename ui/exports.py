@@ -60,6 +60,7 @@ def briefing_arguments(state: ViewState, reconciliation: pd.DataFrame) -> dict:
         "metric": state.metric,
         "lang": state.lang,
         "settings": maps.MapSettings(scheme=state.scheme, represent=state.represent),
+        "layers": maps.sheet_layers(state.program_type, state.specialty),  # the web map's scene
         "reconciliation": reconciliation,
         "compare_year": state.compare_year,  # a comparison's sheet draws the change, as the page does
     }

@@ -35,6 +35,8 @@ from geo.maps.compose import (
     layer_control,
     overlay_layers,
     render_html,
+    scene_layers,
+    sheet_layers,
 )
 from geo.maps.elements import OfflineMap, OfflineMarkerCluster
 from geo.maps.furniture import (
@@ -179,6 +181,8 @@ __all__ = [
     "region_name",
     "render_html",
     "representative_points",
+    "scene_layers",
+    "sheet_layers",
     "short_district_name",
     "skip_link",
     "smart_village_layer",

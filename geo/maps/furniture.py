@@ -147,6 +147,18 @@ def circle_legend_svg(scale: CircleScale, px_font: int = 13) -> str:
     )
 
 
+def _specialty_svg(shown: Sequence[Any], px: int) -> str:
+    """The 권역 outlines' line styles, one short square each, side by side."""
+    w = 20 * len(shown)
+    rects = "".join(
+        f'<rect x="{2 + 20 * i}" y="2" width="16" height="16" fill="none" stroke="{s.colour}" stroke-width="3"'
+        + (f' stroke-dasharray="{s.dash}"' if s.dash else "")
+        + "/>"
+        for i, s in enumerate(shown)
+    )
+    return f'<svg width="{px * len(shown)}" height="{px}" viewBox="0 0 {w} 20" aria-hidden="true">{rects}</svg>'
+
+
 def legend_html(
     result: ChoroplethResult | None,
     *,
@@ -190,25 +202,20 @@ def legend_html(
     px = max(settings.swatch_px, 14)
     if "districts" in markers:
         rows.append(f'<div class="row">{district_svg(px)}<span>{esc(t(lang, "district"))}</span></div>')
-    if "village" in markers:
-        rows.append(f'<div class="row">{village_svg(px)}<span>{esc(t(lang, "village_site"))}</span></div>')
+    if "village" in markers:  # one row: a site is a dot, a count known only per region a number
         rows.append(
-            f'<div class="row"><span class="kdim-count" style="min-width:{px}px;height:{px}px;'
-            f'line-height:{px - 4}px">3</span><span>{esc(t(lang, "village_count"))}</span></div>'
+            f'<div class="row">{village_svg(px)}<span class="kdim-count" style="min-width:{px}px;height:{px}px;'
+            f'line-height:{px - 4}px">3</span><span>{esc(t(lang, "village_row"))}</span></div>'
         )
     if "specialties" in markers:
         wanted = None if specialties is None else {str(s) for s in specialties}
-        for s in SPECIALTIES:
-            if wanted is not None and s.key not in wanted:
-                continue
-            dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
-            label = specialty_title(s, lang)
-            rows.append(
-                f'<div class="row"><svg width="{px}" height="{px}" viewBox="0 0 20 20" aria-hidden="true">'
-                f'<rect x="2" y="2" '
-                f'width="16" height="16" fill="none" stroke="{s.colour}" stroke-width="3"{dash}/></svg>'
-                f"<span>{esc(label)}</span></div>"
-            )
+        shown = [s for s in SPECIALTIES if wanted is None or s.key in wanted]
+        if len(shown) == 1:  # one 권역: its own line and name
+            rows.append(f'<div class="row">{_specialty_svg(shown, px)}<span>{esc(specialty_title(shown[0], lang))}'
+                        "</span></div>")  # fmt: skip
+        elif shown:  # several: one row, their lines side by side; each 권역 is named on the map
+            rows.append(f'<div class="row">{_specialty_svg(shown, px)}<span>{esc(t(lang, "specialties_row"))}'
+                        "</span></div>")  # fmt: skip
     if rows:
         if parts:
             parts.append('<div class="sep"></div>')
