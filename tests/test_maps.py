@@ -326,7 +326,7 @@ def test_totals_are_circles_by_default_area_proportional_largest_first() -> None
 
 
 def test_count_references_are_whole_and_the_scale_is_shared() -> None:
-    assert maps.reference_values(3, integers=True) == (3.0,)
+    assert maps.reference_values(3, integers=True) == (3.0, 1.0)
     assert maps.reference_values(47, integers=True) == (40.0, 10.0, 2.0)
     assert maps.reference_values(0.9) == (0.9, 0.2, 0.05)
     # two years side by side: one scale from both years' values

@@ -506,7 +506,12 @@
 
   function place(map) {
     if (!map || !map._loaded || !root.RBush) return;
-    var n = placePass(map);
+    var n;
+    try { n = placePass(map); } catch (e) {  // a mark removed mid-pass: the next pass (soon) sets it right
+      if (root.console) root.console.warn('kdim placement', e);
+      map._kdimPlaceSoon && map._kdimPlaceSoon();
+      return;
+    }
     if (moreNote(map, n)) {
       var ms = map._kdimPlacementMs;
       placePass(map);
@@ -527,6 +532,8 @@
     map.on('zoomend moveend resize overlayadd overlayremove layeradd', function (e) {
       if (e.type !== 'layeradd' || (e.layer && e.layer instanceof L.Marker)) soon();
     });
+    // marks added or removed by any path (streamlit-folium's groups, markercluster's redraw)
+    if (root.MutationObserver) new MutationObserver(soon).observe(map.getPane('markerPane'), {childList: true});
     soon();
   }
 
