@@ -29,7 +29,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ko": {
         "nodata": "자료 없음",
         "nodata_legend": "자료 없음 (기록 없음)",
-        "valued": "값이 있는 지역 (원의 면적 = 값)",
+        "valued": "값이 있는 지역 (원 면적 = 값)",
         "more_hidden": "+{n}개 표시 숨김 (확대하면 보임)",
         "village_row": "스마트빌리지 과제 (점: 위치 · 숫자: 지역 단위 과제 수)",
         "specialties_row": "권역별 인공지능 특화 (권역 이름은 지도에)",
@@ -83,7 +83,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "nodata": "No data",
         "nodata_legend": "No data (no records)",
-        "valued": "Region with a value (circle area = value)",
+        "valued": "With a value (circle area = value)",
         "more_hidden": "+{n} hidden here (zoom in)",
         "village_row": "Smart Village tasks (dot: site · number: tasks per region)",
         "specialties_row": "Regional AI specialties (named on the map)",
