@@ -157,7 +157,7 @@ def test_every_legend_class_carries_its_value_label(k: int) -> None:
         text = re.sub(r"<[^>]+>", " ", row)
         assert maps.fmt_number(b.lo) in text and maps.fmt_number(b.hi) in text and f"({b.count})" in text, text
     text = re.sub(r"<[^>]+>", " ", html)
-    for words in ("자료 없음", "선택 범위 밖", "국가 디지털 혁신지구", "스마트빌리지 과제 위치"):
+    for words in ("자료 없음", "선택 범위 밖", "국가 디지털 혁신지구", "스마트빌리지 과제 (점: 위치"):
         assert words in text, words
 
 
