@@ -507,9 +507,11 @@
   function place(map) {
     if (!map || !map._loaded || !root.RBush) return;
     var n;
-    try { n = placePass(map); } catch (e) {  // a mark removed mid-pass: the next pass (soon) sets it right
+    try { n = placePass(map); map._kdimPlaceFailed = 0; } catch (e) {
+      // a mark removed mid-pass: try again soon, a few times at most (never a loop that starves the page)
       if (root.console) root.console.warn('kdim placement', e);
-      map._kdimPlaceSoon && map._kdimPlaceSoon();
+      map._kdimPlaceFailed = (map._kdimPlaceFailed || 0) + 1;
+      if (map._kdimPlaceFailed <= 3 && map._kdimPlaceSoon) setTimeout(map._kdimPlaceSoon, 100);
       return;
     }
     if (moreNote(map, n)) {

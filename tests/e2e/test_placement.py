@@ -36,8 +36,10 @@ MEASURE_JS = """(max) => {
     return {name, l: r.left - o.left, t: r.top - o.top, r: r.right - o.left, b: r.bottom - o.top}; };
   const inner = {'kdim-icon-count': '.kdim-count', 'kdim-spec-icon': '.kdim-spec-label'};
   const marks = [];
+  const inFrame = e => { const r = e.getBoundingClientRect();
+    return r.right > o.left && r.bottom > o.top && r.left < o.right && r.top < o.bottom; };
   for (const e of map.getPane('markerPane').children) {
-    if (!shown(e)) continue;
+    if (!shown(e) || !inFrame(e)) continue;  // a zoomed-in map: what lies outside the frame is not seen
     const name = (e.getAttribute('aria-label') || e.textContent || '').slice(0, 40);
     const k = Object.keys(inner).find(k => e.classList.contains(k));
     marks.push(bx(k ? e.querySelector(inner[k]) : e, (k || 'mark') + ' ' + name));
