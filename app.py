@@ -143,7 +143,7 @@ def draw_map(state: ViewState, make_args: Callable[[], dict], key: str = "map", 
         use_container_width=True,
         returned_objects=["last_clicked"],
         feature_group_to_add=groups,
-        layer_control=maps.layer_control(),
+        layer_control=maps.layer_control(collapsed=state.briefing),  # briefing: the switch folded away
     )
 
 
@@ -294,7 +294,9 @@ def briefing_page(v: view.View, state: ViewState, data: dataset.DataSet, title: 
     with st.container(key="kdim_stage"):
         left, right = st.columns([2.6, 1], gap="medium")
         with left:
-            stage_maps(v, state, data, maps.MapSettings.projector(scheme=state.scheme), height=700)
+            stage_maps(
+                v, state, data, maps.MapSettings.projector(scheme=state.scheme, represent=state.represent), height=700
+            )
         with right, st.container(key="kdim_side"):
             key_figures(v, lang, before_view(data, state))
             coverage(v, data.coverage_by_year.get(lang))
@@ -328,7 +330,7 @@ def map_stage(v: view.View, state: ViewState, data: dataset.DataSet, version: st
     with st.container(key="kdim_stage"):
         left, right = st.columns([2.2, 1], gap="medium")
         with left:
-            stage_maps(v, state, data, maps.MapSettings(scheme=state.scheme), height=640)
+            stage_maps(v, state, data, maps.MapSettings(scheme=state.scheme, represent=state.represent), height=640)
         with right, st.container(key="kdim_side"):
             up = st.session_state.get("upload")
             if up:

@@ -163,12 +163,9 @@ def scene_name(state: ViewState) -> str:
 
 
 def scene_layers(state: ViewState) -> tuple[str, ...]:
-    """The map's symbol layers: the sheet's (districts, villages), plus the 권역 AI outlines when
-    the scene is about them (AI programs or a specialty), where they are the point of the map."""
-    layers = ("districts", "village")
-    if state.program_type == "ai_convergence" or state.specialty:
-        layers += ("specialties",)
-    return layers
+    """The map's symbol layers, as the web map's scene has them (maps.scene_layers): a scene about
+    one kind of program draws that kind's symbols only."""
+    return maps.sheet_layers(state.program_type, state.specialty)
 
 
 def render_scene(
@@ -179,8 +176,8 @@ def render_scene(
 
     data = briefing.sheet_data(
         records, state.filters(), level=state.level, metric=state.metric, lang=state.lang,
-        settings=maps.MapSettings(scheme=state.scheme), layers=scene_layers(state), reconciliation=reconciliation,
-        compare_year=state.compare_year,
+        settings=maps.MapSettings(scheme=state.scheme, represent=state.represent), layers=scene_layers(state),
+        reconciliation=reconciliation, compare_year=state.compare_year,
     )  # fmt: skip
     png, districts = briefing.map_png(data, dpi=dpi)
     return Scene(state, scene_name(state), data.title(), data, png, tuple(districts))

@@ -48,6 +48,14 @@ UI: dict[str, dict[str, str]] = {
     "level_sigungu": {"ko": "시군구", "en": "Municipalities (시군구)"},
     "metric": {"ko": "지표", "en": "Metric"},
     "scheme": {"ko": "구간 나누기", "en": "Class breaks"},
+    "represent": {"ko": "표현", "en": "Drawn as"},
+    "represent_circle": {"ko": "원", "en": "Circles"},
+    "represent_fill": {"ko": "색", "en": "Colours"},
+    "represent_help": {
+        "ko": "원: 금액·건수를 원의 면적으로 (큰 지역이 넓이로 두드러지지 않음). 색: 지역을 구간별 색으로 칠함.",
+        "en": "Circles: amounts and counts as circle areas (a large region does not stand out by its size). "
+        "Colours: regions filled by class.",
+    },
     "scheme_natural_breaks": {"ko": "자연 구간 (Jenks)", "en": "Natural breaks (Jenks)"},
     "scheme_quantiles": {"ko": "분위수", "en": "Quantiles"},
     "briefing": {"ko": "브리핑 모드", "en": "Briefing mode"},

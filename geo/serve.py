@@ -65,7 +65,7 @@ def warm_up() -> float:
     states = [opening, *(view.preset(name, opening.lang) for name in view.PRESETS)]
     for i, state in enumerate(states):  # the opening view first
         v = dataset.computed(data, state)
-        settings = maps.MapSettings(scheme=state.scheme)  # as app.draw_map
+        settings = maps.MapSettings(scheme=state.scheme, represent=state.represent)  # as app.draw_map
         maps.base_map(state.level, state.lang, settings)
         maps.overlay_layers(**view.map_arguments(v, settings))
         if i == 0:
@@ -104,7 +104,10 @@ def classify_first_views() -> int:
     data = dataset.bundled()
     states = first_states()
     for state in states:
-        args = view.map_arguments(dataset.computed(data, state), maps.MapSettings(scheme=state.scheme))
+        # the classes are the choropleth's ("표현: 색"), whichever the view draws first
+        args = view.map_arguments(
+            dataset.computed(data, state), maps.MapSettings(scheme=state.scheme, represent="fill")
+        )
         maps.choropleth_layer(
             args["values"], level=state.level, metric=state.metric, lang=state.lang,
             focus=args["focus"], settings=args["settings"],

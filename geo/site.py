@@ -220,7 +220,8 @@ def sheet_arguments(data: DataSet, state: ViewState) -> dict[str, object]:
         "level": state.level,
         "metric": state.metric,
         "lang": state.lang,
-        "settings": maps.MapSettings(scheme=state.scheme),
+        "settings": maps.MapSettings(scheme=state.scheme, represent=state.represent),
+        "layers": maps.sheet_layers(state.program_type, state.specialty),  # the web map's scene
         "reconciliation": data.reconciliation,
     }
 

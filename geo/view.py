@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # maps pulls in folium; view is imported without it
 
 LEVELS = ("sido", "sigungu")
 SCHEMES = ("natural_breaks", "quantiles")
+REPRESENTATIONS = ("circle", "fill")  # geo.maps.symbols.REPRESENTATIONS (view imports no folium)
 MAP_METRICS = (
     "life_total", "life_national", "budget_2024_national", "budget_2024_total",
     "budget_2025_national", "budget_2026_national", "records",
@@ -57,6 +58,7 @@ class ViewState:
     emd: bool = False  # draw the 읍면동 of the selected 시군구
     briefing: bool = False
     area: str | None = None  # 'decline' | 'interest' | 'other': the 시군구 designation (geo.policy_areas)
+    represent: str = "circle"  # totals as proportional circles, or "fill" (a choropleth); URL repr=circle|fill
 
     def filters(self) -> Filters:
         """The record filters of this view (the fields it shares with geo.join.Filters)."""
@@ -85,6 +87,7 @@ QUERY_KEYS = {
     "emd": "emd",
     "briefing": "brief",
     "area": "area",
+    "represent": "repr",
 }
 
 PRESETS: dict[str, ViewState] = {
@@ -110,6 +113,8 @@ def _check(name: str, value: str) -> object:
         get_metric(value)  # raises KeyError on an unknown metric
         return value
     if name == "scheme" and value in SCHEMES:
+        return value
+    if name == "represent" and value in REPRESENTATIONS:
         return value
     if name == "region_group" and _valid_region_group(value):
         return value
@@ -457,7 +462,7 @@ def map_arguments(v: View, settings: MapSettings) -> dict[str, Any]:
     One place, so the page, its HTML export and the server's warm-up draw the same map (the
     warm-up fills the caches the page reads only if it asks for the very same layers).
     """
-    from geo.maps import focus_codes
+    from geo.maps import focus_codes, scene_layers
 
     state = v.state
     filters = state.filters()
@@ -471,6 +476,7 @@ def map_arguments(v: View, settings: MapSettings) -> dict[str, Any]:
         "focus": focus_codes(state.level, filters),
         "selected_sigungu": state.selected if state.emd and state.selected else None,
         "specialties": specialties_shown(state),
+        "layers": scene_layers(state.program_type, state.specialty),
         "settings": settings,
     }
 

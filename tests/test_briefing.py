@@ -238,3 +238,55 @@ def test_sido_level_and_focus_render(records: pd.DataFrame, rec_table: pd.DataFr
     for level, f in (("sido", Filters()), ("sigungu", Filters(sido_code="52"))):
         png = briefing.briefing_png(records, f, level=level, metric="records", reconciliation=rec_table, dpi=60)
         assert Image.open(io.BytesIO(png)).size[0] == pytest.approx(briefing.PAGE_IN[0] * 60, abs=1)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("scene", ["opening", "districts", "ai", "sv2024", "budget", "national_sigungu"])
+def test_map_panel_text_boxes_do_not_collide(records: pd.DataFrame, rec_table: pd.DataFrame, scene: str, lang: str):
+    """The sheet's map panel (issue 29): every name and note drawn on the map, measured with
+    matplotlib's window extents, overlaps no other by more than 20 px² (at 150 dpi) and stays
+    inside the panel; names with no room are counted in a "+N" note, never silently dropped."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from geo import view
+    from geo.briefing.draw_map import _region_labels, map_panel
+    from geo.briefing.figures import sheet_data
+    from geo.briefing.style import rc
+
+    if scene == "opening":
+        state = view.ViewState(lang=lang)
+    elif scene == "national_sigungu":
+        state = view.ViewState(lang=lang, level="sigungu")
+    else:
+        state = view.preset(scene, lang)
+    data = sheet_data(records, state.filters(), level=state.level, metric=state.metric, lang=lang,
+                      settings=maps.MapSettings(), layers=("districts", "village"),
+                      reconciliation=rec_table)  # fmt: skip
+    with matplotlib.rc_context(rc()):
+        fig = Figure(figsize=briefing.PAGE_IN, dpi=150)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        districts = map_panel(fig, renderer, data)
+        ax = fig.axes[0]
+        texts = [t for t in ax.texts if t.get_gid() == "kdim-placed"]
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        panel = ax.get_window_extent(renderer)
+    assert texts, "no name placed"
+    pairs = []
+    for i, a in enumerate(boxes):
+        assert panel.x0 - 1 <= a.x0 and a.x1 <= panel.x1 + 1 and panel.y0 - 1 <= a.y0 and a.y1 <= panel.y1 + 1
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            w, h = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+            if w > 0 and h > 0 and w * h > 20:
+                pairs.append((texts[i].get_text(), texts[j].get_text(), round(w * h)))
+    assert pairs == []
+    wanted = len(districts) + len(_region_labels(data))
+    note = [t.get_text() for t in texts if t.get_text().startswith("+")]
+    placed = len(texts) - len(note)
+    if placed < wanted:  # what had no room is counted
+        assert note and note[0].startswith(f"+{wanted - placed}")
+    else:
+        assert not note

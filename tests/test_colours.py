@@ -112,6 +112,32 @@ def test_markers_stand_apart_from_each_other_and_every_fill(vision: str | None) 
         assert d >= MIN_DE, f"{name} marker under {vision} only ΔE2000 {d:.1f} from fill {fill}"
 
 
+def over(colour: str, alpha: float, under: str) -> str:
+    """``colour`` at ``alpha`` over ``under`` (what the eye sees of a translucent circle)."""
+    a, b = Color(colour).convert("srgb"), Color(under).convert("srgb")
+    return Color("srgb", [alpha * x + (1 - alpha) * y for x, y in zip(a.coords(), b.coords(), strict=True)]).to_string(
+        hex=True
+    )
+
+
+@pytest.mark.parametrize("vision", VISIONS, ids=lambda v: v or "normal")
+def test_circles_stand_apart_from_what_they_sit_on_and_what_sits_on_them(vision: str | None) -> None:
+    """Totals' circles (geo.maps.symbols) are translucent: as seen over the valued regions'
+    neutral, no data, outside, land and sea, they clear those by MIN_DE, and the stars and village
+    dots drawn over them clear the circle. The neutral itself differs from land and 'outside'."""
+    unders = (maps.VALUED_FILL, maps.NODATA_FILL, maps.OUTSIDE_FILL, maps.DEFAULT_SETTINGS.land_colour,
+              maps.DEFAULT_SETTINGS.sea_colour)  # fmt: skip
+    for under in unders:
+        seen_circle = over(maps.CIRCLE_FILL, maps.CIRCLE_OPACITY, under)
+        d = delta(seen_circle, under, vision)
+        assert d >= MIN_DE, f"circle over {under} under {vision}: ΔE2000 {d:.1f}"
+        for name, marker in MARKERS.items():
+            d = delta(marker, seen_circle, vision)
+            assert d >= MIN_DE, f"{name} on a circle over {under} under {vision}: ΔE2000 {d:.1f}"
+    assert delta(maps.VALUED_FILL, maps.DEFAULT_SETTINGS.land_colour, vision) >= 5
+    assert delta(maps.VALUED_FILL, maps.OUTSIDE_FILL, vision) >= 5
+
+
 def test_specialty_outlines_are_okabe_ito() -> None:
     okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
     assert {s.colour for s in maps.SPECIALTIES} <= okabe_ito
@@ -131,7 +157,7 @@ def test_every_legend_class_carries_its_value_label(k: int) -> None:
         text = re.sub(r"<[^>]+>", " ", row)
         assert maps.fmt_number(b.lo) in text and maps.fmt_number(b.hi) in text and f"({b.count})" in text, text
     text = re.sub(r"<[^>]+>", " ", html)
-    for words in ("자료 없음", "선택 범위 밖", "국가 디지털 혁신지구", "스마트빌리지 과제 위치"):
+    for words in ("자료 없음", "선택 범위 밖", "국가 디지털 혁신지구", "스마트빌리지 과제 (점: 위치"):
         assert words in text, words
 
 

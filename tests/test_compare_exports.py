@@ -94,7 +94,9 @@ def test_the_png_of_a_comparison_is_filled_brown_and_teal(data: dataset.DataSet)
 
     brbg = set().union(*BRBG_FALL.values(), *BRBG_RISE.values())
     ylgnbu = set().union(*YLGNBU.values()) - brbg - {ACCENT}  # the sheet's accent rule is YlGnBu's darkest blue
-    sheets = (kwargs, {**kwargs, "compare_year": None})
+    # the one-year sheet as a choropleth (표현: 색; by default its counts are circles)
+    fill = maps.MapSettings(scheme=state.scheme, represent="fill")
+    sheets = (kwargs, {**kwargs, "compare_year": None, "settings": fill})
     change, year = (briefing.briefing_png(data.records, **k, dpi=60) for k in sheets)
     assert share(change, brbg) > 0.05 and share(change, ylgnbu) < 0.001
     assert share(year, ylgnbu) > 0.05 and share(year, brbg) < 0.001

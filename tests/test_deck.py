@@ -195,7 +195,8 @@ def test_map_picture_renders_the_map(decks: dict[str, bytes], records: pd.DataFr
     about a quarter of the frame (0.24 measured for every preset: the land is drawn on all of
     them, hatched where there is no data); a failed or empty render is sea colour and white
     only (≈0). So more than 0.15 of the pixels must be neither, and every class colour of the
-    legend must fill some pixels.
+    legend must fill some pixels: its totals are circles (the regions with a value a light
+    neutral, the circles over them translucent blue).
     """
     index = list(view.PRESETS).index("budget")
     slide = list(_open(decks["ko"]).slides)[1 + index]
@@ -215,10 +216,15 @@ def test_map_picture_renders_the_map(decks: dict[str, bytes], records: pd.DataFr
     data = briefing.sheet_data(records, state.filters(), level=state.level, metric=state.metric, lang="ko",
                                settings=maps.MapSettings(scheme=state.scheme), layers=deck.scene_layers(state),
                                reconciliation=rec_table)  # fmt: skip
-    assert data.cls.bins
-    for b in data.cls.bins:
-        rgb = tuple(int(b.colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-        assert counts[rgb] > 50, b.colour
+    assert data.cls.circles is not None and not data.cls.bins
+
+    def rgb(hex_colour: str) -> np.ndarray:
+        return np.array([int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)])
+
+    seen = maps.CIRCLE_OPACITY * rgb(maps.CIRCLE_FILL) + (1 - maps.CIRCLE_OPACITY) * rgb(maps.VALUED_FILL)
+    assert counts[tuple(rgb(maps.VALUED_FILL).tolist())] > 50
+    near = np.abs(np.asarray(img).reshape(-1, 3).astype(float) - seen).max(axis=1) <= 3
+    assert int(near.sum()) > 50  # a circle over a valued region
 
 
 def test_same_input_same_bytes(decks: dict[str, bytes], records: pd.DataFrame, rec_table: pd.DataFrame) -> None:

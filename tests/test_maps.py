@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import folium
 import pandas as pd
 import pytest
 import streamlit_folium as sf
@@ -196,7 +197,7 @@ def test_markers_and_counts(page: str, records: pd.DataFrame) -> None:
     assert len(points) == int(sv["lat"].notna().sum())
     badges = [p for p in flat if p["icon"].startswith("c")]
     placed_by_count = sv[sv["lat"].isna() & ((sv["at_sigungu"] != "") | (sv["at_sido"] != ""))]
-    assert sum(int(p["icon"][1:]) for p in badges) == len(placed_by_count)
+    assert sum(int(p["icon"][1:].split(":")[0]) for p in badges) == len(placed_by_count)
     # a count badge says it is a count, not a site
     assert all("지점 아님" in p["tip"] for p in badges)
     # the national Smart Village total (multi_region) is not placed anywhere
@@ -281,9 +282,12 @@ def test_fewer_unique_values_than_k() -> None:
     assert len(maps.classify([3.0], k=5)[0]) == 1
 
 
+FILL = maps.MapSettings(represent="fill")  # the choropleth ("표현: 색"); totals default to circles
+
+
 def test_nodata_is_not_zero_and_legend_matches_styles() -> None:
     values = {"11110": 0.0, "11140": 10.0, "11170": 250.0, "11200": 1000.0}
-    _, res = maps.choropleth_layer(values, level="sigungu", metric="life_total", lang="ko")
+    _, res = maps.choropleth_layer(values, level="sigungu", metric="life_total", lang="ko", settings=FILL)
     assert res.has_nodata
     zero, nodata = res.styles["11110"], res.styles["11215"]
     assert "kdim-nodata" in nodata["className"] and nodata["fillColor"] == maps.NODATA_FILL
@@ -298,10 +302,42 @@ def test_nodata_is_not_zero_and_legend_matches_styles() -> None:
     assert "(억원)" in legend
 
 
+def test_totals_are_circles_by_default_area_proportional_largest_first() -> None:
+    values = {"11110": 0.0, "11140": 10.0, "11170": 250.0, "11200": 1000.0, "26440": 40.0}
+    fg, res = maps.choropleth_layer(values, level="sigungu", metric="life_total", lang="ko")
+    K = json_blobs(maps.render_html(folium.Map().add_child(fg)), "K = ")[0]
+    # no circle for a zero, one per positive value, largest first (the small ones drawn on top)
+    assert K["c"] == ["11200", "11170", "26440", "11140"]
+    s = res.circles
+    assert s is not None and s.vmax == 1000.0 and K["r"][0] == s.max_radius
+    # area ∝ value: r² / value is the same for every circle above the minimum radius
+    ratios = [r * r / values[c] for c, r in zip(K["c"], K["r"], strict=True) if r > maps.symbols.MIN_RADIUS]
+    assert len(ratios) >= 3 and max(ratios) / min(ratios) < 1.01
+    assert s.refs == (1000.0, 200.0, 60.0)  # rounded: ~max, ~max/4, ~max/16
+    # regions with a value: one light neutral, whatever the value; without records: hatched
+    assert {res.styles[c]["fillColor"] for c in values} == {maps.VALUED_FILL}
+    assert "kdim-nodata" in res.styles["11215"]["className"] and res.bins == []
+    legend = maps.legend_html(res, lang="en")
+    assert legend.count('class="kdim-ref"') == 3 and 'data-value="200.0"' in legend
+    assert "kdim-class" not in legend and "circle area = value" in legend and "sw nodata" in legend
+    # a change between two years stays a (diverging) choropleth: a signed value has no area
+    _, change = maps.choropleth_layer({"11110": -5.0, "11140": 8.0}, level="sigungu", diverging=True)
+    assert change.circles is None and change.bins
+
+
+def test_count_references_are_whole_and_the_scale_is_shared() -> None:
+    assert maps.reference_values(3, integers=True) == (3.0, 1.0)
+    assert maps.reference_values(47, integers=True) == (40.0, 10.0, 2.0)
+    assert maps.reference_values(0.9) == (0.9, 0.2, 0.05)
+    # two years side by side: one scale from both years' values
+    _, res = maps.choropleth_layer({"11": 100.0}, level="sido", breaks_from=[100.0, 400.0])
+    assert res.circles.vmax == 400.0 and res.circles.radius(100.0) == res.circles.max_radius / 2
+
+
 def test_focus_mutes_outside_regions(values: pd.DataFrame) -> None:
     focus = maps.focus_codes("sigungu", Filters(region_group="호남권"))
     assert focus and all(c[:2] in ("29", "46", "52") for c in focus)
-    _, res = maps.choropleth_layer(values, level="sigungu", focus=focus)
+    _, res = maps.choropleth_layer(values, level="sigungu", focus=focus, settings=FILL)
     outside = [c for c, s in res.styles.items() if "kdim-outside" in s["className"]]
     assert len(outside) == 229 - len(focus)
     assert maps.focus_codes("sido", Filters(sigungu_code="43110")) == ("43",)
@@ -406,3 +442,30 @@ def test_region_at() -> None:
     assert maps.region_at("sigungu", 36.642, 127.489) == "43110"  # 청주시청 근처
     assert maps.region_at("sido", 33.38, 126.55) == "50"
     assert maps.region_at("sido", 36.0, 131.5) is None  # sea
+
+
+@pytest.mark.parametrize("lang", maps.LANGS)
+def test_each_scene_draws_and_lists_only_what_it_asks(records: pd.DataFrame, lang: str) -> None:
+    """Issue 29, part 4: a preset's layers follow its question; the legend lists what is drawn
+    (≤ 7 classes, ≤ 3 symbol rows); titles name a year once; English units are English."""
+    from geo import view
+
+    want = {"districts": {"districts"}, "ai": {"specialties"}, "sv2024": {"village"}, "budget": None}
+    for name, symbols in want.items():
+        state = view.preset(name, lang)
+        v = view.compute(records, state)
+        args = view.map_arguments(v, maps.MapSettings(represent=state.represent))
+        layers = set(args["layers"]) - {"choropleth"}
+        assert layers == (symbols or {"districts", "village", "specialties"}), name
+        groups = maps.overlay_layers(**args)
+        html_text = maps.render_html(folium.Map().add_child(groups[-1]))
+        controls = [json.loads(x) for x in re.findall(r"var HTML = (\"(?:[^\"\\]|\\.)*\");", html_text)]
+        legend = next(c for c in controls if "<h4>" in c)
+        rows = legend.split('<div class="sep"></div>')[-1] if '<div class="sep">' in legend else ""
+        assert rows.count('<div class="row">') <= 3, (name, rows)
+        assert legend.count("kdim-class") <= 7
+        assert ("kdim-spec" in html_text or "권역" in rows or "AI" in rows) == ("specialties" in layers), name
+        title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
+        assert title.count("2024") <= 1, title
+        if lang == "en":
+            assert "억원" not in title and "억원" not in legend, (title, legend)

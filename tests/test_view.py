@@ -112,6 +112,14 @@ def test_url_round_trip_and_bad_values():
     assert ignored == ["year=abc"]
 
 
+def test_representation_in_the_url():
+    """Totals are circles unless the URL asks for colours (repr=fill); the default stays out of links."""
+    assert ViewState().represent == "circle" and "repr" not in view.to_query(ViewState())
+    assert view.to_query(ViewState(represent="fill")) == {"repr": "fill"}
+    assert view.from_query({"repr": "fill"}) == (ViewState(represent="fill"), [])
+    assert view.from_query({"repr": "pie"}) == (ViewState(), ["repr=pie"])
+
+
 def test_presets_are_the_four_scenes():
     assert set(view.PRESETS) == {"districts", "ai", "sv2024", "budget"}
     assert view.preset("sv2024", "en") == ViewState(

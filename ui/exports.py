@@ -42,7 +42,7 @@ def exports(v: view.View, state: ViewState, data: dataset.DataSet) -> None:
 
 def export_html(state: ViewState, v: view.View, data: dataset.DataSet) -> bytes:
     """The map as one offline HTML page, with its table; a comparison's change map and change table."""
-    settings = maps.MapSettings.projector(height="100vh", scheme=state.scheme)
+    settings = maps.MapSettings.projector(height="100vh", scheme=state.scheme, represent=state.represent)
     if state.compare_year is None:
         m = maps.build_map(**view.map_arguments(v, settings))
         title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
@@ -61,7 +61,8 @@ def briefing_arguments(state: ViewState, reconciliation: pd.DataFrame) -> dict:
         "level": state.level,
         "metric": state.metric,
         "lang": state.lang,
-        "settings": maps.MapSettings(scheme=state.scheme),
+        "settings": maps.MapSettings(scheme=state.scheme, represent=state.represent),
+        "layers": maps.sheet_layers(state.program_type, state.specialty),  # the web map's scene
         "reconciliation": reconciliation,
         "compare_year": state.compare_year,  # a comparison's sheet draws the change, as the page does
     }

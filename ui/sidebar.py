@@ -84,6 +84,16 @@ def sidebar(lang: str, fmt_none: str, years: Sequence[int]) -> None:
         format_func=lambda m: view.metric_label(m, lang),
     )
     sb.radio(
+        t("represent", lang),
+        view.REPRESENTATIONS,
+        key="w_repr",
+        format_func=lambda v: t(f"represent_{v}", lang),
+        horizontal=True,
+        # a change between two years is always coloured (a signed value has no area)
+        disabled=bool(st.session_state.get("w_vs")) and not st.session_state.get("w_side"),
+        help=t("represent_help", lang),
+    )
+    sb.radio(
         t("scheme", lang),
         view.SCHEMES,
         key="w_scheme",

@@ -30,6 +30,7 @@ WIDGETS = {  # ViewState field → widget key
     "briefing": "w_brief",
     "emd": "w_emd",
     "area": "w_area",
+    "represent": "w_repr",
 }
 
 

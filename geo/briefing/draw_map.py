@@ -23,7 +23,7 @@ from matplotlib.transforms import Bbox
 from geo import boundaries, maps
 from geo.briefing.figures import SheetData
 from geo.briefing.style import INK, PAGE_IN, font
-from geo.briefing.text import short_name
+from geo.briefing.text import say, short_name
 
 MAP_RECT = (0.025, 0.075, 0.585, 0.785)  # left, bottom, width, height in figure fractions
 
@@ -163,6 +163,34 @@ def _specialties(ax: Any, data: SheetData) -> None:
             )  # fmt: skip
 
 
+CIRCLE_PT_PER_PX = 0.8  # the web map's circle radii (px at a laptop's size) on the A4 panel, in points
+
+
+def circle_points(data: SheetData) -> list[tuple[str, float, float, float]]:
+    """(code, lon, lat, radius in points) of each circle, largest first (drawn first: small ones on top)."""
+    scale = data.cls.circles
+    if scale is None:
+        return []
+    rp = maps.representative_points(data.level)
+    vals = data.cls.values
+    out = []
+    for c, v in sorted(vals.items(), key=lambda cv: (-cv[1], cv[0])):
+        r = scale.radius(float(v))
+        if r > 0 and c in rp:
+            lat, lon = rp[c]
+            out.append((str(c), lon, lat, r * CIRCLE_PT_PER_PX))
+    return out
+
+
+def _circles(ax: Any, data: SheetData) -> None:
+    """Totals as proportional circles (geo.maps.symbols: the web map's scale), thin white outline."""
+    pts = circle_points(data)
+    if pts:
+        ax.scatter([p[1] for p in pts], [p[2] for p in pts], s=[(2 * p[3]) ** 2 for p in pts], marker="o",
+                   c=maps.CIRCLE_FILL, alpha=maps.CIRCLE_OPACITY, edgecolors=maps.CIRCLE_EDGE, linewidths=0.8,
+                   zorder=5, plotnonfinite=False)  # fmt: skip
+
+
 # --------------------------------------------------------------------------- markers and labels
 
 
@@ -191,7 +219,7 @@ def _districts(ax: Any, rows: Sequence[dict[str, Any]], lang: str) -> list[Distr
             lat, lon = rep[str(r["sigungu_code"])]
         else:
             continue  # the national program line itself has no place
-        short = maps.short_district_name(maps.record_name(r, lang))
+        short = maps.district_label(maps.record_name(r, lang), lang)
         year = maps.record_year(r)
         districts.append((lon, lat, f"{short} ({year})" if year else short))
     if districts:
@@ -216,13 +244,18 @@ def _region_labels(data: SheetData) -> list[LabelItem]:
     return items
 
 
-def _place_labels(ax: Any, renderer: Any, items: Sequence[LabelItem], taken: list[Bbox]) -> None:
-    """Greedy label placement: right, left, above, below; skip a label that fits nowhere."""
-    offsets = [((7, 0), "left", "center"), ((-7, 0), "right", "center"), ((0, 7), "center", "bottom"),
-               ((0, -7), "center", "top"), ((7, 9), "left", "bottom"), ((7, -9), "left", "top")]  # fmt: skip
+OFFSETS = [((7, 0), "left", "center"), ((-7, 0), "right", "center"), ((0, 7), "center", "bottom"),
+           ((0, -7), "center", "top"), ((7, 9), "left", "bottom"), ((7, -9), "left", "top")]  # fmt: skip
+
+
+def _place_labels(ax: Any, renderer: Any, items: Sequence[LabelItem], taken: list[Bbox]) -> int:
+    """Greedy placement in the order given (the web map's priorities: districts, then regions):
+    each label tries right, left, above, below and two corners against the boxes already taken
+    (matplotlib's window extents); one that fits nowhere is left out. Returns how many were."""
     ax_box = ax.get_window_extent(renderer)
+    left_out = 0
     for x, y, label, style in items:
-        for (dx, dy), ha, va in offsets:
+        for (dx, dy), ha, va in OFFSETS:
             t = ax.annotate(
                 label,
                 (x, y),
@@ -243,8 +276,24 @@ def _place_labels(ax: Any, renderer: Any, items: Sequence[LabelItem], taken: lis
             inside = ax_box.x0 <= bb.x0 and bb.x1 <= ax_box.x1 and ax_box.y0 <= bb.y0 and bb.y1 <= ax_box.y1
             if inside and not any(bb.overlaps(o) for o in taken):
                 taken.append(bb)
+                t.set_gid("kdim-placed")
                 break
             t.remove()
+        else:
+            left_out += 1
+    return left_out
+
+
+def _left_out_note(ax: Any, renderer: Any, n: int, lang: str, taken: list[Bbox]) -> None:
+    """ "+N" in the panel's lower left corner: the names the map had no room for (the table beside
+    the map and the web map, zoomed in, have them)."""
+    if not n:
+        return
+    box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
+    t = ax.text(0.01, 0.012, say(lang, "left_out", n=n), transform=ax.transAxes, ha="left", va="bottom",
+                fontproperties=font(7.5), color=INK, parse_math=False, zorder=11, bbox=box)  # fmt: skip
+    t.set_gid("kdim-placed")
+    taken.append(t.get_window_extent(renderer))
 
 
 def map_panel(fig: Figure, renderer: Any, data: SheetData) -> list[District]:
@@ -252,6 +301,7 @@ def map_panel(fig: Figure, renderer: Any, data: SheetData) -> list[District]:
     ax = _frame(fig, data.settings.sea_colour)
     _fills(ax, data)
     _specialties(ax, data)
+    _circles(ax, data)
     rows = data.rows
     if "village" in data.layers:
         _villages(ax, rows)
@@ -262,5 +312,9 @@ def map_panel(fig: Figure, renderer: Any, data: SheetData) -> list[District]:
         taken.append(Bbox.from_extents(px - 9, py - 9, px + 9, py + 9))
     style = {"size": 8.5, "bold": True, "color": maps.DISTRICT_COLOUR, "zorder": 10}
     items: list[LabelItem] = [(lon, lat, label, style) for lon, lat, label in districts]
-    _place_labels(ax, renderer, items + _region_labels(data), taken)
+    corner = ax.get_window_extent(renderer)
+    taken.append(Bbox.from_bounds(corner.x0, corner.y0, corner.width * 0.3, corner.height * 0.05))  # the note's
+    left_out = _place_labels(ax, renderer, items + _region_labels(data), taken)
+    taken.pop(len(districts))
+    _left_out_note(ax, renderer, left_out, data.lang, taken)
     return districts

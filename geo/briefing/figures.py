@@ -153,6 +153,7 @@ class Classes:
     nodata: list[str]
     outside: list[str]
     values: pd.Series  # in-scope values by code
+    circles: maps.CircleScale | None = None  # totals as circles (then ``fill`` is the neutral of a valued region)
 
 
 def classes(
@@ -162,6 +163,7 @@ def classes(
     settings: maps.MapSettings,
     *,
     diverging: bool = False,
+    metric: str | None = None,
 ) -> Classes:
     """The web map's classification (same function, same inputs as maps.choropleth_layer);
     ``diverging`` for a change between two years (falls, no change, rises, as the web map)."""
@@ -171,7 +173,13 @@ def classes(
     in_scope = [c for c in codes if c in focus_set]
     vals = df["value"].reindex(in_scope)
     present = vals.dropna().tolist()
-    if diverging:
+    circles = None
+    if settings.represent == "circle" and not diverging:  # as maps.choropleth_layer's circles
+        bins: list[maps.ClassBin] = []
+        circles = maps.circle_scale(
+            present, level, integers=join.get_metric(metric).column is None if metric else False
+        )
+    elif diverging:
         bins = maps.classify_change(present, 3, settings.scheme)  # as maps.choropleth's change map
     else:
         bins, _ = maps.classify(present, settings.k, settings.scheme)
@@ -180,12 +188,15 @@ def classes(
         if c not in focus_set:
             outside.append(c)
             continue
-        i = maps.class_of(vals.get(c, math.nan), bins)
+        if circles is not None:
+            i = 0 if pd.notna(vals.get(c)) else None
+        else:
+            i = maps.class_of(vals.get(c, math.nan), bins)
         if i is None:
             nodata.append(c)
         else:
-            fill[c] = bins[i].colour
-    return Classes(bins, fill, nodata, outside, vals.dropna())
+            fill[c] = maps.VALUED_FILL if circles is not None else bins[i].colour
+    return Classes(bins, fill, nodata, outside, vals.dropna(), circles)
 
 
 @dataclass(frozen=True)
@@ -298,7 +309,7 @@ def sheet_data(
         layers=layers,
         specialties=tuple(specialties),
         focus=focus,
-        cls=classes(values, level, focus, settings, diverging=compare_year is not None),
+        cls=classes(values, level, focus, settings, diverging=compare_year is not None, metric=metric),
         figs=selection_figures(records, sel, f, level, metric, lang, reconciliation),
         compare_year=compare_year,
         figs_before=figs_before,

@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
 from geo import join, maps, regions, view
-from geo.briefing.draw_map import MAP_RECT, District, map_panel, specialty_dash
+from geo.briefing.draw_map import CIRCLE_PT_PER_PX, MAP_RECT, District, map_panel, specialty_dash
 from geo.briefing.figures import SheetData, before_note, budget_notes, class_range, sheet_data
 from geo.briefing.pdffont import use_truetype_fonts
 from geo.briefing.style import (
@@ -134,15 +134,44 @@ def _swatch(fig: Figure, x: float, y: float, colour: str, **kw: Any) -> None:
     )  # fmt: skip
 
 
+def _legend_circles(fig: Figure, data: SheetData, y: float) -> float:
+    """The three reference circles, nested on one baseline, values to the right; returns the next y."""
+    scale = data.cls.circles
+    if scale is None or not scale.refs:
+        return y
+    k = CIRCLE_PT_PER_PX / 72  # points → inches
+    rmax = scale.radius(scale.refs[0]) * k
+    cx = X + 0.005 + rmax / PAGE_IN[0]
+    base = y - 2 * rmax / PAGE_IN[1]
+    last = None
+    for v in scale.refs:
+        r = scale.radius(v) * k
+        cy = base + r / PAGE_IN[1]
+        fig.add_artist(Line2D([cx], [cy], transform=fig.transFigure, marker="o", markersize=2 * r * 72, lw=0,
+                              color=maps.CIRCLE_FILL, alpha=maps.CIRCLE_OPACITY,
+                              markeredgecolor=maps.CIRCLE_EDGE))  # fmt: skip
+        top = base + 2 * r / PAGE_IN[1]
+        ty = top if last is None else min(top, last - 0.016)
+        fig.add_artist(Line2D([cx, cx + rmax / PAGE_IN[0] + 0.008], [top, ty], transform=fig.transFigure,
+                              color="#777777", lw=0.5))  # fmt: skip
+        draw_text(fig, cx + rmax / PAGE_IN[0] + 0.01, ty, maps.fmt_number(v), 8.5, va="center")
+        last = ty
+    return min(base, (last or base) - 0.01) - 0.012
+
+
 def _legend_classes(fig: Figure, data: SheetData, y: float) -> float:
-    """One row per class (range, number of regions), then no data and outside; returns the next y."""
+    """One row per class (range, number of regions) or the reference circles and the neutral of a
+    valued region, then no data and outside; returns the next y."""
     cls, lang = data.cls, data.lang
     lx = X + 0.005
     n_unit = say(lang, "regions_n", n="{n}")
     rows = []
+    if cls.circles is not None:
+        y = _legend_circles(fig, data, y)
+        rows.append(((maps.VALUED_FILL,), {}, say(lang, "valued"), n_unit.format(n=len(cls.fill))))
     for b in cls.bins:
         rows.append(((b.colour,), {}, class_range(b, data.signed, lang), n_unit.format(n=b.count)))
-    if cls.nodata or not cls.bins:
+    if cls.nodata or (not cls.bins and cls.circles is None):
         hatch = {"hatch": "//////", "hatchcolor": maps.NODATA_HATCH}
         rows.append(((maps.NODATA_FILL,), hatch, say(lang, "nodata"), n_unit.format(n=len(cls.nodata))))
     if cls.outside:

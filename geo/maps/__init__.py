@@ -11,6 +11,7 @@ so callers write ``from geo import maps; maps.build_map(...)``:
 | ``codec`` | the geometry encoding (encoded-polyline rings) that ``geo/web/kdim.js`` decodes |
 | ``geometry`` | display geometry per level (cached), islets, bounds, ``region_at`` |
 | ``classes`` | class breaks (mapclassify) |
+| ``symbols`` | totals as proportional circles: the scale, the reference circles, the colours |
 | ``elements`` | offline folium elements, our scripts and styles, deterministic ids |
 | ``records`` | reading records and per-region values (names, years, places, budgets) |
 | ``choropleth`` / ``markers`` / ``zones`` | the layers |
@@ -34,6 +35,8 @@ from geo.maps.compose import (
     layer_control,
     overlay_layers,
     render_html,
+    scene_layers,
+    sheet_layers,
 )
 from geo.maps.elements import OfflineMap, OfflineMarkerCluster
 from geo.maps.furniture import (
@@ -58,7 +61,14 @@ from geo.maps.geometry import (
 )
 from geo.maps.markers import districts_layer, smart_village_layer
 from geo.maps.markup import esc, fmt_number, fmt_signed, js_json, with_unit
-from geo.maps.records import budget_line, record_name, record_year, short_district_name, values_frame
+from geo.maps.records import (
+    budget_line,
+    district_label,
+    record_name,
+    record_year,
+    short_district_name,
+    values_frame,
+)
 from geo.maps.style import (
     DEFAULT_SETTINGS,
     DISTRICT_COLOUR,
@@ -76,6 +86,16 @@ from geo.maps.style import (
     Specialty,
 )
 from geo.maps.summary import MAP_START_ID, change_html, skip_link, summary_html, table_rows, top_regions
+from geo.maps.symbols import (
+    CIRCLE_EDGE,
+    CIRCLE_FILL,
+    CIRCLE_OPACITY,
+    REPRESENTATIONS,
+    VALUED_FILL,
+    CircleScale,
+    circle_scale,
+    reference_values,
+)
 from geo.maps.text import (
     BUDGET_UNIT,
     DEFAULT_METRIC,
@@ -90,6 +110,9 @@ from geo.maps.zones import emd_layer, specialties_layer
 
 __all__ = [
     "BUDGET_UNIT",
+    "CIRCLE_EDGE",
+    "CIRCLE_FILL",
+    "CIRCLE_OPACITY",
     "COORD_SCALE",
     "DEFAULT_METRIC",
     "DEFAULT_SETTINGS",
@@ -102,12 +125,15 @@ __all__ = [
     "NODATA_FILL",
     "NODATA_HATCH",
     "OUTSIDE_FILL",
+    "REPRESENTATIONS",
     "SCHEMES",
     "SPECIALTIES",
     "SPECIALTY_MIN_PART_DEG2",
+    "VALUED_FILL",
     "VILLAGE_COLOUR",
     "YLGNBU",
     "ChoroplethResult",
+    "CircleScale",
     "ClassBin",
     "MapSettings",
     "OfflineMap",
@@ -122,11 +148,13 @@ __all__ = [
     "change_html",
     "check_lang",
     "choropleth_layer",
+    "circle_scale",
     "class_of",
     "classify",
     "classify_change",
     "decode_ring",
     "describe_filters",
+    "district_label",
     "districts_layer",
     "drop_islets",
     "emd_geometry",
@@ -148,10 +176,13 @@ __all__ = [
     "page_title",
     "record_name",
     "record_year",
+    "reference_values",
     "region_at",
     "region_name",
     "render_html",
     "representative_points",
+    "scene_layers",
+    "sheet_layers",
     "short_district_name",
     "skip_link",
     "smart_village_layer",

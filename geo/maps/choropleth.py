@@ -15,6 +15,15 @@ from geo.maps.geometry import geometry_json, layer_codes, representative_points
 from geo.maps.markup import esc, fmt_number, fmt_signed, js_json, with_unit
 from geo.maps.records import num, program_names, values_frame
 from geo.maps.style import DEFAULT_SETTINGS, NODATA_FILL, NODATA_HATCH, OUTSIDE_FILL, MapSettings
+from geo.maps.symbols import (
+    CIRCLE_EDGE,
+    CIRCLE_FILL,
+    CIRCLE_OPACITY,
+    VALUED_FILL,
+    CircleScale,
+    check_represent,
+    circle_scale,
+)
 from geo.maps.text import DEFAULT_METRIC, LEVELS, check_lang, metric_label, region_name, t
 
 
@@ -93,6 +102,22 @@ def _styles(bins: list[ClassBin]) -> list[dict[str, Any]]:
     return styles
 
 
+def _circle_styles() -> list[dict[str, Any]]:
+    """Circles mode: a region with a value is a light neutral (its circle says how much), then
+    'no data' (hatched) and 'outside' as in the choropleth."""
+    base = {"weight": 0.6, "color": "#ffffff", "opacity": 1, "fillOpacity": 1}
+    return [{**base, "fillColor": VALUED_FILL, "className": "kdim-region kdim-valued"}, *_styles([])]
+
+
+def _circles(order: list[tuple[str, float]], scale: CircleScale) -> dict[str, Any]:
+    """The circles as two arrays (codes, radii in px), largest first so small ones sit on top;
+    their place and name are the regions' (kdim.js reads them from A)."""
+    order = sorted(order, key=lambda cv: (-cv[1], cv[0]))
+    style = {"color": CIRCLE_EDGE, "weight": 1, "opacity": 1, "fillColor": CIRCLE_FILL,
+             "fillOpacity": CIRCLE_OPACITY, "className": "kdim-circle"}  # fmt: skip
+    return {"c": [c for c, _ in order], "r": [round(scale.radius(v), 2) for _, v in order], "s": style}
+
+
 def _bins(
     present: list[float], settings: MapSettings, diverging: bool, breaks_from: Sequence[float] | None
 ) -> list[ClassBin]:
@@ -116,6 +141,8 @@ class ChoroplethResult:
     styles: dict[str, dict[str, Any]] = field(default_factory=dict)
     label: str | None = None  # the legend's title when not the metric's own (a comparison)
     signed: bool = False  # values are changes: the legend writes +/−
+    circles: CircleScale | None = None  # totals drawn as circles: their scale (the legend's reference circles)
+    n_circles: int = 0
 
 
 def choropleth_layer(
@@ -139,6 +166,8 @@ def choropleth_layer(
     A comparison passes ``diverging`` (values are changes: falls, no change, rises) or, for two
     years side by side, ``breaks_from`` (both years' values: one set of classes for both maps),
     and its ``label`` for the legend and tooltips.
+    With ``settings.represent == "circle"`` (and not a change) each region with a value gets a
+    proportional circle (geo.maps.symbols) over a light neutral fill instead of a class colour.
     """
     check_lang(lang)
     if level not in LEVELS:
@@ -148,12 +177,20 @@ def choropleth_layer(
     focus_set = set(codes) if focus is None else {str(c) for c in focus}
     in_scope = [c for c in codes if c in focus_set]
     vals = df["value"].reindex(in_scope)
-    bins = _bins(vals.dropna().tolist(), settings, diverging, breaks_from)
+    circles = check_represent(settings.represent) == "circle" and not diverging
+    scale = None
+    if circles:
+        bins: list[ClassBin] = []
+        both = vals.dropna().tolist() if breaks_from is None else list(breaks_from)
+        scale = circle_scale(both, level, marker_px=settings.marker_px, integers=metric == "records")
+        style_list = _circle_styles()
+    else:
+        bins = _bins(vals.dropna().tolist(), settings, diverging, breaks_from)
+        style_list = _styles(bins)
     mlabel, unit = metric_label(metric, lang)
     mlabel = label or mlabel
 
-    style_list = _styles(bins)
-    nodata_idx, outside_idx = len(bins), len(bins) + 1
+    nodata_idx, outside_idx = len(style_list) - 2, len(style_list) - 1
 
     cls: dict[str, int] = {}
     tips: dict[str, str] = {}
@@ -172,7 +209,7 @@ def choropleth_layer(
             has_outside = True
             tips[c] = _tooltip_html(name, _tooltip_lines(lang, mlabel, unit, None, True), outside=True)
             continue
-        ci = class_of(vals.get(c, float("nan")), bins)
+        ci = (0 if pd.notna(vals.get(c)) else None) if circles else class_of(vals.get(c, float("nan")), bins)
         if ci is None:
             cls[c] = nodata_idx
             has_nodata = True
@@ -188,12 +225,17 @@ def choropleth_layer(
 
     name = f"{mlabel} ({t(lang, 'level_' + level)})"
     fg = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
+    K = None
+    if scale is not None:
+        K = _circles([(c, float(vals[c])) for c in names if scale.radius(float(vals[c])) > 0], scale)
     code = (
         f"kdim.defs({js_json(NODATA_FILL)}, {js_json(NODATA_HATCH)});\n"
         f"var S = {js_json(style_list)}, C = {js_json(cls)}, T = {js_json(tips)}, P = {js_json(pops)};\n"
-        f"var A = {js_json(names)};\n"
-        f"return kdim.choropleth(PARENT, kdimGeo({geometry_json(level, settings.band)}), S, C, T, P, A);\n"
+        f"var A = {js_json(names)}, K = {js_json(K)};\n"
+        f"return kdim.choropleth(PARENT, kdimGeo({geometry_json(level, settings.band)}), S, C, T, P, A, K);\n"
     )
     fg.add_child(Script(code, "KdimChoropleth"))
     styles = {c: style_list[i] for c, i in cls.items()}
-    return fg, ChoroplethResult(bins, has_nodata, has_outside, metric, len(codes), styles, label, diverging)
+    result = ChoroplethResult(bins, has_nodata, has_outside, metric, len(codes), styles, label, diverging)
+    result.circles, result.n_circles = scale, len(K["c"]) if K else 0
+    return fg, result

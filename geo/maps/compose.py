@@ -70,12 +70,35 @@ def base_map(
     border = js_json({"color": "#555", "weight": 1.3, "fill": False, "interactive": False})
     code = (
         f"kdim.defs({js_json(NODATA_FILL)}, {js_json(NODATA_HATCH)});\n"
-        f"kdim.lang({js_json(lang)}, {js_json(t(lang, 'frame_name'))});\n"
+        f"kdim.lang({js_json(lang)}, {js_json(t(lang, 'frame_name'))}, {js_json(t(lang, 'more_hidden'))});\n"
         f"return kdim.base(PARENT, {js_json(fit)}, kdimGeo({land_geom}), kdimGeo({border_geom}), {land}, {border});\n"
     )
     m.add_child(Script(code, "KdimBase"))
     freeze_ids(m.get_root(), f"base:{level}:{lang}")
     return m
+
+
+ALL_LAYERS = ("choropleth", "specialties", "districts", "village")
+TYPE_LAYERS = {  # a scene about one kind of program draws that kind's symbols only
+    "innovation_district": ("choropleth", "districts"),
+    "ai_convergence": ("choropleth", "specialties"),
+    "smart_village": ("choropleth", "village"),
+}
+
+
+def scene_layers(program_type: str | None, specialty: str | None = None) -> tuple[str, ...]:
+    """The layers a view's question needs: its program type's symbols (the Smart Village scene
+    draws no 권역 AI outlines, the AI scene no stars), a chosen 권역 specialty's outline; without
+    a type, every layer. The legend lists what is drawn (``overlay_layers``)."""
+    layers = TYPE_LAYERS.get(program_type or "", ALL_LAYERS)
+    if specialty and "specialties" not in layers:
+        layers = (*layers, "specialties")
+    return layers
+
+
+def sheet_layers(program_type: str | None, specialty: str | None = None) -> tuple[str, ...]:
+    """:func:`scene_layers`' symbols, for the briefing sheet and the deck (their fills are always drawn)."""
+    return tuple(k for k in scene_layers(program_type, specialty) if k != "choropleth")
 
 
 def view_bounds(bounds: Sequence[Sequence[float]] | None) -> list[list[float]]:
@@ -102,7 +125,7 @@ def overlay_layers(
     focus: Iterable[str] | None = None,
     specialties: Iterable[str] | None = None,
     selected_sigungu: str | None = None,
-    layers: Iterable[str] = ("choropleth", "specialties", "districts", "village"),
+    layers: Iterable[str] = ALL_LAYERS,
     title: str | None = None,
     settings: MapSettings = DEFAULT_SETTINGS,
     choropleth: Mapping[str, Any] | None = None,

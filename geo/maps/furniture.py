@@ -21,6 +21,7 @@ from geo.maps.style import (
     district_svg,
     village_svg,
 )
+from geo.maps.symbols import CIRCLE_EDGE, CIRCLE_FILL, CIRCLE_OPACITY, VALUED_FILL, CircleScale
 from geo.maps.text import (
     FILTER_LABELS,
     FILTER_VALUE_LABELS,
@@ -123,6 +124,50 @@ def class_range(b: ClassBin, signed: bool, lang: str) -> str:
     return fmt(b.lo) if b.lo == b.hi else f"{fmt(b.lo)} – {fmt(b.hi)}"
 
 
+def circle_legend_svg(scale: CircleScale, px_font: int = 13) -> str:
+    """The three reference circles, nested on one baseline, each with its rounded value to the
+    right on a leader line (labels kept a line apart where the circles' tops are closer)."""
+    if not scale.refs:
+        return ""
+    rmax = scale.radius(scale.refs[0])
+    line = px_font * 1.15
+    tops = [2 * (rmax - scale.radius(v)) for v in scale.refs]  # y of each circle's top, from the largest's
+    ys: list[float] = []
+    for y in tops:
+        ys.append(max(y, ys[-1] + line) if ys else y)
+    pad = px_font * 0.6  # half a line above the first label
+    height = max(2 * rmax, ys[-1] + px_font * 0.4) + pad + 2
+    label_w = px_font * 0.62 * max(len(fmt_number(v)) for v in scale.refs)
+    cx, lx = rmax + 1, 2 * rmax + 14
+    width = lx + 4 + label_w
+    parts = []
+    for v, top, y in zip(scale.refs, tops, ys, strict=True):  # largest first: the small ones drawn over it
+        r = scale.radius(v)
+        parts.append(
+            f'<circle class="kdim-ref" data-value="{v!r}" cx="{cx:.1f}" cy="{pad + top + r:.1f}" r="{r:.1f}" '
+            f'fill="{CIRCLE_FILL}" fill-opacity="{CIRCLE_OPACITY}" stroke="{CIRCLE_EDGE}" stroke-width="1"/>'
+            f'<polyline points="{cx:.1f},{pad + top:.1f} {lx - 6:.1f},{pad + top:.1f} {lx - 2:.1f},{pad + y:.1f}" '
+            f'fill="none" stroke="#777" stroke-width="0.7"/>'
+            f'<text x="{lx:.1f}" y="{pad + y + px_font * 0.35:.1f}" font-size="{px_font}">{esc(fmt_number(v))}</text>'
+        )
+    return (
+        f'<svg class="kdim-circles-key" width="{width:.0f}" height="{height:.0f}" role="img" '
+        f'aria-label="{esc(", ".join(fmt_number(v) for v in scale.refs))}">{"".join(parts)}</svg>'
+    )
+
+
+def _specialty_svg(shown: Sequence[Any], px: int) -> str:
+    """The 권역 outlines' line styles, one short square each, side by side."""
+    w = 20 * len(shown)
+    rects = "".join(
+        f'<rect x="{2 + 20 * i}" y="2" width="16" height="16" fill="none" stroke="{s.colour}" stroke-width="3"'
+        + (f' stroke-dasharray="{s.dash}"' if s.dash else "")
+        + "/>"
+        for i, s in enumerate(shown)
+    )
+    return f'<svg width="{px * len(shown)}" height="{px}" viewBox="0 0 {w} 20" aria-hidden="true">{rects}</svg>'
+
+
 def legend_html(
     result: ChoroplethResult | None,
     *,
@@ -137,6 +182,14 @@ def legend_html(
         mlabel, unit = metric_label(result.metric, lang)
         mlabel = result.label or mlabel
         parts.append(f"<h4>{esc(mlabel)}{f' ({esc(unit)})' if unit else ''}</h4>")
+        if result.circles is not None:
+            parts.append(
+                f'<div class="row kdim-circle-key">{circle_legend_svg(result.circles, settings.font_px)}</div>'
+            )
+            parts.append(
+                f'<div class="row kdim-valued-row"><span class="sw" style="background:{VALUED_FILL}"></span>'
+                f"<span>{esc(t(lang, 'valued'))}</span></div>"
+            )
         for b in result.bins:
             rng = class_range(b, result.signed, lang)
             parts.append(
@@ -144,7 +197,7 @@ def legend_html(
                 f'<span class="sw" style="background:{b.colour}" aria-hidden="true"></span>'
                 f'<span>{esc(rng)}</span> <span class="n">({b.count})</span></div>'
             )
-        if result.has_nodata or not result.bins:
+        if result.has_nodata or (not result.bins and result.circles is None):
             parts.append(
                 f'<div class="row kdim-nodata-row"><span class="sw nodata"></span>'
                 f"<span>{esc(t(lang, 'nodata_legend'))}</span></div>"
@@ -158,25 +211,20 @@ def legend_html(
     px = max(settings.swatch_px, 14)
     if "districts" in markers:
         rows.append(f'<div class="row">{district_svg(px)}<span>{esc(t(lang, "district"))}</span></div>')
-    if "village" in markers:
-        rows.append(f'<div class="row">{village_svg(px)}<span>{esc(t(lang, "village_site"))}</span></div>')
+    if "village" in markers:  # one row: a site is a dot, a count known only per region a number
         rows.append(
-            f'<div class="row"><span class="kdim-count" style="min-width:{px}px;height:{px}px;'
-            f'line-height:{px - 4}px">3</span><span>{esc(t(lang, "village_count"))}</span></div>'
+            f'<div class="row">{village_svg(px)}<span class="kdim-count" style="min-width:{px}px;height:{px}px;'
+            f'line-height:{px - 4}px">3</span><span>{esc(t(lang, "village_row"))}</span></div>'
         )
     if "specialties" in markers:
         wanted = None if specialties is None else {str(s) for s in specialties}
-        for s in SPECIALTIES:
-            if wanted is not None and s.key not in wanted:
-                continue
-            dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
-            label = specialty_title(s, lang)
-            rows.append(
-                f'<div class="row"><svg width="{px}" height="{px}" viewBox="0 0 20 20" aria-hidden="true">'
-                f'<rect x="2" y="2" '
-                f'width="16" height="16" fill="none" stroke="{s.colour}" stroke-width="3"{dash}/></svg>'
-                f"<span>{esc(label)}</span></div>"
-            )
+        shown = [s for s in SPECIALTIES if wanted is None or s.key in wanted]
+        if len(shown) == 1:  # one 권역: its own line and name
+            rows.append(f'<div class="row">{_specialty_svg(shown, px)}<span>{esc(specialty_title(shown[0], lang))}'
+                        "</span></div>")  # fmt: skip
+        elif shown:  # several: one row, their lines side by side; each 권역 is named on the map
+            rows.append(f'<div class="row">{_specialty_svg(shown, px)}<span>{esc(t(lang, "specialties_row"))}'
+                        "</span></div>")  # fmt: skip
     if rows:
         if parts:
             parts.append('<div class="sep"></div>')

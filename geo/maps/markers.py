@@ -17,6 +17,7 @@ from geo.maps.geometry import representative_points
 from geo.maps.markup import esc, js_json
 from geo.maps.records import (
     budget_line,
+    district_label,
     is_type,
     place,
     precision_text,
@@ -25,7 +26,6 @@ from geo.maps.records import (
     record_year,
     records_list,
     row_code,
-    short_district_name,
 )
 from geo.maps.style import DEFAULT_SETTINGS, MapSettings, district_svg, village_svg
 from geo.maps.text import check_lang, region_name, t
@@ -79,7 +79,7 @@ def districts_layer(
             ll, placed = representative_points("sigungu")[code], "sigungu"
         name = record_name(row, lang)
         year = record_year(row)
-        short = short_district_name(name)
+        short = district_label(name, lang)
         label = f"{esc(short)} ({esc(year)})" if year else esc(short)
         tip, aria = point_tip([name, t(lang, "district")], row, lang, placed, year_key="selected")
         # z: stars and their labels above Smart Village markers and clusters in the same city
@@ -168,13 +168,17 @@ def smart_village_layer(
         items = "".join(f"<li>{esc(n)}</li>" for n in sorted(names))
         tip = f'<div class="kdim-tip">{esc(tip_head)}<ul>{items}</ul></div>'
         aria = f"{tip_head}: {', '.join(sorted(names))}"
-        badges.append({"lat": lat, "lon": lon, "icon": f"c{len(names)}", "tip": tip, "name": aria, "label": None})
+        # the icon names its 시도 (data-g): where badges collide, kdim.js adds a hidden one's count
+        # to a shown badge of the same 시도 ("2 +3") rather than dropping it
+        key = f"c{len(names)}:{code}"
+        badges.append({"lat": lat, "lon": lon, "icon": key, "tip": tip, "name": aria, "label": None})
     icons: dict[str, dict[str, Any]] = {"v": icon("kdim-icon-village", village_svg(px), px)}
     for b in badges:
-        n = b["icon"][1:]
+        n, code = b["icon"][1:].split(":")
         icons[b["icon"]] = {
             "className": "kdim-icon kdim-icon-count",
-            "html": f'<span class="kdim-count" aria-hidden="true">{esc(n)}</span>',
+            "html": f'<span class="kdim-count" data-n="{esc(n)}" data-g="{esc(code[:2])}" aria-hidden="true">'
+            f"{esc(n)}</span>",
             "iconSize": None,
             "iconAnchor": [px // 2, px // 2],
         }

@@ -146,3 +146,11 @@ _DISTRICT_SUFFIX = re.compile(
 def short_district_name(name: str) -> str:
     """ "부산 센텀시티 국가 디지털 혁신지구" → "부산 센텀시티" for a label; tooltips keep the full name."""
     return _DISTRICT_SUFFIX.sub("", name).strip() or name
+
+
+def district_label(name: str, lang: str) -> str:
+    """A district's map label: its short name ("부산 센텀시티"); in English its first two words, the
+    province and the place ("Chungbuk Ochang" of "Chungbuk Ochang Science Industrial Complex"),
+    short enough to place beside its star. The tooltip and the panel keep the full name."""
+    short = short_district_name(name)
+    return " ".join(short.split()[:2]) if lang == "en" else short

@@ -127,6 +127,9 @@ class MapSettings:
     swatch_px: int = 18
     k: int = 5
     scheme: str = "natural_breaks"  # or "quantiles"
+    # totals as proportional circles ("circle") or as a choropleth ("fill"); a change between two
+    # years is always a (diverging) choropleth: a signed value has no area (geo.maps.symbols)
+    represent: str = "circle"
     band: str = "national"  # boundaries display band for sido/sigungu geometry
     tile_url: str | None = None  # e.g. an intranet XYZ server; None = no tiles (offline)
     tile_attribution: str = ""

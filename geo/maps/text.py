@@ -16,7 +16,8 @@ from geo.maps.style import Specialty
 LEVELS = ("sido", "sigungu")
 LANGS = ("ko", "en")
 
-BUDGET_UNIT = "억원"  # 100 million KRW, as the sources print it (legend note in English)
+BUDGET_UNIT = "억원"  # 100 million KRW, as the sources print it
+EN_BUDGET_UNIT = "KRW 100 million"  # the same unit on an English map (legend, title, tooltips)
 DEFAULT_METRIC = "life_total"
 LEVEL_LABEL = {
     "sido": {"ko": "시도별", "en": "by province"},
@@ -28,6 +29,11 @@ TEXT: dict[str, dict[str, str]] = {
     "ko": {
         "nodata": "자료 없음",
         "nodata_legend": "자료 없음 (기록 없음)",
+        "valued": "값이 있는 지역 (원 면적 = 값)",
+        "more_hidden": "+{n}개 표시 숨김 (확대하면 보임)",
+        "village_row": "스마트빌리지 과제 (점: 위치 · 숫자: 지역 단위 과제 수)",
+        "specialties_row": "권역별 인공지능 특화 (권역 이름은 지도에)",
+        "circle_note": "원의 면적이 값에 비례",
         "no_change": "변화 없음",
         "outside": "선택 범위 밖",
         "records": "사업 기록",
@@ -77,6 +83,11 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "nodata": "No data",
         "nodata_legend": "No data (no records)",
+        "valued": "With a value (circle area = value)",
+        "more_hidden": "+{n} hidden here (zoom in)",
+        "village_row": "Smart Village tasks (dot: site · number: tasks per region)",
+        "specialties_row": "Regional AI specialties (named on the map)",
+        "circle_note": "Circle area proportional to the value",
         "no_change": "no change",
         "outside": "Outside the selection",
         "records": "Program records",
@@ -181,6 +192,8 @@ def metric_labels(metric: str) -> dict[str, str]:
             name, unit = label, ""
         if m.column is None and not unit:
             unit = "건" if lang == "ko" else "records"
+        if lang == "en" and unit == BUDGET_UNIT:  # an English map says its unit in English
+            unit = EN_BUDGET_UNIT
         out[lang], out[f"unit_{lang}"] = name, unit
     return out
 

@@ -58,8 +58,11 @@
   // The map's language on its document, so screen readers read it with the right voice. In the
   // app the map is a same-origin iframe (streamlit-folium's page and Streamlit's both say
   // lang="en", whatever the language shown): the page around it is told too (KWCAG 기본 언어 표시).
-  function lang(code, frameName) {
+  var MORE = '+{n}';  // the "+N hidden" line's words (geo/maps/text.py more_hidden)
+
+  function lang(code, frameName, more) {
     document.documentElement.setAttribute('lang', code);
+    if (more) MORE = more;
     try {
       if (root.parent && root.parent !== root) root.parent.document.documentElement.setAttribute('lang', code);
       // streamlit-folium titles its iframe "streamlit_folium.st_folium": name it for what it is.
@@ -83,6 +86,7 @@
     }
     map.createPane('kdim-land').style.zIndex = 350;
     var bp = map.createPane('kdim-borders'); bp.style.zIndex = 450; bp.style.pointerEvents = 'none';
+    map.createPane('kdim-circles').style.zIndex = 460;  // totals' circles: above the borders, below markers
     var land = L.geoJSON(landGeo, {pane: 'kdim-land', coordsToLatLng: identity,
                                    style: function () { return landStyle; }}).addTo(map);
     L.geoJSON(borderGeo, {pane: 'kdim-borders', coordsToLatLng: identity,
@@ -189,6 +193,7 @@
     function go() {
       var map = parent._map;
       if (map && map._kdimFitKey !== JSON.stringify(bounds)) fitTo(map, bounds);
+      if (map) { placeOn(map); map._kdimPlaceSoon(); }
     }
     parent.on('add', go);
     go();
@@ -230,9 +235,13 @@
 
   // Classed fills: S = style list, C = code -> style index, T/P = code -> tooltip/popup HTML,
   // A = code -> [accessible name, lat, lon of a point inside] for the regions a keyboard reaches
-  // (those inside the filter; muted ones carry no figure).
-  function choropleth(parent, geo, S, C, T, P, A) {
+  // (those inside the filter; muted ones carry no figure). K (totals as circles, or null):
+  // {c: codes, r: radii in px, s: style}, largest first; each circle sits at its region's point,
+  // carries its tooltip and popup and is the region's keyboard stop (named as the region).
+  function choropleth(parent, geo, S, C, T, P, A, K) {
     A = A || {};
+    var circled = {};
+    if (K) K.c.forEach(function (c) { circled[c] = true; });
     var layer = L.geoJSON(geo, {
       coordsToLatLng: identity,
       style: function (f) { return S[C[f.id]]; },
@@ -242,7 +251,7 @@
         l.on('mouseover', function () { l.setStyle({weight: 2.5, color: '#222'}); });
         l.on('mouseout', function () { layer.resetStyle(l); });
         var a = A[f.id];
-        if (a) l.on('add', function () {
+        if (a && !circled[f.id]) l.on('add', function () {
           focusable(l._path, l, a[0], function () { pressRegion(l, [a[1], a[2]]); });
         });
       }
@@ -257,8 +266,28 @@
     }
     parent.on('add', remember);
     layer.addTo(parent);
+    if (K) circles(parent, K, A, T, P);
     remember();
     return layer;
+  }
+
+  // Proportional circles (area ∝ value; radii from geo/maps/symbols.py), one loop over two arrays.
+  function circles(parent, K, A, T, P) {
+    K.c.forEach(function (code, i) {
+      var a = A[code];
+      if (!a) return;
+      var c = L.circleMarker([a[1], a[2]], L.extend({}, K.s, {radius: K.r[i], pane: 'kdim-circles'}));
+      c.kdimCode = code;
+      if (T[code]) c.bindTooltip(T[code], {direction: 'top', className: 'kdim-tip-box'});
+      if (P[code]) c.bindPopup(P[code], {maxWidth: 380});
+      c.on('mouseover', function () { c.setStyle({weight: 2.5, color: '#222'}); });
+      c.on('mouseout', function () { c.setStyle({weight: K.s.weight, color: K.s.color}); });
+      c.on('add', function () {
+        focusable(c._path, c, a[0], function () { pressRegion(c, [a[1], a[2]]); });
+      });
+      c.addTo(parent);
+    });
+    return K.c.length;
   }
 
   // Markers from one JSON array (one loop, not one folium element each). I = icon options by key;
@@ -307,46 +336,214 @@
     }).addTo(parent);
   }
 
-  // District labels go right of their star; where that runs over another marker, label or the
-  // legend and other boxes on the map (경남 창원 beside 부산 센텀시티 at the national zoom), the
-  // first free place of left, the four corners, above and below (else the place that runs over
-  // the fewest). Markers under the label's own star (a Smart Village cluster in the same city)
-  // cannot be avoided and do not count. Measured in the page, so it holds for projector sizes and
-  // every zoom; run again when the zoom or the shown layers change (and once more after
-  // markercluster has redrawn).
+  // ------------------------------------------------------------------ placement
+  // One pass over the map's marks and labels after every fit, zoom, pan, resize or layer switch,
+  // with an R-tree (vendored rbush, rbush.js) of the boxes already taken. The map's own boxes
+  // (title, legend, source line, layer switch, zoom buttons) go in first; then, in this order
+  // (an earlier kind keeps its place, a later one gives way):
+  //   1. the selected region's marks (none drawn today: the clicked region's outline is a layer)
+  //   2. national digital innovation districts: the star, then its label, tried right, left, the
+  //      four corners, above and below (the first place that is free)
+  //   3. 권역 labels ("영남 · 제조"): at their point, else moved by half or a whole box
+  //   4. counts (Smart Village tasks known only per region): fixed at their region; one that
+  //      collides is hidden and its count added to a shown badge of the same 시도 ("2 +3")
+  //   5. Smart Village sites and their clusters: fixed; one that collides is hidden
+  // What is hidden (a star or site under a box, a label that fits nowhere, a count with no
+  // badge of its 시도 shown) is counted in a "+N" line under the title, and comes back on zoom.
+  // A mark is hidden with visibility (out of the Tab order too). The pass's time is kept in
+  // map._kdimPlacementMs, what it hid in map._kdimHidden.
   var SIDES = ['right', 'left', 'above-right', 'below-right', 'above-left', 'below-left', 'above', 'below'];
+  var SHIFTS = [[0, 0], [-0.5, -0.5], [-1, 0], [0, -1], [-1, -1], [-0.5, 0.5], [-0.5, -1.5], [0.5, -0.5]];
+  var MIN_OVERLAP = 0;  // px²: any overlap at all is a collision (boxes that only touch are not)
 
-  function hit(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
+  function box(r, o) { return {minX: r.left - o.left, minY: r.top - o.top, maxX: r.right - o.left, maxY: r.bottom - o.top}; }
 
-  function placeLabels(map) {
-    var icons = Array.prototype.slice.call(map.getPane('markerPane').children);
-    var boxes = icons.map(function (e) { return e.getBoundingClientRect(); });
-    var placed = Array.prototype.map.call(map.getContainer().querySelectorAll('.leaflet-control'),
-      function (e) { return e.getBoundingClientRect(); });  // the title, legend, layer list, source line
-    icons.forEach(function (icon, i) {
-      var label = icon.querySelector('.kdim-label');
-      if (!label) return;
-      var own = boxes[i], best = null;
-      SIDES.forEach(function (side) {
-        if (best && best.n === 0) return;
-        label.className = 'kdim-label kdim-label-' + side;
-        var r = label.getBoundingClientRect(), n = 0;
-        boxes.forEach(function (b, j) { if (j !== i && !hit(own, b) && hit(r, b)) n++; });
-        placed.forEach(function (b) { if (hit(r, b)) n++; });
-        if (!best || n < best.n) best = {side: side, n: n};
-      });
-      label.className = 'kdim-label kdim-label-' + best.side;
-      placed.push(label.getBoundingClientRect());
-    });
+  function overlap(a, b) {
+    var w = Math.min(a.maxX, b.maxX) - Math.max(a.minX, b.minX), h = Math.min(a.maxY, b.maxY) - Math.max(a.minY, b.minY);
+    return w > 0 && h > 0 ? w * h : 0;
   }
 
+  // Where a district's label sits for each side (kdim.css .kdim-label-*), from its star's box
+  // and its own size: computed, not measured per side, so the pass reads the page only once.
+  function labelBox(side, s, w, h) {
+    var cy = (s.minY + s.maxY) / 2, cx = (s.minX + s.maxX) / 2, ih = s.maxY - s.minY;
+    var x = side === 'above' || side === 'below' ? cx - w / 2 : side.indexOf('left') >= 0 ? s.minX - 3 - w : s.maxX + 3;
+    var y = side === 'right' || side === 'left' ? cy - h / 2
+      : side === 'above' ? s.minY - 2 - h : side === 'below' ? s.maxY + 2
+      : side.indexOf('above') === 0 ? s.maxY - 0.7 * ih - h : s.minY + 0.7 * ih;
+    return {minX: x, minY: y, maxX: x + w, maxY: y + h};
+  }
+
+  function placePass(map) {
+    var now = function () { return (root.performance || Date).now(); }, t0 = now();
+    var c = map.getContainer(), o = c.getBoundingClientRect(), size = map.getSize();
+    var tree = new root.RBush(9), hidden = 0;
+    function blocked(b, fixed) {
+      if (!fixed && (b.minX < 0 || b.minY < 0 || b.maxX > size.x || b.maxY > size.y)) return true;
+      var hits = tree.search(b);
+      for (var i = 0; i < hits.length; i++) if (overlap(hits[i], b) > MIN_OVERLAP) return true;
+      return false;
+    }
+    function take(b) { tree.insert(b); return b; }
+    // writes first (everything shown, at its first place), then one read of every box
+    var icons = Array.prototype.slice.call(map.getPane('markerPane').children);
+    var kinds = {district: [], spec: [], count: [], village: []};
+    icons.forEach(function (e) {
+      e.classList.remove('kdim-off');
+      var k = e.classList.contains('kdim-icon-district') ? 'district'
+        : e.classList.contains('kdim-spec-icon') ? 'spec'
+        : e.classList.contains('kdim-icon-count') ? 'count' : 'village';
+      var item = {el: e};
+      if (k === 'district') item.label = e.querySelector('.kdim-label');
+      if (k === 'spec') { item.span = e.querySelector('.kdim-spec-label') || e; item.span.style.transform = ''; }
+      if (k === 'count') { item.span = e.querySelector('.kdim-count'); if (item.span) item.span.textContent = item.span.getAttribute('data-n'); }
+      kinds[k].push(item);
+    });
+    kinds.district.forEach(function (d) { if (d.label) d.label.className = 'kdim-label kdim-label-right'; });
+    var own = [];
+    Array.prototype.forEach.call(c.querySelectorAll('.leaflet-control'), function (e) {
+      var r = e.getBoundingClientRect();
+      if (r.width && r.height) own.push(box(r, o));
+    });
+    tree.load(own);  // the map's own boxes first
+    ['district', 'spec', 'count', 'village'].forEach(function (k) {
+      kinds[k].forEach(function (it) {
+        it.box = box((it.span || it.el).getBoundingClientRect(), o);
+        if (it.label) { it.w = it.label.offsetWidth; it.h = it.label.offsetHeight; }
+      });
+      // what lies wholly outside the frame (a zoomed-in map) is not shown, so not hidden either
+      kinds[k] = kinds[k].filter(function (it) {
+        var b = it.box;
+        return b.maxX > 0 && b.maxY > 0 && b.minX < size.x && b.minY < size.y;
+      });
+    });
+    // 2. stars, then their labels
+    kinds.district.forEach(function (d) { if (blocked(d.box, true)) { d.off = true; hidden++; } else take(d.box); });
+    kinds.district.forEach(function (d) {
+      if (!d.label || d.off) return;
+      for (var i = 0; i < SIDES.length; i++) {
+        var b = labelBox(SIDES[i], d.box, d.w, d.h);
+        if (!blocked(b)) { take(b); d.side = SIDES[i]; return; }
+      }
+      d.side = null; hidden++;
+    });
+    // 3. 권역 labels
+    kinds.spec.forEach(function (it) {
+      var r = it.box, w = r.maxX - r.minX, h = r.maxY - r.minY;
+      for (var i = 0; i < SHIFTS.length; i++) {
+        var dx = SHIFTS[i][0] * w, dy = SHIFTS[i][1] * h;
+        var b = {minX: r.minX + dx, minY: r.minY + dy, maxX: r.maxX + dx, maxY: r.maxY + dy};
+        if (!blocked(b)) { take(b); it.shift = [dx, dy]; return; }
+      }
+      it.off = true; hidden++;
+    });
+    // 4. counts, fixed: a hidden one's tasks go to the nearest shown badge of its 시도 ("2 +3"). A
+    // badge that grows is measured again and the counts placed again (at most three rounds).
+    var taken = [], more = [];
+    for (var round = 0; round < 3; round++) {
+      taken.forEach(function (b) { tree.remove(b); });
+      taken = [];
+      var shown = [], next = kinds.count.map(function () { return 0; }), lost = 0;
+      kinds.count.forEach(function (it, i) {
+        it.off = blocked(it.box, true);
+        if (!it.off) { shown.push(i); taken.push(take(it.box)); }
+      });
+      kinds.count.forEach(function (it) {
+        if (!it.off) return;
+        var g = it.span && it.span.getAttribute('data-g'), n = it.span ? +it.span.getAttribute('data-n') : 1;
+        var best = -1, bd = 0;
+        shown.forEach(function (j) {
+          var s = kinds.count[j];
+          if (!s.span || s.span.getAttribute('data-g') !== g) return;
+          var d = Math.pow(s.box.minX - it.box.minX, 2) + Math.pow(s.box.minY - it.box.minY, 2);
+          if (best < 0 || d < bd) { best = j; bd = d; }
+        });
+        if (best < 0) lost += n; else next[best] += n;
+      });
+      var same = next.every(function (v, i) { return v === (more[i] || 0); });
+      more = next;
+      if (same || round === 2) { hidden += lost; break; }
+      kinds.count.forEach(function (it, i) {  // write the new texts, then read the badges again
+        if (it.span) it.span.textContent = it.span.getAttribute('data-n') + (more[i] ? ' +' + more[i] : '');
+      });
+      kinds.count.forEach(function (it) { it.box = box((it.span || it.el).getBoundingClientRect(), o); });
+    }
+    // 5. Smart Village sites and clusters
+    kinds.village.forEach(function (it) {
+      if (!blocked(it.box, true)) { take(it.box); return; }
+      it.off = true;
+      var n = parseInt((it.el.textContent || '').replace(/\D+/g, ' ').trim().split(' ')[0], 10);
+      hidden += it.el.classList.contains('marker-cluster') && n > 0 ? n : 1;
+    });
+    // the writes, all at once
+    ['district', 'spec', 'count', 'village'].forEach(function (k) {
+      kinds[k].forEach(function (it) { if (it.off) it.el.classList.add('kdim-off'); });
+    });
+    kinds.district.forEach(function (d) {
+      if (d.label && !d.off) d.label.className = 'kdim-label kdim-label-' + (d.side || 'right' + ' kdim-off');
+    });
+    kinds.spec.forEach(function (it) {
+      if (it.shift && (it.shift[0] || it.shift[1])) it.span.style.transform = 'translate(' + it.shift[0] + 'px,' + it.shift[1] + 'px)';
+    });
+    map._kdimHidden = hidden;
+    map._kdimPlacementMs = now() - t0;
+    map._kdimTaken = tree.all().length;
+    return hidden;
+  }
+
+  // The "+N" line under the title: set, and the pass run again if the title box changed size.
+  function moreNote(map, n) {
+    var title = map.getContainer().querySelector('.kdim-titlebox');
+    if (!title) return false;
+    var note = title.querySelector('.kdim-more');
+    var text = n ? MORE.replace('{n}', n) : '';
+    if ((note ? note.textContent : '') === text) return false;
+    if (!note) { note = L.DomUtil.create('div', 'kdim-more', title); }
+    note.textContent = text;
+    note.style.display = text ? '' : 'none';
+    return true;
+  }
+
+  function place(map) {
+    if (!map || !map._loaded || !root.RBush) return;
+    var n;
+    try { n = placePass(map); map._kdimPlaceFailed = 0; } catch (e) {
+      // a mark removed mid-pass: try again soon, a few times at most (never a loop that starves the page)
+      if (root.console) root.console.warn('kdim placement', e);
+      map._kdimPlaceFailed = (map._kdimPlaceFailed || 0) + 1;
+      if (map._kdimPlaceFailed <= 3 && map._kdimPlaceSoon) setTimeout(map._kdimPlaceSoon, 100);
+      return;
+    }
+    if (moreNote(map, n)) {
+      var ms = map._kdimPlacementMs;
+      placePass(map);
+      map._kdimPlacementMs += ms;
+    }
+  }
+
+  // Run the pass once the map settles (and again after markercluster has redrawn).
+  function placeOn(map) {
+    if (!map || map._kdimPlaceOn) return;
+    map._kdimPlaceOn = true;
+    var timer = null;
+    function soon() {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(function () { timer = null; place(map); setTimeout(function () { place(map); }, 250); }, 0);
+    }
+    map._kdimPlaceSoon = soon;
+    map.on('zoomend moveend resize overlayadd overlayremove layeradd', function (e) {
+      if (e.type !== 'layeradd' || (e.layer && e.layer instanceof L.Marker)) soon();
+    });
+    // marks added or removed by any path (streamlit-folium's groups, markercluster's redraw)
+    if (root.MutationObserver) new MutationObserver(soon).observe(map.getPane('markerPane'), {childList: true});
+    soon();
+  }
+
+  // The districts' group asks for the pass (kept for the layer's script: kdim.labels(PARENT)).
   function labels(parent) {
-    function place() { if (parent._map) placeLabels(parent._map); }
-    function soon() { setTimeout(place, 0); setTimeout(place, 300); }
-    var EVENTS = 'zoomend overlayadd overlayremove';
-    parent.on('add', function () { parent._map.on(EVENTS, soon); soon(); });
-    parent.on('remove', function () { parent._map.off(EVENTS, soon); });
-    if (parent._map) { parent._map.on(EVENTS, soon); soon(); }
+    function go() { if (parent._map) { placeOn(parent._map); parent._map._kdimPlaceSoon(); } }
+    parent.on('add', go);
+    go();
     return null;
   }
 
@@ -369,7 +566,7 @@
 
   root.kdim = {
     decode: decode, defs: defs, lang: lang, base: base, choropleth: choropleth, points: points,
-    outlines: outlines, labels: labels, control: control, fit: fit, clusterIcon: clusterIcon
+    outlines: outlines, labels: labels, control: control, fit: fit, clusterIcon: clusterIcon, place: place
   };
   root.kdimGeo = decode;
   root.kdimLL = identity;

@@ -55,6 +55,7 @@ def open_view(new_page, url: str, n_regions: int | None):  # type: ignore[no-unt
         ("briefing", "?brief=1", N_SIDO),
         ("busan_sigungu_panel", f"?level=sigungu&sido=26&sel={HAEUNDAE}", 229),
         ("years_compared", "?year=2024&vs=2023", N_SIDO),
+        ("app_fill_en", "?lang=en&repr=fill", N_SIDO),  # the choropleth (표현: 색); the others draw circles
     ],
 )
 def test_app_page_has_no_axe_violations(new_page, app_server, name: str, query: str, n_regions: int) -> None:

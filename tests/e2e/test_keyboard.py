@@ -69,6 +69,28 @@ def test_keyboard_reaches_haeundae_and_enter_opens_it(new_page, app_server) -> N
     expect(page.get_by_text(f"{t('panel', 'ko')}: {name}")).to_be_visible(timeout=20_000)
 
 
+def test_circles_are_tab_stops_named_as_their_regions(new_page, app_server, model) -> None:
+    """Totals as circles: one keyboard stop per circle, named as its region (the region's own
+    path is then no stop), largest first; Enter opens its popup; the sidebar offers 원 / 색."""
+    page = new_page(viewport=VIEWPORT)
+    open_app(page, app_server.url + "/?level=sido", n_regions=17)
+    v = model(ViewState(level="sido"))
+    valued = v.values.dropna(subset=["value"])
+    valued = valued[valued["value"] > 0].sort_values(["value", "code"], ascending=[False, True])
+    circles = map_locator(page).locator("path.kdim-circle[role='button'][tabindex='0']")
+    expect(circles).to_have_count(len(valued), timeout=20_000)
+    names = [circles.nth(i).get_attribute("aria-label") or "" for i in range(circles.count())]
+    assert [n.split(":")[0] for n in names] == [regions.name(c, "ko") for c in valued["code"]]
+    stops = map_locator(page).locator("path.kdim-region[tabindex='0']")
+    assert stops.count() == 17 - len(valued)  # the regions without a circle (no value) stay stops
+    circles.first.focus()
+    page.keyboard.press("Enter")
+    expect(map_locator(page).locator(".leaflet-popup-content")).to_be_visible(timeout=10_000)
+    radio = page.locator("[data-testid=stSidebar]").get_by_role("radiogroup", name=t("represent", "ko"))
+    expect(radio).to_be_visible()
+    assert radio.get_by_role("radio").count() == 2
+
+
 def test_skip_links_pass_the_filters_then_the_map(new_page, app_server) -> None:
     """Among the page's first tab stops (Streamlit's own English "Skip to main content" comes
     first), ours skips the sidebar to the map; the next one after it skips the map."""
