@@ -529,7 +529,10 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--specialty", help="manufacturing, agriculture, healthcare, disaster_safety…")
     p.add_argument("--field", help="분야, e.g. '거점 조성'")
     p.add_argument("--program-type", help="e.g. smart_village, innovation_district")
-    p.add_argument("--year", type=int, help="programs running in this year")
+    p.add_argument(
+        "--year", type=view.year_arg, default=view.ViewState().year,
+        help="programs running in this year (default: the opening view's year, as the app); 'all' for every year",
+    )  # fmt: skip
     p.add_argument("--vs", type=int, metavar="YEAR", help="compare with this earlier year (the change map)")
     p.add_argument("--scheme", choices=maps.SCHEMES, default="natural_breaks")
     p.set_defaults(func=_cli_report)

@@ -172,6 +172,11 @@ def to_query(state: ViewState) -> dict[str, str]:
     return out
 
 
+def year_arg(text: str) -> int | None:
+    """A command's --year: a year, or 'all' for every year (the opening view has one by default)."""
+    return None if text == ALL_YEARS else int(text)
+
+
 def consistent(state: ViewState) -> ViewState:
     """Drop region filters that contradict each other (a 시군구 outside the chosen 시도…)."""
     s = state

@@ -242,8 +242,11 @@ def test_export_report_command(tmp_path, capsys) -> None:
     assert not list(out.parent.glob(".*.tmp"))  # written through geo.files.atomic_write
     assert main(["export-report", str(tmp_path / "x.hwpx"), "--sido", "아틀란티스"]) == 2
     assert "export-report:" in capsys.readouterr().out and not (tmp_path / "x.hwpx").exists()
-    assert main(["export-report", str(tmp_path / "y.hwpx"), "--vs", "2023"]) == 2
+    assert main(["export-report", str(tmp_path / "y.hwpx"), "--vs", "2023", "--year", "all"]) == 2
     assert "--vs needs --year" in capsys.readouterr().out
+    # without --year, the opening view's year (as the app's ?vs=2023): 2024 against 2023
+    assert main(["export-report", str(tmp_path / "z.hwpx"), "--vs", "2023"]) == 0
+    assert "2023" in zipfile.ZipFile(tmp_path / "z.hwpx").read("Contents/section0.xml").decode()
 
 
 def test_the_apps_sixth_download_is_the_report_of_the_view(monkeypatch) -> None:
