@@ -88,7 +88,7 @@ rootfs=$work/rootfs
 # The customize hooks run with the root's /proc, /sys and /dev mounted: the bundle is installed by
 # its own installer, with the image's python3, from its wheels only.
 mmdebstrap --mode=root --variant=essential --format=directory --quiet \
-  --include=python3,python3-venv,nginx-light,ca-certificates,tzdata \
+  --include=python3,python3-venv,libstdc++6,nginx-light,ca-certificates,tzdata \
   --aptopt='APT::Install-Recommends "false"' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
@@ -113,7 +113,7 @@ step "OCI image $IMAGE (podman import, vfs storage in $work)"
 tar -C "$rootfs" --numeric-owner --xattrs -cf "$work/rootfs.tar" .
 rm -rf "$rootfs"
 pm=(podman --root "$work/storage" --runroot "$work/run" --storage-driver vfs)
-"${pm[@]}" import \
+"${pm[@]}" import --quiet \
   --change "ENV PATH=/opt/kdim/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
   --change "ENV LANG=C.UTF-8" --change "ENV HOME=/home/kdim" --change "ENV KDIM_FONT_DIR=/opt/kdim/fonts" \
   --change "ENV PYTHONDONTWRITEBYTECODE=1" \
@@ -122,7 +122,7 @@ pm=(podman --root "$work/storage" --runroot "$work/run" --storage-driver vfs)
   --change "CMD $cmd_json" \
   "$work/rootfs.tar" "$IMAGE" >/dev/null
 rm -f "$work/rootfs.tar"
-"${pm[@]}" save --format oci-archive -o "$work/image.tar" "$IMAGE" >/dev/null
+"${pm[@]}" save --quiet --format oci-archive -o "$work/image.tar" "$IMAGE" >/dev/null
 mv "$work/image.tar" "$out"
 size=$(du -m "$out" | cut -f1)
 step "wrote $out: $IMAGE, ${size} MB"
