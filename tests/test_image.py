@@ -167,13 +167,18 @@ def test_the_image_runs_read_only_as_its_user_with_no_network(archive, say) -> N
         page = "<!doctype html><title>briefing ok</title>"
         site = f"mkdir -p /site/briefing && echo '{page}' >/site/briefing/index.html"
         podman(storage, "exec", "kdim", "sh", "-c", site)
-        podman(storage, "exec", "-d", "kdim", "nginx", "-c", "/etc/kdim-site/nginx.conf", "-e", "stderr", "-g",
-               "daemon off;")  # fmt: skip
+        # nginx's output to a file: with `exec -d` its stderr is closed, and its first notice would kill it
+        nginx = "exec nginx -c /etc/kdim-site/nginx.conf -e stderr -g 'daemon off;' >/tmp/nginx.log 2>&1"
+        podman(storage, "exec", "-d", "kdim", "sh", "-c", nginx)
         script = INSIDE.replace("PORT", str(cfg["port"])).replace("LEAFLET", LEAFLET)
         seen = json.loads(podman(storage, "exec", "kdim", "python3", "-c", script).stdout.strip().splitlines()[-1])
         logs = podman(storage, "logs", "kdim", check=False)
         log = logs.stdout + logs.stderr
         top = podman(storage, "top", "kdim", "user", "args", check=False).stdout
+        nginx_log = podman(storage, "exec", "kdim", "cat", "/tmp/nginx.log", check=False).stdout
+        # what a briefing sheet writes (matplotlib's font cache): only HOME and /tmp are writable
+        report = podman(storage, "exec", "kdim", "python3", "-m", "geo", "export-report", "/tmp/r.hwpx", check=False)
+        written = podman(storage, "exec", "kdim", "find", "/home/kdim", "-type", "f", check=False).stdout
     finally:
         podman(storage, "rm", "-af", "-t", "2", check=False)
         podman(storage, "rmi", "-af", check=False)
@@ -185,7 +190,9 @@ def test_the_image_runs_read_only_as_its_user_with_no_network(archive, say) -> N
     assert seen["health"] == [200, "ok"], seen
     assert seen["page"] == [200, True], seen
     assert seen["leaflet"] == [200, hashlib.sha256((REPO / LEAFLET).read_bytes()).hexdigest()], seen
-    assert seen["site"][0] == 200 and "briefing ok" in seen["site"][1], seen["site"]
+    assert seen["site"][0] == 200 and "briefing ok" in seen["site"][1], (seen["site"], nginx_log)
+    assert report.returncode == 0 and "wrote /tmp/r.hwpx" in report.stdout, report.stdout + report.stderr
+    assert "/home/kdim/.cache/matplotlib/" in written, written
     assert WARM_DONE in log, f"the app did not finish its warm-up:\n{log[-3000:]}"
     assert "Traceback" not in log and "Read-only file system" not in log, log[-3000:]
     assert "root" not in top.split(), top  # every process (server, nginx) as kdim
