@@ -130,7 +130,8 @@ while time.monotonic() < t0 + 180 and get("http://127.0.0.1:PORT/_stcore/health"
     time.sleep(0.3)
 health, page, leaflet = (get("http://127.0.0.1:PORT" + p) for p in ("/_stcore/health", "/", "/app/LEAFLET"))
 site = get("http://127.0.0.1:8080/briefing/")
-while time.monotonic() < t0 + 180 and site[0] != 200:  # nginx was started a moment ago
+t1 = time.monotonic()
+while time.monotonic() < t1 + 30 and site[0] != 200:  # nginx was started a moment ago
     time.sleep(0.3)
     site = get("http://127.0.0.1:8080/briefing/")
 links = sorted(os.listdir("/sys/class/net"))
@@ -149,6 +150,8 @@ def test_the_image_runs_read_only_as_its_user_with_no_network(archive, say) -> N
     storage = Path(tempfile.mkdtemp(prefix="kdim-podman-"))
     conf = Path(tempfile.mkdtemp(prefix="kdim-site-conf-"))
     shutil.copy(SITE_CONF, conf / "nginx.conf")
+    conf.chmod(0o755)  # read by the container's user, as a ConfigMap volume is
+    (conf / "nginx.conf").chmod(0o644)
     try:
         t0 = time.monotonic()
         podman(storage, "load", "--quiet", "-i", str(archive))
