@@ -2,8 +2,10 @@
 # System packages a fresh Debian machine lacks: Noto CJK (Korean glyphs in PNG/PDF briefing
 # sheets) and, unless --app, Chromium (real-browser tests), poppler-utils (PDF checks), nginx
 # (the replica cluster's tests run it with their own config), iproute2 (`ip`, for the offline
-# bundle test's network namespace) and postgresql (the store
-# tests start a throwaway cluster). Installs only what is missing.
+# bundle test's network namespace), postgresql (the store
+# tests start a throwaway cluster) and mmdebstrap, podman, runc (scripts/build_image.sh and
+# tests/test_image.py: the image's root filesystem, its OCI archive, a container run with runc,
+# since Debian's crun refuses these machines' hybrid cgroups). Installs only what is missing.
 # nginx is installed without starting or enabling Debian's service (it would take port 80):
 # the cluster starts its own nginx, unprivileged, with `-c` its own config (scripts/run_cluster.sh).
 set -euo pipefail
@@ -17,6 +19,9 @@ if [ "${1:-}" != "--app" ]; then
   # the 보고서 tests preload Debian's FreeType for rhwp-python (its wheel's own lacks FT_Palette_Data_Get)
   [ -e /lib/x86_64-linux-gnu/libfreetype.so.6 ] || need+=(libfreetype6)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # the store tests' throwaway cluster
+  command -v mmdebstrap >/dev/null || need+=(mmdebstrap)  # scripts/build_image.sh: the image's Debian root
+  command -v podman >/dev/null || need+=(podman)          # imports it as an OCI image, runs it in tests/test_image.py
+  command -v runc >/dev/null || need+=(runc)              # the runtime that starts a container here (crun cannot)
 fi
 if [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then need+=(fonts-noto-cjk); fi
 [ ${#need[@]} -eq 0 ] && exit 0
