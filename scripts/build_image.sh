@@ -19,7 +19,7 @@
 #    (`podman save --format oci-archive`), written under a temporary name and renamed when complete.
 #
 # Needs root (mmdebstrap --mode=root, podman import), mmdebstrap and podman (Debian packages:
-# bash scripts/setup_system.sh installs them), the network to the Debian mirror (and to PyPI when
+# bash scripts/setup_system.sh --image installs them), the network to the Debian mirror (and to PyPI when
 # no KDIM_BUNDLE is given). Prints the image's size and the time each step took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,7 +53,7 @@ out_dir=$(dirname "$out")
 out=$(cd "$out_dir" && pwd)/$(basename "$out")
 [ "$(id -u)" -eq 0 ] || die "run it as root (mmdebstrap --mode=root and podman import need it)"
 for tool in mmdebstrap podman; do
-  command -v "$tool" >/dev/null || die "$tool not found: install Debian's $tool (bash scripts/setup_system.sh)"
+  command -v "$tool" >/dev/null || die "$tool not found: install Debian's $tool (bash scripts/setup_system.sh --image)"
 done
 sources=${DEBIAN_SOURCES:-/etc/apt/sources.list.d/debian.sources}
 if [[ "$sources" != *://* ]] && [ ! -f "$sources" ]; then

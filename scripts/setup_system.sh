@@ -3,9 +3,10 @@
 # sheets) and, unless --app, Chromium (real-browser tests), poppler-utils (PDF checks), nginx
 # (the replica cluster's tests run it with their own config), iproute2 (`ip`, for the offline
 # bundle test's network namespace), postgresql (the store
-# tests start a throwaway cluster) and mmdebstrap, podman, runc (scripts/build_image.sh and
-# tests/test_image.py: the image's root filesystem, its OCI archive, a container run with runc,
-# since Debian's crun refuses these machines' hybrid cgroups). Installs only what is missing.
+# tests start a throwaway cluster); with --image also mmdebstrap, podman, runc (scripts/build_image.sh
+# and tests/test_image.py, left out of the default test run: the image's root filesystem, its OCI
+# archive, a container run with runc, since Debian's crun refuses these machines' hybrid cgroups).
+# Installs only what is missing.
 # nginx is installed without starting or enabling Debian's service (it would take port 80):
 # the cluster starts its own nginx, unprivileged, with `-c` its own config (scripts/run_cluster.sh).
 set -euo pipefail
@@ -19,6 +20,8 @@ if [ "${1:-}" != "--app" ]; then
   # the 보고서 tests preload Debian's FreeType for rhwp-python (its wheel's own lacks FT_Palette_Data_Get)
   [ -e /lib/x86_64-linux-gnu/libfreetype.so.6 ] || need+=(libfreetype6)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # the store tests' throwaway cluster
+fi
+if [ "${1:-}" = "--image" ]; then
   command -v mmdebstrap >/dev/null || need+=(mmdebstrap)  # scripts/build_image.sh: the image's Debian root
   command -v podman >/dev/null || need+=(podman)          # imports it as an OCI image, runs it in tests/test_image.py
   command -v runc >/dev/null || need+=(runc)              # the runtime that starts a container here (crun cannot)
