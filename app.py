@@ -214,6 +214,8 @@ def region_panel(v: view.View, lang: str) -> None:
         return
     with st.container(border=True):
         st.subheader(f"{t('panel', lang)}: {p['name']}")
+        if p.get("designation"):  # 인구감소지역 / 관심지역 (data/policy_areas.csv)
+            st.markdown(f"**{p['designation']}**")
         st.button(t("panel_close", lang), on_click=clear_selection)
         if p["records"].empty:
             st.write(t("panel_none", lang))
