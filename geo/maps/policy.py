@@ -29,10 +29,10 @@ KEYS = ("decline", "interest")  # the ?area= keys of the two kinds, in drawing o
 CASING = "#ffffff"
 POLICY_COLOUR = "#000000"  # black clears every fill (tests/test_colours.py), the kind is told by the dash
 POLICY_STYLES: dict[str, dict[str, Any]] = {
-    "decline": {"color": POLICY_COLOUR, "weight": 2.4, "opacity": 1, "dashArray": None},
-    "interest": {"color": POLICY_COLOUR, "weight": 2.4, "opacity": 1, "dashArray": "1 5", "lineCap": "round"},
+    "decline": {"color": POLICY_COLOUR, "weight": 1.8, "opacity": 1, "dashArray": None},
+    "interest": {"color": POLICY_COLOUR, "weight": 2.2, "opacity": 1, "dashArray": "1 4", "lineCap": "round"},
 }
-CASING_WEIGHT = 5.0
+CASING_WEIGHT = 3.6
 
 
 def policy_codes() -> dict[str, list[str]]:
