@@ -41,8 +41,9 @@ def test_area_link_shows_the_share_and_passes_axe(new_page, app_server, screensh
     page = new_page(viewport=VIEWPORT)
     open_app(page, app_server.url + "/?area=decline&level=sigungu&year=all", n_regions=229)
     map_frame(page).wait_for_selector(".kdim-legend", state="attached")
-    line = page.get_by_text(SHARE)
+    line = page.locator("[data-testid='stCaptionContainer']").filter(has_text=SHARE)
     expect(line).to_be_visible(timeout=20_000)
+    expect(page.locator(".kdim-alt-summary")).to_contain_text(SHARE)  # the text alternative says it too
     assert f"기록 {n_records(area='decline')}/{n_records(area='decline')}건 (100.0%)" in line.inner_text()
     box = sidebar(page).get_by_role("combobox", name=t("area", "ko"), exact=True)
     expect(box).to_have_value(t("area_units", "ko", label=t("area_decline", "ko"), n=89))
