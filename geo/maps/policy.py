@@ -109,7 +109,10 @@ def policy_layer(level: str, area: str | None, *, lang: str = "ko") -> folium.Fe
     control, on = policy_shown(level, area)
     if not control:
         return None
-    data = {"codes": policy_codes(), "styles": POLICY_STYLES, "casing": {"color": CASING, "weight": CASING_WEIGHT}}
-    fg = folium.FeatureGroup(name=t(lang, "layer_policy"), overlay=True, control=True, show=on)
+    data = {"codes": policy_codes(), "styles": POLICY_STYLES, "casing": {"color": CASING, "weight": CASING_WEIGHT},
+            "on": on}  # fmt: skip
+    # Always added (streamlit-folium adds every group whatever its ``show``): kdim.policy takes
+    # an 'off' layer off the map at its first add, so the app and the exports start alike.
+    fg = folium.FeatureGroup(name=t(lang, "layer_policy"), overlay=True, control=True, show=True)
     fg.add_child(Script(f"return kdim.policy(PARENT, {js_json(data)});\n", "KdimPolicy"))
     return fg

@@ -338,7 +338,7 @@
   }
 
   // ------------------------------------------------------------------ 인구감소지역 / 관심지역
-  // D = {codes: {decline: [...], interest: [...]}, styles: {kind: style}, casing: style}: the
+  // D = {codes: {decline: [...], interest: [...]}, styles: {kind: style}, casing: style, on}: the
   // designated 시군구 of the regions the choropleth drew (REGION_GEO), one path per kind (a
   // white casing, then the kind's line), not interactive (the region below keeps its tooltip).
   // The legend's rows (.kdim-lg-policy) show while the layer is on (the layer switch).
@@ -371,6 +371,16 @@
     }
     parent.on('add', function () { rows(true); });
     parent.on('remove', function () { rows(false); });
+    // Off by default (no area filter): taken off at its first add, wherever that add comes from
+    // (folium's script, streamlit-folium's groups); the layer switch shows it unchecked and
+    // turns it on. Each rerun draws a new group, off again.
+    if (!D.on) {
+      var off = function () {
+        var map = parent._map;
+        if (map) setTimeout(function () { if (map.hasLayer(parent)) map.removeLayer(parent); }, 0);
+      };
+      if (parent._map) off(); else parent.once('add', off);
+    }
     return drawn;
   }
 

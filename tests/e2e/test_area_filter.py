@@ -68,6 +68,21 @@ def test_area_link_shows_the_share_and_passes_axe(new_page, app_server, screensh
     assert [d["row"] for d in frame.evaluate(DRAWN)] == [None, None]
 
 
+def test_without_an_area_the_layer_waits_in_the_switch(new_page, app_server) -> None:
+    page = new_page(viewport=VIEWPORT)
+    open_app(page, app_server.url + "/?level=sigungu&year=all", n_regions=229)
+    frame = map_frame(page)
+    frame.wait_for_selector(".kdim-legend", state="attached")
+    switch = frame.locator(".leaflet-control-layers-overlays label", has_text=LAYER)
+    expect(switch.locator("input")).not_to_be_checked(timeout=10_000)
+    assert frame.evaluate("() => document.querySelectorAll('path.kdim-policy-line').length") == 0
+    assert [d["row"] for d in frame.evaluate(DRAWN)] == [None, None]
+    switch.locator("input").check()  # turned on: both kinds outlined, their rows shown
+    frame.wait_for_selector("path.kdim-policy-line", state="attached", timeout=10_000)
+    decline, interest = frame.evaluate(DRAWN)
+    assert (decline["paths"], interest["paths"]) == (1, 1) and decline["row"] and interest["row"]
+
+
 def test_a_designated_regions_keyboard_stop_names_it(new_page, app_server) -> None:
     page = new_page(viewport=VIEWPORT)
     open_app(page, app_server.url + "/?area=decline&level=sigungu&year=all", n_regions=229)
