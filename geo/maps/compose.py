@@ -173,25 +173,11 @@ def overlay_layers(
             "KdimTitle",
         )
     )
-    notes.add_child(
-        Script(
-            control_script(
-                settings.legend_position,
-                "kdim-box kdim-legend",
-                legend_html(
-                    result,
-                    lang=lang,
-                    markers=markers,
-                    specialties=specialties,
-                    settings=settings,
-                    level=level if "choropleth" in layers else None,
-                    area=area,
-                ),
-                t(lang, "legend_region"),
-            ),
-            "KdimLegend",
-        )
-    )
+    policy_level = level if "choropleth" in layers else None  # the policy layer's rows (geo/maps/policy.py)
+    legend = legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings,
+                         level=policy_level, area=area)  # fmt: skip
+    legend_js = control_script(settings.legend_position, "kdim-box kdim-legend", legend, t(lang, "legend_region"))
+    notes.add_child(Script(legend_js, "KdimLegend"))
     source = control_script("bottomleft", "kdim-source", source_html(records, lang), t(lang, "source_region"))
     notes.add_child(Script(source, "KdimSource"))
     # The browser fits the focus to the frame's real size (the app's frame follows the window).
