@@ -188,7 +188,7 @@ def change_table(data: dataset.DataSet, state: ViewState) -> None:
 def map_alternative(v: view.View, state: ViewState) -> None:
     """The map in words and as a table, right below it (screen readers, keyboard, no colour)."""
     title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
-    st.html(maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title))
+    st.html(maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title, share=v.policy_line))
 
 
 def handle_click(out: dict | None, state: ViewState) -> None:
@@ -214,6 +214,8 @@ def region_panel(v: view.View, lang: str) -> None:
         return
     with st.container(border=True):
         st.subheader(f"{t('panel', lang)}: {p['name']}")
+        if p.get("designation"):  # 인구감소지역 / 관심지역 (data/policy_areas.csv)
+            st.markdown(f"**{p['designation']}**")
         st.button(t("panel_close", lang), on_click=clear_selection)
         if p["records"].empty:
             st.write(t("panel_none", lang))

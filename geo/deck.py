@@ -38,6 +38,8 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from geo import coverage, i18n, join, maps, view
+from geo.maps.policy import POLICY_COLOUR
+from geo.maps.text import t as map_text
 from geo.reconcile import reconcile
 from geo.slides import CARD, INK, MUTED, add_paragraph, box, rect, set_font, text_height, title
 from geo.view import PRESETS, ViewState
@@ -292,6 +294,10 @@ def legend_rows(scene: Scene) -> tuple[list[tuple[str, str, str]], list[tuple[st
     for s in maps.SPECIALTIES:
         if s.key in data.specialties:
             symbols.append(("line", s.colour, maps.specialty_title(s, lang)))
+    kinds = {"decline": "line", "interest": "dotted"}  # the outlines' solid and dotted black lines
+    for key, codes in data.policy_codes.items():
+        if codes:
+            symbols.append((kinds[key], POLICY_COLOUR, map_text(lang, f"policy_row_{key}", n=len(codes))))
     return classes, symbols
 
 
@@ -308,9 +314,14 @@ def _legend(slide: Any, scene: Scene, y: float) -> float:
         for i, (kind, colour, label) in enumerate(rows):
             ry = y + i * row
             shape = {"star": MSO_SHAPE.STAR_5_POINT, "dot": MSO_SHAPE.OVAL}.get(kind, MSO_SHAPE.RECTANGLE)
-            sw, sh = (0.24, 0.24) if kind in ("star", "dot") else (0.34, 0.08 if kind == "line" else 0.22)
+            sw, sh = (0.24, 0.24) if kind in ("star", "dot") else (0.34, 0.08 if kind in ("line", "dotted") else 0.22)
             s = rect(slide, shape, x + (0.34 - sw) / 2, ry + (0.3 - sh) / 2, sw, sh, colour, f"legend {label}")
-            if kind != "line":
+            if kind == "dotted":  # 관심지역: a dotted black line, as on the map
+                s.fill.patterned()
+                s.fill.pattern = MSO_PATTERN.DASHED_VERTICAL
+                s.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
+                s.fill.back_color.rgb = RGBColor.from_string("FFFFFF")
+            if kind not in ("line", "dotted"):
                 s.line.color.rgb = RGBColor.from_string("777777")
                 s.line.width = Pt(0.5)
             if kind == "nodata":  # hatched, as on the map
@@ -342,7 +353,7 @@ def _scene_slide(prs: Any, scene: Scene) -> None:
     tf = box(slide, COL_X, y - 0.05, COL_W, 0.5, name="filters")
     add_paragraph(tf, f"{i18n.t('filters', lang)}: {view.filter_words(scene.state)}", BODY_PT, bold=True, space=0)
     cy = _cards(slide, scene, y + 0.45)
-    notes = [*budget_notes(scene.data.figs, scene.data.level, lang), before_note(scene.data)]
+    notes = [*budget_notes(scene.data.figs, scene.data.level, lang), before_note(scene.data), scene.data.policy_line]
     notes = [n for n in notes if n]
     h = max(1.05, 0.1 + sum(text_height(n, COL_W, SMALL_PT) for n in notes))
     tf = box(slide, COL_X, cy, COL_W, h, name="budget notes")

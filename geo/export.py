@@ -180,7 +180,7 @@ def view_html(v: Any, settings: Any = None, *, asset_prefix: str | None = None) 
     settings = settings or maps.MapSettings(scheme=state.scheme, represent=state.represent)
     m = maps.build_map(**view.map_arguments(v, settings))
     title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
-    alternative = maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title)
+    alternative = maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title, share=v.policy_line)
     return standalone_html(m, lang=state.lang, title=title, asset_prefix=asset_prefix, alternative=alternative)
 
 

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geo import i18n, join, maps, regions, view
+from geo.maps.policy import POLICY_COLOUR
+from geo.maps.text import t as map_text
 from geo.reconcile import reconcile
 
 if TYPE_CHECKING:
@@ -185,6 +187,8 @@ def figure_lines(data: SheetData, rec: pd.DataFrame) -> list[tuple[str, str]]:
         lines += [("detail", n) for n in budget_notes(figs, data.level, lang)[1:]]  # [0] is the span, said above
     counts = _say(lang, "count_line", n=maps.fmt_number(figs.n_records), lgs=figs.n_lgs, sido=figs.n_sido)
     lines.append(("item", counts))
+    if data.policy_line:  # the view's share in 인구감소지역 against 89 of 229 시군구 (geo/policy_shares.py)
+        lines.append(("item", data.policy_line))
     note = before_note(data)
     if note:
         lines.append(("detail", note))
@@ -220,6 +224,12 @@ def legend_items(data: SheetData, districts: int) -> list[LegendItem]:
         items.append(LegendItem("●", maps.VILLAGE_COLOUR, say(lang, "village")))
     items += [
         LegendItem("━", s.colour, maps.specialty_title(s, lang)) for s in maps.SPECIALTIES if s.key in data.specialties
+    ]
+    marks = {"decline": "━", "interest": "┅"}  # the outlines' solid and dotted black lines
+    items += [
+        LegendItem(marks[k], POLICY_COLOUR, map_text(lang, f"policy_row_{k}", n=len(codes)))
+        for k, codes in data.policy_codes.items()
+        if codes
     ]
     return items
 

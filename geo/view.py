@@ -453,7 +453,15 @@ def region_panel(filtered: pd.DataFrame, state: ViewState) -> dict[str, object]:
         "by_type": by_type.reset_index().rename(columns={"k": i18n.t("col_type", lang), "v": "value"}),
         "records": record_table(here, lang),
         "is_sigungu": len(code) == 5,
+        "designation": designation_words(code, lang),
     }
+
+
+def designation_words(code: str, lang: str) -> str:
+    """The clicked 시군구's designation ("인구감소지역 (행정안전부 지정)"), '' for none or a 시도."""
+    from geo.maps.policy import region_lines
+
+    return " · ".join(region_lines(code, "sigungu", lang)) if len(code) == 5 else ""
 
 
 def specialties_shown(state: ViewState) -> list[str] | None:
@@ -491,9 +499,7 @@ def filter_words(state: ViewState) -> str:
     year is both years ("연도: 2023 → 2024"), not the later one alone."""
     from geo.maps import describe_filters
 
-    words = describe_filters(dataclasses.replace(state.filters(), area=None), state.lang)
-    if state.area:  # geo/maps does not know the designation's words yet: say them here
-        words.append(f"{i18n.t('area', state.lang)}: {i18n.t(f'area_{state.area}', state.lang)}")
+    words = describe_filters(state.filters(), state.lang)
     if state.compare_year is not None and state.year is not None:
         year = describe_filters({"year": state.year}, state.lang)[0]
         both = f"{year.removesuffix(str(state.year))}{state.compare_year} → {state.year}"

@@ -57,3 +57,10 @@ def test_english_labels_of_the_box_and_line():
     ]
     line = next(c.value for c in at.caption if c.value.startswith("Share in population-decline areas"))
     assert "records 0 of 5 (0.0%)" in line and not re.search("[가-힣]", line)
+
+
+def test_the_clicked_regions_panel_names_its_designation():
+    at = run_app(level="sigungu", sel="47750", year="all")  # 영양군, an 인구감소지역
+    assert any(m.value == "**인구감소지역 (행정안전부 지정)**" for m in at.markdown)
+    at = run_app(level="sigungu", sel="11110", year="all")  # 종로구: none
+    assert not any("행정안전부 지정)**" in m.value for m in at.markdown)

@@ -144,6 +144,29 @@ def test_specialty_outlines_are_okabe_ito() -> None:
     assert len({s.dash for s in maps.SPECIALTIES}) == len(maps.SPECIALTIES), "each has its own dash too"
 
 
+@pytest.mark.parametrize("vision", VISIONS, ids=lambda v: v or "normal")
+def test_policy_outlines_clear_every_fill_and_the_specialty_outlines(vision: str | None) -> None:
+    """The 인구감소지역 / 관심지역 outlines (geo/maps/policy.py) are black on a white casing: the
+    line clears every fill and every 권역 AI outline colour by MIN_DE, and the casing clears the
+    line; the two kinds differ by their dash (not by colour) and neither dash is a 권역's nor the
+    'no data' edge's."""
+    from geo.maps.choropleth import _styles
+    from geo.maps.policy import CASING, CASING_WEIGHT, POLICY_STYLES
+
+    for key, style in POLICY_STYLES.items():
+        d, fill = min((delta(style["color"], b, vision), b) for b in BACKGROUNDS)
+        assert d >= MIN_DE, f"{key} outline under {vision} only ΔE2000 {d:.1f} from fill {fill}"
+        for s in maps.SPECIALTIES:
+            assert delta(style["color"], s.colour, vision) >= MIN_DE, (key, s.key, vision)
+        assert delta(style["color"], CASING, vision) >= MIN_DE
+        assert style["weight"] < CASING_WEIGHT  # the casing shows on both sides of the line
+    dashes = [POLICY_STYLES[k]["dashArray"] or "" for k in ("decline", "interest")]
+    assert len(set(dashes)) == 2, "the kinds are told apart by their line"
+    nodata = next(st for st in _styles([]) if "kdim-nodata" in st["className"])
+    assert not set(dashes) & ({s.dash for s in maps.SPECIALTIES if s.dash} | {nodata["dashArray"]})
+    assert all(st["weight"] >= 3 * nodata["weight"] for st in POLICY_STYLES.values())  # that edge is thin and grey
+
+
 @pytest.mark.parametrize("k", [1, *CLASS_COUNTS])
 def test_every_legend_class_carries_its_value_label(k: int) -> None:
     """Nothing told by colour alone: each class row names its range and count in text."""

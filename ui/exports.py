@@ -46,7 +46,9 @@ def export_html(state: ViewState, v: view.View, data: dataset.DataSet) -> bytes:
     if state.compare_year is None:
         m = maps.build_map(**view.map_arguments(v, settings))
         title = maps.page_title(level=state.level, metric=state.metric, lang=state.lang, filters=state.filters())
-        alternative = maps.summary_html(v.values, metric=state.metric, lang=state.lang, title=title)
+        alternative = maps.summary_html(
+            v.values, metric=state.metric, lang=state.lang, title=title, share=v.policy_line
+        )
     else:
         cmp = dataset.compared(data, state)
         m = maps.build_map(**compare.map_arguments(v, cmp, settings))

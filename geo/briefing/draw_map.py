@@ -24,6 +24,7 @@ from geo import boundaries, maps
 from geo.briefing.figures import SheetData
 from geo.briefing.style import INK, PAGE_IN, font
 from geo.briefing.text import say, short_name
+from geo.maps.policy import CASING, CASING_WEIGHT, POLICY_COLOUR, POLICY_STYLES
 
 MAP_RECT = (0.025, 0.075, 0.585, 0.785)  # left, bottom, width, height in figure fractions
 
@@ -163,6 +164,29 @@ def _specialties(ax: Any, data: SheetData) -> None:
             )  # fmt: skip
 
 
+def policy_linestyle(key: str) -> tuple[float, Any]:
+    """The web map's line of a designation (geo/maps/policy.py) at matplotlib's scale: width and style."""
+    st = POLICY_STYLES[key]
+    dash = [float(x) for x in st["dashArray"].split()] if st["dashArray"] else None
+    return st["weight"] * 0.6, (0, dash) if dash else "solid"
+
+
+def _policy(ax: Any, data: SheetData) -> None:
+    """The 인구감소지역 / 관심지역 outlines: a white casing, then the kind's black line (as the web map)."""
+    codes, paths, _ = _paths(data.level, data.settings.band)
+    idx = {c: i for i, c in enumerate(codes)}
+    for key, want in data.policy_codes.items():
+        ps = [paths[idx[c]] for c in want if c in idx]
+        if not ps:
+            continue
+        lw, ls = policy_linestyle(key)
+        casing = PathCollection(ps, facecolor="none", edgecolor=CASING, linewidths=CASING_WEIGHT * 0.6, zorder=3.5)
+        line = PathCollection(ps, facecolor="none", edgecolor=POLICY_COLOUR, linewidths=lw, linestyle=ls, zorder=3.6)
+        line.set_gid(f"kdim-policy-{key}")
+        ax.add_collection(casing, autolim=False)
+        ax.add_collection(line, autolim=False)
+
+
 CIRCLE_PT_PER_PX = 0.8  # the web map's circle radii (px at a laptop's size) on the A4 panel, in points
 
 
@@ -300,6 +324,7 @@ def map_panel(fig: Figure, renderer: Any, data: SheetData) -> list[District]:
     """Draw the map on the sheet's left; return the districts drawn (the legend lists their star)."""
     ax = _frame(fig, data.settings.sea_colour)
     _fills(ax, data)
+    _policy(ax, data)
     _specialties(ax, data)
     _circles(ax, data)
     rows = data.rows

@@ -252,6 +252,30 @@ class SheetData:
         return sheet_title(level=self.level, metric=self.metric, lang=self.lang, filters=self.filters)
 
     @cached_property
+    def policy_line(self) -> str:
+        """The selection's share in 인구감소지역 against 89 of 229 시군구 (the page's line, geo/policy_shares.py);
+        none for a comparison (its figures already take two years' lines, and the page has no room)."""
+        from geo import policy_areas
+        from geo.policy_shares import figure_line, shares
+
+        if self.compare_year is not None:
+            return ""
+        try:
+            return figure_line(shares(self.sel, join.money_metric(self.metric, self.filters.year)), self.lang)
+        except policy_areas.PolicyAreaError:
+            return ""
+
+    @property
+    def policy_codes(self) -> dict[str, list[str]]:
+        """The designated 시군구 the map outlines, per kind: as the web map's default (at the 시군구
+        level with an area filter; geo/maps/policy.py), else none."""
+        from geo.maps.policy import area_of_filters, policy_codes, policy_shown
+
+        if self.compare_year is not None or not policy_shown(self.level, area_of_filters(self.filters))[1]:
+            return {}
+        return policy_codes()
+
+    @cached_property
     def rows(self) -> list[dict[str, Any]]:
         """The selected records as dicts, as the marker layers read them."""
         return self.sel.to_dict("records")

@@ -20,7 +20,14 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
 from geo import join, maps, regions, view
-from geo.briefing.draw_map import CIRCLE_PT_PER_PX, MAP_RECT, District, map_panel, specialty_dash
+from geo.briefing.draw_map import (
+    CIRCLE_PT_PER_PX,
+    MAP_RECT,
+    District,
+    map_panel,
+    policy_linestyle,
+    specialty_dash,
+)
 from geo.briefing.figures import SheetData, before_note, budget_notes, class_range, sheet_data
 from geo.briefing.pdffont import use_truetype_fonts
 from geo.briefing.style import (
@@ -37,6 +44,8 @@ from geo.briefing.style import (
     wrap,
 )
 from geo.briefing.text import say, short_name, source_words, span_words
+from geo.maps.policy import CASING, CASING_WEIGHT, POLICY_COLOUR
+from geo.maps.text import t as map_text
 
 _RENDER_LOCK = threading.Lock()  # rcParams are process-wide: one briefing renders at a time
 
@@ -105,7 +114,8 @@ def _key_figures(fig: Figure, renderer: Any, data: SheetData) -> float:
 
 def _budget_notes(fig: Figure, renderer: Any, data: SheetData, y: float) -> float:
     """What the budget adds up, and how much of it the map places at its level; returns the next y."""
-    for note in filter(None, [*budget_notes(data.figs, data.level, data.lang), before_note(data)]):
+    notes = [*budget_notes(data.figs, data.level, data.lang), before_note(data), data.policy_line]
+    for note in filter(None, notes):
         t = draw_text(fig, X, y, wrap(note, renderer, fig, 8, COLUMN), 8, color=MUTED, va="top", linespacing=1.3)
         y = bottom_of(t, renderer, fig) - 0.006
     return y - 0.02
@@ -199,6 +209,9 @@ def _marker_rows(data: SheetData, districts: list[District]) -> list[tuple[str, 
     for s in maps.SPECIALTIES:
         if s.key in data.specialties:
             rows.append((s.key, maps.specialty_title(s, lang)))
+    for key, codes in data.policy_codes.items():  # 인구감소지역 / 관심지역, only when outlined
+        if codes:
+            rows.append((f"policy:{key}", map_text(lang, f"policy_row_{key}", n=len(codes))))
     return rows
 
 
@@ -216,6 +229,14 @@ def _legend_markers(fig: Figure, data: SheetData, districts: list[District], y: 
         elif kind == "village":
             mark = Line2D([cx], [cy], transform=fig.transFigure, marker="o", markersize=6.5,
                           color=maps.VILLAGE_COLOUR, markeredgecolor="white", lw=0)  # fmt: skip
+        elif kind.startswith("policy:"):
+            lw, ls = policy_linestyle(kind.split(":")[1])
+            fig.add_artist(Line2D([lx, lx + SWATCH_W], [cy, cy], transform=fig.transFigure, color="#999999",
+                                  lw=CASING_WEIGHT * 0.6 + 0.8))  # fmt: skip
+            fig.add_artist(Line2D([lx, lx + SWATCH_W], [cy, cy], transform=fig.transFigure, color=CASING,
+                                  lw=CASING_WEIGHT * 0.6))  # fmt: skip
+            mark = Line2D([lx, lx + SWATCH_W], [cy, cy], transform=fig.transFigure, color=POLICY_COLOUR, lw=lw,
+                          linestyle=ls, gid=kind)  # fmt: skip
         else:
             s = next(s for s in maps.SPECIALTIES if s.key == kind)
             dash = specialty_dash(s)

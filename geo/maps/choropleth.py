@@ -13,6 +13,7 @@ from geo.maps.classes import ClassBin, class_of, classify, classify_change, reco
 from geo.maps.elements import Script
 from geo.maps.geometry import geometry_json, layer_codes, representative_points
 from geo.maps.markup import esc, fmt_number, fmt_signed, js_json, with_unit
+from geo.maps.policy import region_lines
 from geo.maps.records import num, program_names, values_frame
 from geo.maps.style import DEFAULT_SETTINGS, NODATA_FILL, NODATA_HATCH, OUTSIDE_FILL, MapSettings
 from geo.maps.symbols import (
@@ -204,10 +205,11 @@ def choropleth_layer(
         row = rows.get(c)
         if row is not None:
             row = {**row, "_metric": metric}
+        designation = region_lines(c, level, lang)  # 인구감소지역 / 관심지역 (a 시도: its counts)
         if c not in focus_set:
             cls[c] = outside_idx
             has_outside = True
-            tips[c] = _tooltip_html(name, _tooltip_lines(lang, mlabel, unit, None, True), outside=True)
+            tips[c] = _tooltip_html(name, [*_tooltip_lines(lang, mlabel, unit, None, True), *designation], outside=True)
             continue
         ci = (0 if pd.notna(vals.get(c)) else None) if circles else class_of(vals.get(c, float("nan")), bins)
         if ci is None:
@@ -215,7 +217,7 @@ def choropleth_layer(
             has_nodata = True
         else:
             cls[c] = ci
-        lines = _tooltip_lines(lang, mlabel, unit, row, False, signed=diverging)
+        lines = [*_tooltip_lines(lang, mlabel, unit, row, False, signed=diverging), *designation]
         tips[c] = _tooltip_html(name, lines, outside=False)
         if c in inside:
             names[c] = [accessible_name(name, lines), *inside[c]]

@@ -22,6 +22,7 @@ from geo.maps.furniture import control_script, legend_html, source_html, title_h
 from geo.maps.geometry import base_geometry, bounds_of
 from geo.maps.markers import districts_layer, smart_village_layer
 from geo.maps.markup import js_json
+from geo.maps.policy import area_of_filters, policy_layer
 from geo.maps.style import DEFAULT_SETTINGS, NODATA_FILL, NODATA_HATCH, MapSettings, page_css
 from geo.maps.text import DEFAULT_METRIC, LEVELS, check_lang, t
 from geo.maps.zones import emd_layer, specialties_layer
@@ -147,6 +148,10 @@ def overlay_layers(
             values, level=level, metric=metric, lang=lang, focus=focus, settings=settings, **(choropleth or {})
         )
         groups.append(fg)
+    area = area_of_filters(filters)
+    policy = policy_layer(level, area, lang=lang) if "choropleth" in layers else None
+    if policy is not None:  # over the fills, under the 권역 outlines and the marks
+        groups.append(policy)
     if "specialties" in layers:
         groups.append(specialties_layer(records, specialties=specialties, lang=lang, settings=settings))
     if "village" in layers:
@@ -168,17 +173,11 @@ def overlay_layers(
             "KdimTitle",
         )
     )
-    notes.add_child(
-        Script(
-            control_script(
-                settings.legend_position,
-                "kdim-box kdim-legend",
-                legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings),
-                t(lang, "legend_region"),
-            ),
-            "KdimLegend",
-        )
-    )
+    policy_level = level if "choropleth" in layers else None  # the policy layer's rows (geo/maps/policy.py)
+    legend = legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings,
+                         level=policy_level, area=area)  # fmt: skip
+    legend_js = control_script(settings.legend_position, "kdim-box kdim-legend", legend, t(lang, "legend_region"))
+    notes.add_child(Script(legend_js, "KdimLegend"))
     source = control_script("bottomleft", "kdim-source", source_html(records, lang), t(lang, "source_region"))
     notes.add_child(Script(source, "KdimSource"))
     # The browser fits the focus to the frame's real size (the app's frame follows the window).

@@ -13,6 +13,7 @@ from geo import regions
 from geo.maps.choropleth import ChoroplethResult
 from geo.maps.classes import ClassBin
 from geo.maps.markup import esc, fmt_number, fmt_signed, js_json
+from geo.maps.policy import legend_rows
 from geo.maps.style import (
     DEFAULT_SETTINGS,
     OUTSIDE_FILL,
@@ -175,8 +176,11 @@ def legend_html(
     markers: Sequence[str] = ("districts", "village", "specialties"),
     specialties: Iterable[str] | None = None,
     settings: MapSettings = DEFAULT_SETTINGS,
+    level: str | None = None,
+    area: str | None = None,
 ) -> str:
-    """Legend: metric title with units, one row per class (its data range), no-data, markers."""
+    """Legend: metric title with units, one row per class (its data range), no-data, markers;
+    with a ``level``, the 인구감소지역 layer's rows where it is drawn (geo/maps/policy.py)."""
     parts = []
     if result is not None:
         mlabel, unit = metric_label(result.metric, lang)
@@ -225,6 +229,8 @@ def legend_html(
         elif shown:  # several: one row, their lines side by side; each 권역 is named on the map
             rows.append(f'<div class="row">{_specialty_svg(shown, px)}<span>{esc(t(lang, "specialties_row"))}'
                         "</span></div>")  # fmt: skip
+    if level is not None:
+        rows.extend(legend_rows(level, area, lang, px))
     if rows:
         if parts:
             parts.append('<div class="sep"></div>')

@@ -119,9 +119,16 @@ def _section(lang: str, para: str, caption: str, head: str, body: str) -> str:
 
 
 def summary_html(
-    values: pd.DataFrame | Mapping[str, float] | None, *, metric: str, lang: str, title: str, n: int = TOP_N
+    values: pd.DataFrame | Mapping[str, float] | None,
+    *,
+    metric: str,
+    lang: str,
+    title: str,
+    n: int = TOP_N,
+    share: str = "",
 ) -> str:
-    """The map's summary paragraph and its top-regions table, as one section of escaped HTML."""
+    """The map's summary paragraph and its top-regions table, as one section of escaped HTML.
+    ``share``: the view's share in 인구감소지역 (geo/policy_shares.py figure_line), a sentence of its own."""
     w = WORDS[lang]
     mlabel, unit = metric_label(metric, lang)
     rows = table_rows(values, lang, n)
@@ -131,6 +138,8 @@ def summary_html(
         para = w["summary"].format(title=title, metric=mlabel, k=k, top=top)
     else:
         para = w["none"].format(title=title, metric=mlabel)
+    if share:
+        para = f"{para} {share.rstrip('.')}."
     head = "".join(
         f'<th scope="col">{esc(h)}</th>'
         for h in (w["rank"], w["region"], f"{mlabel} ({unit})" if unit else mlabel, w["records"])

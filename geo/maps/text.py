@@ -45,6 +45,13 @@ TEXT: dict[str, dict[str, str]] = {
         "and_more": "외 {n}건",
         "layer_districts": "국가 디지털 혁신지구",
         "layer_specialties": "권역별 인공지능 특화",
+        "layer_policy": "인구감소지역·관심지역 (행정안전부 지정)",
+        "policy_decline": "인구감소지역 (행정안전부 지정)",
+        "policy_interest": "관심지역 (행정안전부 지정)",
+        "policy_row_decline": "인구감소지역 ({n}곳, 굵은 실선)",
+        "policy_row_interest": "관심지역 ({n}곳, 굵은 점선)",
+        "policy_sido": "인구감소지역 {d}곳 · 관심지역 {i}곳 (시군구)",
+        "policy_sido_row": "인구감소지역 {d}곳 · 관심지역 {i}곳: 시도별 수는 각 시도 설명에",
         "layer_village": "스마트빌리지",
         "layer_emd": "읍면동: {name}",
         "layer_land": "지도 바탕",
@@ -99,6 +106,13 @@ TEXT: dict[str, dict[str, str]] = {
         "and_more": "and {n} more",
         "layer_districts": "National digital innovation districts",
         "layer_specialties": "Regional AI specialties",
+        "layer_policy": "Population-decline areas (Ministry of the Interior and Safety)",
+        "policy_decline": "Population-decline area (designated by the Ministry of the Interior and Safety)",
+        "policy_interest": "Population-decline area of concern (designated by the Ministry of the Interior and Safety)",
+        "policy_row_decline": "Population-decline areas ({n}, thick solid line)",
+        "policy_row_interest": "Areas of concern ({n}, thick dotted line)",
+        "policy_sido": "{d} population-decline areas · {i} areas of concern (municipalities)",
+        "policy_sido_row": "{d} population-decline areas · {i} areas of concern: counts per province in each tooltip",
         "layer_village": "Smart Village",
         "layer_emd": "Eup/myeon/dong: {name}",
         "layer_land": "Base map",
@@ -153,6 +167,7 @@ FILTER_LABELS: dict[str, dict[str, str]] = {
     "sido_code": {"ko": "시도", "en": "province"},
     "sigungu_code": {"ko": "시군구", "en": "municipality"},
     "program_types": {"ko": "사업 유형", "en": "program types"},
+    "area": i18n.UI["area"],  # the sidebar's words: "인구감소지역 구분 (행정안전부 지정)"
 }
 # Value labels are the app's own (geo/i18n.py), so map, title and sidebar say the same thing.
 PROGRAM_TYPE_LABELS = i18n.PROGRAM_TYPES
@@ -162,6 +177,7 @@ FILTER_VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "program_types": PROGRAM_TYPE_LABELS,
     "specialty": SPECIALTY_LABELS,
     "specialties": SPECIALTY_LABELS,
+    "area": {k: i18n.UI[f"area_{k}"] for k in ("decline", "interest", "other")},
 }
 
 

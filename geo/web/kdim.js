@@ -240,6 +240,7 @@
   // carries its tooltip and popup and is the region's keyboard stop (named as the region).
   function choropleth(parent, geo, S, C, T, P, A, K) {
     A = A || {};
+    REGION_GEO = geo;  // the policy layer outlines some of these features (no second copy)
     var circled = {};
     if (K) K.c.forEach(function (c) { circled[c] = true; });
     var layer = L.geoJSON(geo, {
@@ -334,6 +335,53 @@
         if (T[f.id]) l.bindTooltip(T[f.id], {sticky: true, className: 'kdim-tip-box'});
       }
     }).addTo(parent);
+  }
+
+  // ------------------------------------------------------------------ 인구감소지역 / 관심지역
+  // D = {codes: {decline: [...], interest: [...]}, styles: {kind: style}, casing: style, on}: the
+  // designated 시군구 of the regions the choropleth drew (REGION_GEO), one path per kind (a
+  // white casing, then the kind's line), not interactive (the region below keeps its tooltip).
+  // The legend's rows (.kdim-lg-policy) show while the layer is on (the layer switch).
+  var REGION_GEO = null;
+
+  function policy(parent, D) {
+    var feats = {};
+    if (REGION_GEO) REGION_GEO.features.forEach(function (f) { feats[f.id] = f.geometry; });
+    var drawn = 0;
+    Object.keys(D.codes).forEach(function (kind) {
+      var polys = [];
+      D.codes[kind].forEach(function (code) {
+        var g = feats[code];
+        if (!g) return;
+        if (g.type === 'Polygon') polys.push(g.coordinates);
+        else if (g.type === 'MultiPolygon') g.coordinates.forEach(function (p) { polys.push(p); });
+      });
+      if (!polys.length) return;
+      var cls = 'kdim-policy kdim-policy-' + kind;
+      L.polygon(polys, L.extend({}, D.casing, {fill: false, interactive: false, className: cls + ' kdim-policy-casing'}))
+        .addTo(parent);
+      L.polygon(polys, L.extend({}, D.styles[kind], {fill: false, interactive: false, className: cls + ' kdim-policy-line'}))
+        .addTo(parent);
+      drawn++;
+    });
+    function rows(on) {
+      Array.prototype.forEach.call(document.querySelectorAll('.kdim-lg-policy'), function (r) {
+        if (on) r.removeAttribute('hidden'); else r.setAttribute('hidden', '');
+      });
+    }
+    parent.on('add', function () { rows(true); });
+    parent.on('remove', function () { rows(false); });
+    // Off by default (no area filter): taken off at its first add, wherever that add comes from
+    // (folium's script, streamlit-folium's groups); the layer switch shows it unchecked and
+    // turns it on. Each rerun draws a new group, off again.
+    if (!D.on) {
+      var off = function () {
+        var map = parent._map;
+        if (map) setTimeout(function () { if (map.hasLayer(parent)) map.removeLayer(parent); }, 0);
+      };
+      if (parent._map) off(); else parent.once('add', off);
+    }
+    return drawn;
   }
 
   // ------------------------------------------------------------------ placement
@@ -566,7 +614,7 @@
 
   root.kdim = {
     decode: decode, defs: defs, lang: lang, base: base, choropleth: choropleth, points: points,
-    outlines: outlines, labels: labels, control: control, fit: fit, clusterIcon: clusterIcon, place: place
+    outlines: outlines, policy: policy, labels: labels, control: control, fit: fit, clusterIcon: clusterIcon, place: place
   };
   root.kdimGeo = decode;
   root.kdimLL = identity;

@@ -1,8 +1,7 @@
 """The 인구감소지역 filter in Chromium (issue 28): a link with ?area=decline&level=sigungu shows the
-filtered view and the share line, passes axe, and the box works by keyboard alone.
-
-The map layer of the designations (outlines in the layer switch) is part 2 of the issue and not
-drawn yet; these tests cover the filter and the figure.
+filtered view and the share line, draws the designations' outlines (one path per kind, their
+legend rows, the layer switch's entry), passes axe, and the box works by keyboard alone; a
+designated region's keyboard stop names its designation.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from a11y import report, run_axe
 from helpers import map_frame, open_app, sidebar, wait_script_done
 from playwright.sync_api import expect
 from server import REPO
+from test_placement import settled
 
 from geo import join, programs
 from geo.i18n import t
@@ -23,6 +23,15 @@ pytestmark = pytest.mark.e2e
 VIEWPORT = {"width": 1366, "height": 768}
 OUT = REPO / "tests" / "artifacts" / "axe"
 SHARE = "인구감소지역 비중 (시군구 89/229곳 = 38.9%)"
+DECLINE = "인구감소지역 (행정안전부 지정)"
+LAYER = "인구감소지역·관심지역 (행정안전부 지정)"
+# per kind: its line paths, how many rings they draw (one "M" per ring), whether its legend row shows
+DRAWN = """() => ['decline', 'interest'].map(k => {
+  const ps = [...document.querySelectorAll('path.kdim-policy-line.kdim-policy-' + k)];
+  const row = document.querySelector('.kdim-lg-policy-' + k);
+  return {paths: ps.length, rings: ps.reduce((n, p) => n + (p.getAttribute('d').match(/M/g) || []).length, 0),
+          row: row && !row.hidden && row.getBoundingClientRect().height > 0 ? row.innerText : null};
+})"""
 
 
 def n_records(**filters: object) -> int:
@@ -33,14 +42,58 @@ def test_area_link_shows_the_share_and_passes_axe(new_page, app_server, screensh
     page = new_page(viewport=VIEWPORT)
     open_app(page, app_server.url + "/?area=decline&level=sigungu&year=all", n_regions=229)
     map_frame(page).wait_for_selector(".kdim-legend", state="attached")
-    line = page.get_by_text(SHARE)
+    line = page.locator("[data-testid='stCaptionContainer']").filter(has_text=SHARE)
     expect(line).to_be_visible(timeout=20_000)
+    expect(page.locator(".kdim-alt-summary")).to_contain_text(SHARE)  # the text alternative says it too
     assert f"기록 {n_records(area='decline')}/{n_records(area='decline')}건 (100.0%)" in line.inner_text()
     box = sidebar(page).get_by_role("combobox", name=t("area", "ko"), exact=True)
     expect(box).to_have_value(t("area_units", "ko", label=t("area_decline", "ko"), n=89))
+    frame = map_frame(page)
+    frame.wait_for_selector("path.kdim-policy-line", state="attached", timeout=20_000)
+    decline, interest = frame.evaluate(DRAWN)
+    assert decline["paths"] == interest["paths"] == 1, (decline, interest)
+    assert decline["rings"] >= 89 and interest["rings"] >= 18, (decline, interest)
+    assert decline["row"] and "89곳" in decline["row"], decline
+    assert interest["row"] and "18곳" in interest["row"], interest
+    switch = frame.locator(".leaflet-control-layers-overlays label", has_text=LAYER)
+    expect(switch.locator("input")).to_be_checked()
     page.screenshot(path=str(screenshot_dir / "area_decline_sigungu.png"), full_page=True)
+    placed = settled(page)  # test_placement's measure: nothing collides with the new legend rows either
+    assert placed["marks"] > 0 and (placed["pairs"], placed["under"]) == ([], []), placed
     found = report("area_decline", run_axe(page), OUT)
     assert not found, f"area_decline: axe found {found}"
+    # turned off in the layer switch: the outlines and their legend rows go
+    switch.locator("input").uncheck()
+    frame.wait_for_function("() => !document.querySelector('path.kdim-policy-line')", timeout=10_000)
+    assert [d["row"] for d in frame.evaluate(DRAWN)] == [None, None]
+
+
+def test_without_an_area_the_layer_waits_in_the_switch(new_page, app_server) -> None:
+    page = new_page(viewport=VIEWPORT)
+    open_app(page, app_server.url + "/?level=sigungu&year=all", n_regions=229)
+    frame = map_frame(page)
+    frame.wait_for_selector(".kdim-legend", state="attached")
+    switch = frame.locator(".leaflet-control-layers-overlays label", has_text=LAYER)
+    expect(switch.locator("input")).not_to_be_checked(timeout=10_000)
+    assert frame.evaluate("() => document.querySelectorAll('path.kdim-policy-line').length") == 0
+    assert [d["row"] for d in frame.evaluate(DRAWN)] == [None, None]
+    switch.locator("input").check()  # turned on: both kinds outlined, their rows shown
+    frame.wait_for_selector("path.kdim-policy-line", state="attached", timeout=10_000)
+    decline, interest = frame.evaluate(DRAWN)
+    assert (decline["paths"], interest["paths"]) == (1, 1) and decline["row"] and interest["row"]
+
+
+def test_a_designated_regions_keyboard_stop_names_it(new_page, app_server) -> None:
+    page = new_page(viewport=VIEWPORT)
+    open_app(page, app_server.url + "/?area=decline&level=sigungu&year=all", n_regions=229)
+    frame = map_frame(page)
+    frame.wait_for_selector("path.kdim-policy-line", state="attached", timeout=20_000)
+    # 영양군 (47750), an 인구감소지역: its stop (its region, or its circle) says so
+    stop = frame.locator(f"[tabindex='0'][aria-label^='경상북도 영양군'][aria-label*='{DECLINE}']")
+    expect(stop).to_have_count(1)
+    stop.focus()
+    expect(frame.locator(".kdim-tip-box", has_text=DECLINE)).to_be_visible(timeout=10_000)
+    assert DECLINE not in (frame.locator("[tabindex='0'][aria-label^='서울특별시 종로구']").get_attribute("aria-label"))
 
 
 def test_the_area_box_works_by_keyboard(new_page, app_server) -> None:
