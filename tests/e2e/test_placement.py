@@ -79,7 +79,7 @@ def settled(page) -> dict:  # type: ignore[no-untyped-def]
     """The measurement once the placement has run and two readings agree (the fit and the
     markers' redraw each trigger a pass)."""
     frame = map_frame(page)
-    frame.wait_for_function("() => window.map && window.map._kdimPlacementMs !== undefined", timeout=30_000)
+    frame.wait_for_function("() => window.map && window.map._kdimPlacementMs !== undefined", timeout=60_000)
     last = None
     for _ in range(40):  # a loaded CI machine may run the first placement pass late: wait for marks
         time.sleep(0.35)
