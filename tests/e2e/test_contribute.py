@@ -26,6 +26,7 @@ from a11y import report, run_axe
 from cluster import Cluster, route_key
 from conftest import SCREENSHOTS
 from helpers import click_radio, metrics, sidebar, wait_script_done
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from server import REPO
 
 from geo import accounts, store
@@ -58,6 +59,22 @@ def upload_file(folder: Path) -> Path:
     path = folder / "busan-2024.xlsx"
     book.save(path)
     return path
+
+
+def open_signin_page(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """The first page of a freshly started replica, up to its sign-in form. One CI run (of many)
+    saw a first page whose script never finished within 90 s on a loaded machine while the same
+    test took 28-80 s in every other run: that page is reloaded once, as a person would, and the
+    form must then come (the failure is kept in the log)."""
+    signin = sidebar(page).get_by_label(t("signin_name", "ko"), exact=True)
+    page.goto(url, wait_until="domcontentloaded")
+    try:
+        signin.wait_for(timeout=60_000)
+    except PlaywrightTimeout:
+        print(f"\nfirst page of {url}: no sign-in form after 60 s; reloaded once")
+        page.reload(wait_until="domcontentloaded")
+        signin.wait_for(timeout=60_000)
+    wait_script_done(page, expect_run=False, timeout=60)
 
 
 def geo_cli(url: str, *args: str) -> str:
@@ -123,9 +140,7 @@ def test_editor_submits_reviewer_approves_every_replica_shows_it(guarded_pages, 
     with Cluster(2, env={"KDIM_STORE_URL": url}) as cluster:
         # The editor: the sign-in form by keyboard alone (axe on the page with the form first).
         editor = guarded_pages()
-        editor.goto(cluster.url + "/", wait_until="domcontentloaded")
-        wait_script_done(editor, expect_run=False, timeout=90)
-        sidebar(editor).get_by_label(t("signin_name", "ko"), exact=True).wait_for()
+        open_signin_page(editor, cluster.url + "/")
         axe_clean(editor, "contribute_signin")
         form = sidebar(editor).locator("[data-testid='stForm']")
         form.scroll_into_view_if_needed()
@@ -151,8 +166,7 @@ def test_editor_submits_reviewer_approves_every_replica_shows_it(guarded_pages, 
 
         # The reviewer, in another browser context.
         reviewer = guarded_pages()
-        reviewer.goto(cluster.url + "/", wait_until="domcontentloaded")
-        wait_script_done(reviewer, expect_run=False, timeout=90)
+        open_signin_page(reviewer, cluster.url + "/")
         sign_in(reviewer, REVIEWER, REVIEWER_PW)
         click_radio(reviewer, t("page_review", "ko"))
         wait_script_done(reviewer)
