@@ -187,6 +187,36 @@ def view_html(v: Any, settings: Any = None, *, asset_prefix: str | None = None) 
 # --------------------------------------------------------------------------- CLI
 
 
+FILTER_OPTIONS = (  # (option, help): the view's filters as export-map and export-report take them
+    ("--region-group", "권역, e.g. 호남권, 영남권"),
+    ("--sido", "시도 name or code, e.g. 전북, 52"),
+    ("--sigungu", "시군구 name or code, e.g. 청주시"),
+    ("--specialty", "manufacturing, agriculture, healthcare, disaster_safety…"),
+    ("--field", "분야, e.g. '거점 조성'"),
+    ("--program-type", "e.g. smart_village, innovation_district"),
+)
+
+
+def add_filter_arguments(p: argparse.ArgumentParser) -> None:
+    """The filter options every export command shares (their defaults: no filter)."""
+    for option, text in FILTER_OPTIONS:
+        p.add_argument(option, help=text)
+
+
+def filter_values(args: argparse.Namespace) -> dict[str, str | None]:
+    """Those options as geo.join.Filters fields, region names or codes resolved to 2024 codes
+    (an unknown name raises KeyError/ValueError, which the commands print)."""
+
+    def code(text: str | None, level: str) -> str | None:
+        return regions.resolve(text, level=level).code if text else None
+
+    return {
+        "region_group": args.region_group, "sido_code": code(args.sido, "sido"),
+        "sigungu_code": code(args.sigungu, "sigungu"), "specialty": args.specialty, "field": args.field,
+        "program_type": args.program_type,
+    }  # fmt: skip
+
+
 def _cli_export(args: argparse.Namespace) -> int:
     def code(text: str | None, level: str) -> str | None:
         return regions.resolve(text, level=level).code if text else None
@@ -199,12 +229,7 @@ def _cli_export(args: argparse.Namespace) -> int:
             level=args.level,
             lang=args.lang,
             metric=args.metric,
-            region_group=args.region_group,
-            sido_code=code(args.sido, "sido"),
-            sigungu_code=code(args.sigungu, "sigungu"),
-            specialty=args.specialty,
-            field=args.field,
-            program_type=args.program_type,
+            **filter_values(args),
             year=args.year,
             emd=code(args.emd, "sigungu"),
             settings=settings,
@@ -234,12 +259,7 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
         default=maps.DEFAULT_METRIC,
         help="a geo.join metric: life_total, life_national, records, budget_2024_national…",
     )
-    p.add_argument("--region-group", help="권역, e.g. 호남권, 영남권")
-    p.add_argument("--sido", help="시도 name or code, e.g. 전북, 52")
-    p.add_argument("--sigungu", help="시군구 name or code, e.g. 청주시")
-    p.add_argument("--specialty", help="manufacturing, agriculture, healthcare, disaster_safety…")
-    p.add_argument("--field", help="분야, e.g. '거점 조성'")
-    p.add_argument("--program-type", help="e.g. smart_village, innovation_district")
+    add_filter_arguments(p)
     p.add_argument("--year", type=int, help="programs running in this year")
     p.add_argument("--emd", metavar="SIGUNGU", help="draw the 읍면동 of this 시군구 (drill-down)")
     p.add_argument(

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geo import i18n, join, maps, regions, view
+from geo.export import add_filter_arguments, filter_values
 from geo.maps.policy import POLICY_COLOUR
 from geo.maps.text import t as map_text
 from geo.reconcile import reconcile
@@ -508,16 +509,11 @@ def _cli_report(args: argparse.Namespace) -> int:
 
 def state_from_args(args: argparse.Namespace) -> view.ViewState:
     """The view the command's options describe (region names or codes resolved as export-map does)."""
-
-    def code(text: str | None, level: str) -> str | None:
-        return regions.resolve(text, level=level).code if text else None
-
     if args.vs is not None and args.year is None:
         raise ValueError("--vs needs --year (the later year of the comparison)")
     return view.ViewState(
-        lang=args.lang, level=args.level, metric=args.metric, scheme=args.scheme, region_group=args.region_group,
-        sido_code=code(args.sido, "sido"), sigungu_code=code(args.sigungu, "sigungu"), specialty=args.specialty,
-        field=args.field, program_type=args.program_type, year=args.year, compare_year=args.vs,
+        lang=args.lang, level=args.level, metric=args.metric, scheme=args.scheme, **filter_values(args),
+        year=args.year, compare_year=args.vs,
     )  # fmt: skip
 
 
@@ -533,12 +529,7 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=maps.LANGS, default="ko")
     p.add_argument("--level", choices=maps.LEVELS, default="sido")
     p.add_argument("--metric", default=view.ViewState().metric, choices=view.metric_keys())
-    p.add_argument("--region-group", help="권역, e.g. 호남권, 영남권")
-    p.add_argument("--sido", help="시도 name or code, e.g. 전북, 52")
-    p.add_argument("--sigungu", help="시군구 name or code, e.g. 청주시")
-    p.add_argument("--specialty", help="manufacturing, agriculture, healthcare, disaster_safety…")
-    p.add_argument("--field", help="분야, e.g. '거점 조성'")
-    p.add_argument("--program-type", help="e.g. smart_village, innovation_district")
+    add_filter_arguments(p)
     p.add_argument(
         "--year", type=view.year_arg, default=view.ViewState().year,
         help="programs running in this year (default: the opening view's year, as the app); 'all' for every year",
