@@ -146,6 +146,52 @@ class ChoroplethResult:
     n_circles: int = 0
 
 
+def _region_texts(
+    df: pd.DataFrame,
+    vals: pd.Series,
+    level: str,
+    metric: str,
+    lang: str,
+    settings: MapSettings,
+    focus_set: set[str],
+    label_unit: tuple[str, str],
+    bins: list[ClassBin] | None,
+    n_styles: int,
+    diverging: bool,
+) -> tuple[dict[str, int], dict[str, str], dict[str, str], dict[str, list[Any]]]:
+    """Per region: its style index (a class, or a circle's valued fill when ``bins`` is None; the
+    last two styles are 'no data' and 'outside the filter'), tooltip, popup and accessible name
+    with a point inside it (kdim.js's C, T, P and A)."""
+    mlabel, unit = label_unit
+    nodata_idx, outside_idx = n_styles - 2, n_styles - 1
+    cls: dict[str, int] = {}
+    tips: dict[str, str] = {}
+    pops: dict[str, str] = {}
+    names: dict[str, list[Any]] = {}  # code -> [accessible name, lat, lon inside]: kdim.js's A
+    inside = representative_points(level)
+    rows = df.to_dict("index")
+    for c in layer_codes(level):
+        name = region_name(c, lang)
+        row = rows.get(c)
+        if row is not None:
+            row = {**row, "_metric": metric}
+        designation = region_lines(c, level, lang)  # 인구감소지역 / 관심지역 (a 시도: its counts)
+        if c not in focus_set:
+            cls[c] = outside_idx
+            tips[c] = _tooltip_html(name, [*_tooltip_lines(lang, mlabel, unit, None, True), *designation], outside=True)
+            continue
+        ci = (0 if pd.notna(vals.get(c)) else None) if bins is None else class_of(vals.get(c, float("nan")), bins)
+        cls[c] = nodata_idx if ci is None else ci
+        lines = [*_tooltip_lines(lang, mlabel, unit, row, False, signed=diverging), *designation]
+        tips[c] = _tooltip_html(name, lines, outside=False)
+        if c in inside:
+            names[c] = [accessible_name(name, lines), *inside[c]]
+        pop = _popup_html(tips[c], row, lang, settings)
+        if pop:
+            pops[c] = pop
+    return cls, tips, pops, names
+
+
 def choropleth_layer(
     values: pd.DataFrame | Mapping[str, float] | None,
     *,
@@ -191,39 +237,12 @@ def choropleth_layer(
     mlabel, unit = metric_label(metric, lang)
     mlabel = label or mlabel
 
-    nodata_idx, outside_idx = len(style_list) - 2, len(style_list) - 1
-
-    cls: dict[str, int] = {}
-    tips: dict[str, str] = {}
-    pops: dict[str, str] = {}
-    names: dict[str, list[Any]] = {}  # code -> [accessible name, lat, lon inside]: kdim.js's A
-    inside = representative_points(level)
-    rows = df.to_dict("index")
-    has_nodata = has_outside = False
-    for c in codes:
-        name = region_name(c, lang)
-        row = rows.get(c)
-        if row is not None:
-            row = {**row, "_metric": metric}
-        designation = region_lines(c, level, lang)  # 인구감소지역 / 관심지역 (a 시도: its counts)
-        if c not in focus_set:
-            cls[c] = outside_idx
-            has_outside = True
-            tips[c] = _tooltip_html(name, [*_tooltip_lines(lang, mlabel, unit, None, True), *designation], outside=True)
-            continue
-        ci = (0 if pd.notna(vals.get(c)) else None) if circles else class_of(vals.get(c, float("nan")), bins)
-        if ci is None:
-            cls[c] = nodata_idx
-            has_nodata = True
-        else:
-            cls[c] = ci
-        lines = [*_tooltip_lines(lang, mlabel, unit, row, False, signed=diverging), *designation]
-        tips[c] = _tooltip_html(name, lines, outside=False)
-        if c in inside:
-            names[c] = [accessible_name(name, lines), *inside[c]]
-        pop = _popup_html(tips[c], row, lang, settings)
-        if pop:
-            pops[c] = pop
+    cls, tips, pops, names = _region_texts(
+        df, vals, level, metric, lang, settings, focus_set, (mlabel, unit), bins if not circles else None,
+        len(style_list), diverging,
+    )  # fmt: skip
+    has_nodata = len(style_list) - 2 in cls.values()
+    has_outside = len(style_list) - 1 in cls.values()
 
     name = f"{mlabel} ({t(lang, 'level_' + level)})"
     fg = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
