@@ -475,7 +475,7 @@ def map_arguments(v: View, settings: MapSettings) -> dict[str, Any]:
     One place, so the page, its HTML export and the server's warm-up draw the same map (the
     warm-up fills the caches the page reads only if it asks for the very same layers).
     """
-    from geo.maps import focus_codes, scene_layers
+    from geo.maps import focus_codes, scene_layers, switch_layers
 
     state = v.state
     filters = state.filters()
@@ -490,6 +490,7 @@ def map_arguments(v: View, settings: MapSettings) -> dict[str, Any]:
         "selected_sigungu": state.selected if state.emd and state.selected else None,
         "specialties": specialties_shown(state),
         "layers": scene_layers(state.program_type, state.specialty),
+        "off": switch_layers(state.program_type, state.specialty),
         "settings": settings,
     }
 

@@ -204,6 +204,28 @@ def test_markers_and_counts(page: str, records: pd.DataFrame) -> None:
     assert not any("SV-2024" == p.get("id") for p in flat)
 
 
+def test_circles_counting_records_take_the_place_of_their_badges(records: pd.DataFrame) -> None:
+    """Issue 29: in the Smart Village scene the circles count the tasks per 시군구, so a 시군구's
+    badge would repeat its circle; a task known only per 시도 keeps its badge (no 시도 circle
+    counts it). With colours instead of circles, every badge is back."""
+    from geo import view
+
+    state = view.preset("sv2024", "ko")
+    v = view.compute(records, state)
+    args = view.map_arguments(v, maps.MapSettings(represent="circle"))
+    badges = [p for arr in marker_arrays(maps.render_html(maps.build_map(**args))) for p in arr
+              if p["icon"].startswith("c")]  # fmt: skip
+    sv = v.records[v.records["program_type"] == "smart_village"]
+    only_sido = sv[sv["lat"].isna() & (sv["at_sigungu"] == "") & (sv["at_sido"] != "")]
+    assert all(len(p["icon"].split(":")[1]) == 2 for p in badges), badges  # 시도 codes only
+    assert sum(int(p["icon"][1:].split(":")[0]) for p in badges) == len(only_sido)
+    filled = view.map_arguments(v, maps.MapSettings(represent="fill"))
+    again = [p for arr in marker_arrays(maps.render_html(maps.build_map(**filled))) for p in arr
+             if p["icon"].startswith("c")]  # fmt: skip
+    by_region = sv[sv["lat"].isna() & ((sv["at_sigungu"] != "") | (sv["at_sido"] != ""))]
+    assert sum(int(p["icon"][1:].split(":")[0]) for p in again) == len(by_region) > len(only_sido)
+
+
 def test_emd_layer_only_for_selected_sigungu(values: pd.DataFrame, records: pd.DataFrame) -> None:
     code = "43110"  # 청주시
     m = maps.build_map(values, records, selected_sigungu=code)
@@ -450,21 +472,26 @@ def test_each_scene_draws_and_lists_only_what_it_asks(records: pd.DataFrame, lan
     (≤ 7 classes, ≤ 3 symbol rows); titles name a year once; English units are English."""
     from geo import view
 
-    want = {"districts": {"districts"}, "ai": {"specialties"}, "sv2024": {"village"}, "budget": None}
+    want = {"districts": {"districts"}, "ai": {"specialties"}, "sv2024": {"village"}, "budget": set()}
     for name, symbols in want.items():
         state = view.preset(name, lang)
         v = view.compute(records, state)
         args = view.map_arguments(v, maps.MapSettings(represent=state.represent))
         layers = set(args["layers"]) - {"choropleth"}
-        assert layers == (symbols or {"districts", "village", "specialties"}), name
+        assert layers == symbols, name
+        # the opening view (no type) offers the other symbols off, in the layer switch; a type's scene none
+        assert set(args["off"]) == ({"districts", "village", "specialties"} if name == "budget" else set()), name
         groups = maps.overlay_layers(**args)
         html_text = maps.render_html(folium.Map().add_child(groups[-1]))
         controls = [json.loads(x) for x in re.findall(r"var HTML = (\"(?:[^\"\\]|\\.)*\");", html_text)]
         legend = next(c for c in controls if "<h4>" in c)
-        rows = legend.split('<div class="sep"></div>')[-1] if '<div class="sep">' in legend else ""
-        assert rows.count('<div class="row">') <= 3, (name, rows)
+        shown = re.findall(r'<div class="row kdim-lg-(\w+)">', legend)
+        hidden = re.findall(r'<div class="row kdim-lg-(\w+)" hidden>', legend)
+        assert set(shown) == layers and set(hidden) == set(args["off"]), (name, shown, hidden)
+        assert len(shown) <= 3, (name, legend)
         assert legend.count("kdim-class") <= 7
-        assert ("kdim-spec" in html_text or "권역" in rows or "AI" in rows) == ("specialties" in layers), name
+        drawn = maps.render_html(maps.build_map(**{k: a for k, a in args.items() if k != "settings"}))
+        assert drawn.count("kdim.startOff(") == len(args["off"]), name
         title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
         assert title.count("2024") <= 1, title
         if lang == "en":

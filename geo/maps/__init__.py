@@ -37,6 +37,7 @@ from geo.maps.compose import (
     render_html,
     scene_layers,
     sheet_layers,
+    switch_layers,
 )
 from geo.maps.elements import OfflineMap, OfflineMarkerCluster
 from geo.maps.furniture import (
@@ -192,6 +193,7 @@ __all__ = [
     "specialty_geometry",
     "specialty_title",
     "summary_html",
+    "switch_layers",
     "table_rows",
     "title_html",
     "top_regions",

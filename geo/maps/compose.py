@@ -90,11 +90,22 @@ TYPE_LAYERS = {  # a scene about one kind of program draws that kind's symbols o
 def scene_layers(program_type: str | None, specialty: str | None = None) -> tuple[str, ...]:
     """The layers a view's question needs: its program type's symbols (the Smart Village scene
     draws no 권역 AI outlines, the AI scene no stars), a chosen 권역 specialty's outline; without
-    a type, every layer. The legend lists what is drawn (``overlay_layers``)."""
-    layers = TYPE_LAYERS.get(program_type or "", ALL_LAYERS)
+    a type only the totals (the opening view asks how much 국비 each 시도 has: stars, badges and
+    권역 outlines would pile other answers on it; they wait in the layer switch, ``switch_layers``).
+    The legend lists what is drawn (``overlay_layers``)."""
+    layers = TYPE_LAYERS.get(program_type or "", ("choropleth",))
     if specialty and "specialties" not in layers:
         layers = (*layers, "specialties")
     return layers
+
+
+def switch_layers(program_type: str | None, specialty: str | None = None) -> tuple[str, ...]:
+    """The layers offered off in the web map's layer switch: without a program type, the symbol
+    layers :func:`scene_layers` leaves out (a scene about one type offers no other type's)."""
+    if program_type in TYPE_LAYERS:
+        return ()
+    drawn = scene_layers(program_type, specialty)
+    return tuple(k for k in ALL_LAYERS if k not in drawn)
 
 
 def sheet_layers(program_type: str | None, specialty: str | None = None) -> tuple[str, ...]:
@@ -130,6 +141,7 @@ def overlay_layers(
     title: str | None = None,
     settings: MapSettings = DEFAULT_SETTINGS,
     choropleth: Mapping[str, Any] | None = None,
+    off: Iterable[str] = (),
 ) -> list[folium.FeatureGroup]:
     """The filtered content as feature groups, for ``st_folium(feature_group_to_add=...)``.
 
@@ -137,9 +149,12 @@ def overlay_layers(
     ``level``; ``records``: the filtered program records (markers, specialty lists, sources).
     The last group is uncontrolled and carries the title block, legend and source line.
     ``choropleth``: options of :func:`choropleth_layer` for a comparison (label, diverging, breaks_from).
+    ``off``: symbol layers drawn too but off at the start (in the layer switch, their legend rows
+    hidden until turned on; ``switch_layers``).
     Deterministic: equal inputs give equal scripts.
     """
     check_lang(lang)
+    off = tuple(k for k in off if k not in layers)
     layers = tuple(layers)
     groups: list[folium.FeatureGroup] = []
     result = None
@@ -152,16 +167,16 @@ def overlay_layers(
     policy = policy_layer(level, area, lang=lang) if "choropleth" in layers else None
     if policy is not None:  # over the fills, under the 권역 outlines and the marks
         groups.append(policy)
-    if "specialties" in layers:
-        groups.append(specialties_layer(records, specialties=specialties, lang=lang, settings=settings))
-    if "village" in layers:
-        groups.append(smart_village_layer(records, level=level, lang=lang, settings=settings))
-    if "districts" in layers:
-        groups.append(districts_layer(records, lang=lang, settings=settings))
+    # circles that count records per unit already say what the Smart Village badges would
+    counted = metric == "records" and result is not None and result.circles is not None
+    for kind in ("specialties", "village", "districts"):
+        if kind in layers or kind in off:
+            groups.append(_symbol_layer(kind, records, level=level, lang=lang, settings=settings,
+                                        specialties=specialties, off=kind in off, counted=counted))  # fmt: skip
     if selected_sigungu:
         groups.append(emd_layer(selected_sigungu, records, lang=lang, settings=settings))
     notes = folium.FeatureGroup(name="notes", overlay=True, control=False, show=True)
-    markers = [k for k in ("districts", "village", "specialties") if k in layers]
+    markers = [k for k in ("districts", "village", "specialties") if k in layers or k in off]
     notes.add_child(
         Script(
             control_script(
@@ -175,7 +190,7 @@ def overlay_layers(
     )
     policy_level = level if "choropleth" in layers else None  # the policy layer's rows (geo/maps/policy.py)
     legend = legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings,
-                         level=policy_level, area=area)  # fmt: skip
+                         level=policy_level, area=area, off=off)  # fmt: skip
     legend_js = control_script(settings.legend_position, "kdim-box kdim-legend", legend, t(lang, "legend_region"))
     notes.add_child(Script(legend_js, "KdimLegend"))
     source = control_script("bottomleft", "kdim-source", source_html(records, lang), t(lang, "source_region"))
@@ -191,6 +206,22 @@ def overlay_layers(
     for i, g in enumerate(groups):
         freeze_ids(g, f"overlay:{i}:{g.layer_name}")
     return groups
+
+
+def _symbol_layer(
+    kind: str, records: pd.DataFrame | None, *, level: str, lang: str, settings: MapSettings,
+    specialties: Iterable[str] | None, off: bool, counted: bool = False,
+) -> folium.FeatureGroup:  # fmt: skip
+    """One symbol layer; one that starts off takes itself off the map (kdim.startOff)."""
+    if kind == "specialties":
+        fg = specialties_layer(records, specialties=specialties, lang=lang, settings=settings)
+    elif kind == "village":
+        fg = smart_village_layer(records, level=level, lang=lang, settings=settings, counted=counted)
+    else:
+        fg = districts_layer(records, lang=lang, settings=settings)
+    if off:
+        fg.add_child(Script(f"return kdim.startOff(PARENT, {js_json('kdim-lg-' + kind)});", "KdimOff"))
+    return fg
 
 
 def layer_control(collapsed: bool = False) -> folium.LayerControl:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -178,9 +178,12 @@ def legend_html(
     settings: MapSettings = DEFAULT_SETTINGS,
     level: str | None = None,
     area: str | None = None,
+    off: Collection[str] = (),
 ) -> str:
     """Legend: metric title with units, one row per class (its data range), no-data, markers;
-    with a ``level``, the 인구감소지역 layer's rows where it is drawn (geo/maps/policy.py)."""
+    with a ``level``, the 인구감소지역 layer's rows where it is drawn (geo/maps/policy.py).
+    A marker layer in ``off`` starts off (in the layer switch): its row is hidden until kdim.js
+    shows it with the layer (class ``kdim-lg-<layer>``), so the legend lists what is drawn."""
     parts = []
     if result is not None:
         mlabel, unit = metric_label(result.metric, lang)
@@ -213,22 +216,23 @@ def legend_html(
             )
     rows = []
     px = max(settings.swatch_px, 14)
+
+    def row(layer: str, body: str) -> str:
+        hidden = " hidden" if layer in off else ""
+        return f'<div class="row kdim-lg-{layer}"{hidden}>{body}</div>'
+
     if "districts" in markers:
-        rows.append(f'<div class="row">{district_svg(px)}<span>{esc(t(lang, "district"))}</span></div>')
+        rows.append(row("districts", f"{district_svg(px)}<span>{esc(t(lang, 'district'))}</span>"))
     if "village" in markers:  # one row: a site is a dot, a count known only per region a number
-        rows.append(
-            f'<div class="row">{village_svg(px)}<span class="kdim-count" style="min-width:{px}px;height:{px}px;'
-            f'line-height:{px - 4}px">3</span><span>{esc(t(lang, "village_row"))}</span></div>'
-        )
+        count = f'<span class="kdim-count" style="min-width:{px}px;height:{px}px;line-height:{px - 4}px">3</span>'
+        rows.append(row("village", f"{village_svg(px)}{count}<span>{esc(t(lang, 'village_row'))}</span>"))
     if "specialties" in markers:
         wanted = None if specialties is None else {str(s) for s in specialties}
         shown = [s for s in SPECIALTIES if wanted is None or s.key in wanted]
-        if len(shown) == 1:  # one 권역: its own line and name
-            rows.append(f'<div class="row">{_specialty_svg(shown, px)}<span>{esc(specialty_title(shown[0], lang))}'
-                        "</span></div>")  # fmt: skip
-        elif shown:  # several: one row, their lines side by side; each 권역 is named on the map
-            rows.append(f'<div class="row">{_specialty_svg(shown, px)}<span>{esc(t(lang, "specialties_row"))}'
-                        "</span></div>")  # fmt: skip
+        # one 권역: its own line and name; several: one row, their lines side by side (named on the map)
+        words = specialty_title(shown[0], lang) if len(shown) == 1 else t(lang, "specialties_row")
+        if shown:
+            rows.append(row("specialties", f"{_specialty_svg(shown, px)}<span>{esc(words)}</span>"))
     if level is not None:
         rows.extend(legend_rows(level, area, lang, px))
     if rows:

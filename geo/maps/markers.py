@@ -116,12 +116,15 @@ def smart_village_layer(
     level: str = "sigungu",
     lang: str = "ko",
     settings: MapSettings = DEFAULT_SETTINGS,
+    counted: bool = False,
 ) -> folium.FeatureGroup:
     """Smart Village tasks: known sites clustered; tasks known only per region as count badges.
 
     A task whose source names only its 시군구 or 시도 is counted on that unit's representative
     point with a dashed badge and a tooltip that says it is a count, never drawn as a site.
     Records for the whole country (``multi_region``/``national``) are not placed at all.
+    ``counted``: the map's circles already count these records per unit of ``level``, so a
+    badge there would say the same number twice; only badges of a wider unit are drawn.
     """
     check_lang(lang)
     px = settings.marker_px
@@ -149,6 +152,8 @@ def smart_village_layer(
             code, unit_level = row_code(row, "sido"), "sido"
         if not code:
             continue  # national or multi-region totals: no place on the map
+        if counted and unit_level == level:
+            continue  # its circle counts it
         key = (unit_level, code)
         counts.setdefault(key, []).append(record_name(row, lang))
     points.sort(key=lambda p: p["id"])

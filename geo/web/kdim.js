@@ -337,6 +337,31 @@
     }).addTo(parent);
   }
 
+  // ------------------------------------------------------------------ layers that start off
+  // A layer's legend rows (class cls) show while the layer is on (the layer switch).
+  function layerRows(parent, cls) {
+    function rows(on) {
+      Array.prototype.forEach.call(document.querySelectorAll('.' + cls), function (r) {
+        if (on) r.removeAttribute('hidden'); else r.setAttribute('hidden', '');
+      });
+    }
+    parent.on('add', function () { rows(true); });
+    parent.on('remove', function () { rows(false); });
+  }
+
+  // Off at the start, in the layer switch unchecked: taken off the map at its first add, wherever
+  // that add comes from (folium's script, streamlit-folium's groups). Each rerun draws a new
+  // group, off again. With cls, its legend rows show only while it is on.
+  function startOff(parent, cls) {
+    if (cls) layerRows(parent, cls);
+    var off = function () {
+      var map = parent._map;
+      if (map) setTimeout(function () { if (map.hasLayer(parent)) map.removeLayer(parent); }, 0);
+    };
+    if (parent._map) off(); else parent.once('add', off);
+    return null;
+  }
+
   // ------------------------------------------------------------------ 인구감소지역 / 관심지역
   // D = {codes: {decline: [...], interest: [...]}, styles: {kind: style}, casing: style, on}: the
   // designated 시군구 of the regions the choropleth drew (REGION_GEO), one path per kind (a
@@ -364,23 +389,8 @@
         .addTo(parent);
       drawn++;
     });
-    function rows(on) {
-      Array.prototype.forEach.call(document.querySelectorAll('.kdim-lg-policy'), function (r) {
-        if (on) r.removeAttribute('hidden'); else r.setAttribute('hidden', '');
-      });
-    }
-    parent.on('add', function () { rows(true); });
-    parent.on('remove', function () { rows(false); });
-    // Off by default (no area filter): taken off at its first add, wherever that add comes from
-    // (folium's script, streamlit-folium's groups); the layer switch shows it unchecked and
-    // turns it on. Each rerun draws a new group, off again.
-    if (!D.on) {
-      var off = function () {
-        var map = parent._map;
-        if (map) setTimeout(function () { if (map.hasLayer(parent)) map.removeLayer(parent); }, 0);
-      };
-      if (parent._map) off(); else parent.once('add', off);
-    }
+    layerRows(parent, 'kdim-lg-policy');
+    if (!D.on) startOff(parent);
     return drawn;
   }
 
@@ -614,7 +624,7 @@
 
   root.kdim = {
     decode: decode, defs: defs, lang: lang, base: base, choropleth: choropleth, points: points,
-    outlines: outlines, policy: policy, labels: labels, control: control, fit: fit, clusterIcon: clusterIcon, place: place
+    outlines: outlines, policy: policy, startOff: startOff, labels: labels, control: control, fit: fit, clusterIcon: clusterIcon, place: place
   };
   root.kdimGeo = decode;
   root.kdimLL = identity;
