@@ -403,8 +403,9 @@
   //   2. national digital innovation districts: the star, then its label, tried right, left, the
   //      four corners, above and below (the first place that is free)
   //   3. 권역 labels ("영남 · 제조"): at their point, else moved by half or a whole box
-  //   4. counts (Smart Village tasks known only per region): fixed at their region; one that
-  //      collides is hidden and its count added to a shown badge of the same 시도 ("2 +3")
+  //   4. counts (Smart Village tasks known only per region): fixed at their region; at the
+  //      national zoom one badge per 시도 (its largest, "2 +3"); one that collides is hidden and
+  //      its count added to a shown badge of the same 시도
   //   5. Smart Village sites and their clusters: fixed; one that collides is hidden
   // What is hidden (a star or site under a box, a label that fits nowhere, a count with no
   // badge of its 시도 shown) is counted in a "+N" line under the title, and comes back on zoom.
@@ -413,6 +414,7 @@
   var SIDES = ['right', 'left', 'above-right', 'below-right', 'above-left', 'below-left', 'above', 'below'];
   var SHIFTS = [[0, 0], [-0.5, -0.5], [-1, 0], [0, -1], [-1, -1], [-0.5, 0.5], [-0.5, -1.5], [0.5, -0.5]];
   var MIN_OVERLAP = 0;  // px²: any overlap at all is a collision (boxes that only touch are not)
+  var NATIONAL_LAT = 2.5;  // degrees of latitude in view above which count badges aggregate per 시도
 
   function box(r, o) { return {minX: r.left - o.left, minY: r.top - o.top, maxX: r.right - o.left, maxY: r.bottom - o.top}; }
 
@@ -430,6 +432,31 @@
       : side === 'above' ? s.minY - 2 - h : side === 'below' ? s.maxY + 2
       : side.indexOf('above') === 0 ? s.maxY - 0.7 * ih - h : s.minY + 0.7 * ih;
     return {minX: x, minY: y, maxX: x + w, maxY: y + h};
+  }
+
+  function groupOf(it) { return it.span ? it.span.getAttribute('data-g') : null; }
+  function countOf(it) { return it.span ? +it.span.getAttribute('data-n') : 1; }
+
+  // At the national zoom, each 시도's count badges as one: the largest (the first of equals) keeps
+  // its place and takes the others' tasks (base[i]); the others are marked merged (hidden, their
+  // tasks shown on it, so not counted as lost). Zoomed in, every badge stands alone.
+  function aggregate(counts, map) {
+    var base = counts.map(function () { return 0; });
+    var b = map.getBounds();
+    if (b.getNorth() - b.getSouth() <= NATIONAL_LAT) return base;
+    var head = {};
+    counts.forEach(function (it, i) {
+      var g = groupOf(it);
+      if (g === null) return;
+      if (!(g in head) || countOf(it) > countOf(counts[head[g]])) head[g] = i;
+    });
+    counts.forEach(function (it, i) {
+      var g = groupOf(it);
+      if (g === null || head[g] === i) return;
+      it.merged = true; it.off = true;
+      base[head[g]] += countOf(it);
+    });
+    return base;
   }
 
   function placePass(map) {
@@ -495,36 +522,40 @@
       }
       it.off = true; hidden++;
     });
-    // 4. counts, fixed: a hidden one's tasks go to the nearest shown badge of its 시도 ("2 +3"). A
-    // badge that grows is measured again and the counts placed again (at most three rounds).
-    var taken = [], more = [];
+    // 4. counts, fixed. At the national zoom (the view spans more than NATIONAL_LAT degrees) a
+    // 시도's badges are one: its largest shows the others' tasks ("2 +3"). Then a badge that
+    // collides is hidden and its tasks go to the nearest shown badge of its 시도; one that grows is
+    // measured again and the counts placed again (at most three rounds).
+    var base = aggregate(kinds.count, map), taken = [], more = base.slice();
+    var counts = kinds.count.filter(function (it) { return !it.merged; });
     for (var round = 0; round < 3; round++) {
       taken.forEach(function (b) { tree.remove(b); });
       taken = [];
-      var shown = [], next = kinds.count.map(function () { return 0; }), lost = 0;
+      var shown = [], next = base.slice(), lost = 0;
       kinds.count.forEach(function (it, i) {
+        if (it.merged) return;
         it.off = blocked(it.box, true);
         if (!it.off) { shown.push(i); taken.push(take(it.box)); }
       });
-      kinds.count.forEach(function (it) {
-        if (!it.off) return;
-        var g = it.span && it.span.getAttribute('data-g'), n = it.span ? +it.span.getAttribute('data-n') : 1;
+      kinds.count.forEach(function (it, i) {
+        if (!it.off || it.merged) return;
+        var g = groupOf(it), n = countOf(it) + base[i];
         var best = -1, bd = 0;
         shown.forEach(function (j) {
           var s = kinds.count[j];
-          if (!s.span || s.span.getAttribute('data-g') !== g) return;
+          if (groupOf(s) !== g) return;
           var d = Math.pow(s.box.minX - it.box.minX, 2) + Math.pow(s.box.minY - it.box.minY, 2);
           if (best < 0 || d < bd) { best = j; bd = d; }
         });
         if (best < 0) lost += n; else next[best] += n;
       });
-      var same = next.every(function (v, i) { return v === (more[i] || 0); });
+      var same = round > 0 && next.every(function (v, i) { return v === more[i]; });
       more = next;
       if (same || round === 2) { hidden += lost; break; }
       kinds.count.forEach(function (it, i) {  // write the new texts, then read the badges again
-        if (it.span) it.span.textContent = it.span.getAttribute('data-n') + (more[i] ? ' +' + more[i] : '');
+        if (it.span && !it.merged) it.span.textContent = it.span.getAttribute('data-n') + (more[i] ? ' +' + more[i] : '');
       });
-      kinds.count.forEach(function (it) { it.box = box((it.span || it.el).getBoundingClientRect(), o); });
+      counts.forEach(function (it) { it.box = box((it.span || it.el).getBoundingClientRect(), o); });
     }
     // 5. Smart Village sites and clusters
     kinds.village.forEach(function (it) {
@@ -534,6 +565,9 @@
       hidden += it.el.classList.contains('marker-cluster') && n > 0 ? n : 1;
     });
     // the writes, all at once
+    kinds.count.forEach(function (it, i) {
+      if (it.span && !it.merged) it.span.textContent = it.span.getAttribute('data-n') + (more[i] ? ' +' + more[i] : '');
+    });
     ['district', 'spec', 'count', 'village'].forEach(function (k) {
       kinds[k].forEach(function (it) { if (it.off) it.el.classList.add('kdim-off'); });
     });
