@@ -280,6 +280,8 @@ def legend_rows(scene: Scene) -> tuple[list[tuple[str, str, str]], list[tuple[st
     for b in cls.bins:
         rng = class_range(b, data.signed, lang)
         classes.append(("fill", b.colour, f"{rng} {say(lang, 'regions_n', n=b.count)}"))
+    if cls.circles is not None:  # the sizes are in the picture's corner (briefing.draw_map.circle_key)
+        classes.append(("dot", maps.CIRCLE_FILL, f"{say(lang, 'valued')} {say(lang, 'regions_n', n=len(cls.fill))}"))
     if cls.nodata or not cls.bins:
         classes.append(
             ("nodata", maps.NODATA_FILL, f"{say(lang, 'nodata')} {say(lang, 'regions_n', n=len(cls.nodata))}")

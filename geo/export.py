@@ -218,22 +218,19 @@ def filter_values(args: argparse.Namespace) -> dict[str, str | None]:
 
 
 def _cli_export(args: argparse.Namespace) -> int:
-    def code(text: str | None, level: str) -> str | None:
-        return regions.resolve(text, level=level).code if text else None
+    """The view the options describe, drawn as the app draws it (``view_html``): its defaults are
+    the app's opening view (국비 of the latest year with an official total, by 시도, as circles)."""
+    from geo import dataset, view
 
-    settings = maps.MapSettings(k=args.k, scheme=args.scheme)
-    if args.projector:
-        settings = maps.MapSettings.projector(k=args.k, scheme=args.scheme)
+    make = maps.MapSettings.projector if args.projector else maps.MapSettings
+    settings = make(k=args.k, scheme=args.scheme, represent=args.repr)
     try:
-        html_text = export_map_html(
-            level=args.level,
-            lang=args.lang,
-            metric=args.metric,
-            **filter_values(args),
-            year=args.year,
-            emd=code(args.emd, "sigungu"),
-            settings=settings,
-        )
+        emd = regions.resolve(args.emd, level="sigungu").code if args.emd else None
+        state = view.ViewState(
+            lang=args.lang, level=args.level, metric=args.metric, scheme=args.scheme, represent=args.repr,
+            **filter_values(args), year=args.year, selected=emd, emd=emd is not None,
+        )  # fmt: skip
+        html_text = view_html(dataset.computed(dataset.bundled(), state), settings)
     except (ValueError, KeyError) as exc:  # unknown region, metric or filter: say so, no traceback
         print(f"export-map: {exc}")
         return 2
@@ -252,15 +249,24 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
         "it opens from disk with no network.",
     )
     p.add_argument("out", metavar="OUT.html")
-    p.add_argument("--level", choices=maps.LEVELS, default="sigungu")
+    from geo import view
+
+    view_defaults = view.ViewState()
+    p.add_argument("--level", choices=maps.LEVELS, default=view_defaults.level)
     p.add_argument("--lang", choices=maps.LANGS, default="ko")
     p.add_argument(
         "--metric",
-        default=maps.DEFAULT_METRIC,
-        help="a geo.join metric: life_total, life_national, records, budget_2024_national…",
+        default=view_defaults.metric,
+        help="a geo.join metric: life_total, life_national, records, budget_2024_national… "
+        "(default: the opening view's, as the app)",
     )
     add_filter_arguments(p)
-    p.add_argument("--year", type=int, help="programs running in this year")
+    p.add_argument(
+        "--year", type=view.year_arg, default=view_defaults.year,
+        help="programs running in this year (default: the opening view's year, as the app); 'all' for every year",
+    )  # fmt: skip
+    p.add_argument("--repr", choices=maps.REPRESENTATIONS, default=view_defaults.represent,
+                   help="totals as proportional circles (default) or colours (fill)")  # fmt: skip
     p.add_argument("--emd", metavar="SIGUNGU", help="draw the 읍면동 of this 시군구 (drill-down)")
     p.add_argument(
         "--k", type=int, default=5, choices=range(1, maps.MAX_CLASSES + 1), metavar="K",

@@ -211,6 +211,10 @@ def legend_items(data: SheetData, districts: int) -> list[LegendItem]:
         LegendItem("■", b.colour, f"{class_range(b, data.signed, lang)} {say(lang, 'regions_n', n=b.count)}")
         for b in cls.bins
     ]
+    if cls.circles is not None:  # the sizes are in the picture's corner (briefing.draw_map.circle_key)
+        items.append(
+            LegendItem("●", maps.CIRCLE_FILL, f"{say(lang, 'valued')} {say(lang, 'regions_n', n=len(cls.fill))}")
+        )
     if cls.nodata or not cls.bins:
         items.append(
             LegendItem("▨", maps.NODATA_HATCH, f"{say(lang, 'nodata')} {say(lang, 'regions_n', n=len(cls.nodata))}")
@@ -495,7 +499,8 @@ def _cli_report(args: argparse.Namespace) -> int:
         state = state_from_args(args)
         data = report_hwpx(
             load_programs().records, state.filters(), level=state.level, metric=state.metric, lang=state.lang,
-            settings=maps.MapSettings(scheme=state.scheme), compare_year=state.compare_year,
+            settings=maps.MapSettings(scheme=state.scheme, represent=state.represent), compare_year=state.compare_year,
+            layers=maps.sheet_layers(state.program_type, state.specialty),  # the web map's scene
         )  # fmt: skip
     except (ValueError, KeyError, briefing.FontMissingError) as exc:  # unknown region, metric, filter; no font
         print(f"export-report: {exc}")

@@ -225,6 +225,13 @@ def test_map_picture_renders_the_map(decks: dict[str, bytes], records: pd.DataFr
     assert counts[tuple(rgb(maps.VALUED_FILL).tolist())] > 50
     near = np.abs(np.asarray(img).reshape(-1, 3).astype(float) - seen).max(axis=1) <= 3
     assert int(near.sum()) > 50  # a circle over a valued region
+    # the reference circles in the lower right corner (the slide's text legend cannot draw a size):
+    # over the key's white box a circle is the fill blended with white, in the sea's corner
+    corner = np.asarray(img)[-img.height // 4 :, -img.width // 4 :].reshape(-1, 3).astype(float)
+    on_white = maps.CIRCLE_OPACITY * rgb(maps.CIRCLE_FILL) + (1 - maps.CIRCLE_OPACITY) * rgb("#ffffff")
+    assert int((np.abs(corner - on_white).max(axis=1) <= 4).sum()) > 500
+    _classes, _symbols = deck.legend_rows(deck.Scene(state, "budget", "", data, b"", ()))
+    assert ("dot", maps.CIRCLE_FILL) in [(k, c) for k, c, _ in _classes]
 
 
 def test_same_input_same_bytes(decks: dict[str, bytes], records: pd.DataFrame, rec_table: pd.DataFrame) -> None:

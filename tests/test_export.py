@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -61,6 +62,23 @@ def test_cli_export_map(tmp_path: Path) -> None:
     assert export.external_refs(text, strict=True) == []
     assert "Honam" in text and '<html lang="en">' in text
     assert main(["export-map", str(tmp_path / "x.html"), "--sido", "없는도"]) == 2  # message, no traceback
+
+
+def test_cli_export_map_defaults_to_the_opening_view(tmp_path: Path) -> None:
+    """Issue 29: the file of `export-map OUT.html` is the app's opening view (the latest year with
+    an official total, its 국비 by 시도, as circles, the symbol layers off in the switch), the same
+    bytes as the app's own export of that view; --year all --repr fill still give the old map."""
+    from geo import dataset, view
+    from geo.cli import main
+
+    out = tmp_path / "map.html"
+    assert main(["export-map", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text == export.view_html(dataset.computed(dataset.bundled(), view.ViewState()))
+    assert "<title>시도별 2024년 국비 (억원)</title>" in text, re.findall(r"<title>.*?</title>", text)
+    assert text.count("kdim.startOff(PARENT") == 3
+    assert main(["export-map", str(out), "--year", "all", "--metric", "life_total", "--repr", "fill"]) == 0
+    assert "kdim-circles-key" not in out.read_text(encoding="utf-8")  # the legend has no reference circles
 
 
 # --------------------------------------------------------------------------- in a browser, offline

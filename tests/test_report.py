@@ -128,6 +128,8 @@ def test_every_figure_is_the_sheets(data) -> None:
         f"{class_range(b, False, 'ko')} ({b.count}곳)" for b in d.cls.bins
     ]
     assert any(x.symbol == "★" for x in c.legend)  # the districts the map stars
+    # totals as circles: the key names them (their sizes are drawn in the picture's corner)
+    assert d.cls.circles is not None and ("●", maps.CIRCLE_FILL) in [(x.symbol, x.colour) for x in c.legend]
 
 
 def test_the_official_figures_sources_are_the_rows_the_coverage_lines_read(data) -> None:

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 
@@ -215,6 +216,44 @@ def _circles(ax: Any, data: SheetData) -> None:
                    zorder=5, plotnonfinite=False)  # fmt: skip
 
 
+def circle_key(ax: Any, renderer: Any, data: SheetData) -> Bbox | None:
+    """The three reference circles in the panel's lower right corner, on the map's own scale, for
+    pictures shown without the sheet's legend (the deck's slide, the 보고서): their text legend
+    cannot draw a size. Returns the key's box (labels keep out of it), None without circles."""
+    scale = data.cls.circles
+    if scale is None or not scale.refs:
+        return None
+    ext = ax.get_window_extent(renderer)
+    pt = ax.figure.dpi / 72  # display px per point
+    rmax = scale.radius(scale.refs[0]) * CIRCLE_PT_PER_PX
+    w_pt, h_pt = 2 * rmax + 44, 2 * rmax + 24
+    x0, y0 = ext.x1 - (w_pt + 6) * pt, ext.y0 + 6 * pt
+    to_axes = ax.transAxes.inverted()
+    (ax0, ay0), (ax1, ay1) = to_axes.transform([(x0, y0), (x0 + w_pt * pt, y0 + h_pt * pt)])
+    ax.add_patch(Rectangle((ax0, ay0), ax1 - ax0, ay1 - ay0, transform=ax.transAxes, facecolor="white",
+                           edgecolor="#bbbbbb", lw=0.5, alpha=0.92, zorder=11))  # fmt: skip
+    unit = maps.metric_label(data.metric, data.lang)[1]
+    ax.text(ax0 + 4 * pt / ext.width, ay1 - 3 * pt / ext.height, unit, transform=ax.transAxes, ha="left", va="top",
+            fontproperties=font(7), color=INK, parse_math=False, zorder=12)  # fmt: skip
+    cx = x0 + (4 + rmax) * pt
+    base = y0 + 4 * pt
+    last = None
+    for v in scale.refs:
+        r = scale.radius(v) * CIRCLE_PT_PER_PX
+        (px, py), (top_x, top_y), (tx, ty) = to_axes.transform(
+            [(cx, base + r * pt), (cx, base + 2 * r * pt), (cx + (rmax + 6) * pt, base + 2 * r * pt)]
+        )
+        ty = ty if last is None else min(ty, last - 9 * pt / ext.height)
+        ax.plot([top_x, tx], [top_y, ty], transform=ax.transAxes, color="#777777", lw=0.5, zorder=13)
+        ax.scatter([px], [py], s=[(2 * r) ** 2], marker="o", c=maps.CIRCLE_FILL, alpha=maps.CIRCLE_OPACITY,
+                   edgecolors=maps.CIRCLE_EDGE, linewidths=0.8, transform=ax.transAxes, zorder=12,
+                   clip_on=False)  # fmt: skip
+        ax.text(tx + 2 * pt / ext.width, ty, maps.fmt_number(v), transform=ax.transAxes, ha="left", va="center",
+                fontproperties=font(7), color=INK, parse_math=False, zorder=12)  # fmt: skip
+        last = ty
+    return Bbox.from_bounds(x0, y0, w_pt * pt, h_pt * pt)
+
+
 # --------------------------------------------------------------------------- markers and labels
 
 
@@ -320,8 +359,10 @@ def _left_out_note(ax: Any, renderer: Any, n: int, lang: str, taken: list[Bbox])
     taken.append(t.get_window_extent(renderer))
 
 
-def map_panel(fig: Figure, renderer: Any, data: SheetData) -> list[District]:
-    """Draw the map on the sheet's left; return the districts drawn (the legend lists their star)."""
+def map_panel(fig: Figure, renderer: Any, data: SheetData, *, key: bool = False) -> list[District]:
+    """Draw the map on the sheet's left; return the districts drawn (the legend lists their star).
+    ``key``: the circles' reference sizes inside the panel (:func:`circle_key`; a picture without
+    the sheet's legend)."""
     ax = _frame(fig, data.settings.sea_colour)
     _fills(ax, data)
     _policy(ax, data)
@@ -332,14 +373,16 @@ def map_panel(fig: Figure, renderer: Any, data: SheetData) -> list[District]:
         _villages(ax, rows)
     districts = _districts(ax, rows, data.lang) if "districts" in data.layers else []
     taken: list[Bbox] = []  # star boxes are obstacles for every label
+    inset = circle_key(ax, renderer, data) if key else None
     for lon, lat, _ in districts:
         px, py = ax.transData.transform((lon, lat))
         taken.append(Bbox.from_extents(px - 9, py - 9, px + 9, py + 9))
     style = {"size": 8.5, "bold": True, "color": maps.DISTRICT_COLOUR, "zorder": 10}
     items: list[LabelItem] = [(lon, lat, label, style) for lon, lat, label in districts]
     corner = ax.get_window_extent(renderer)
-    taken.append(Bbox.from_bounds(corner.x0, corner.y0, corner.width * 0.3, corner.height * 0.05))  # the note's
+    note_box = Bbox.from_bounds(corner.x0, corner.y0, corner.width * 0.3, corner.height * 0.05)
+    taken += [note_box] + ([inset] if inset is not None else [])
     left_out = _place_labels(ax, renderer, items + _region_labels(data), taken)
-    taken.pop(len(districts))
+    taken.remove(note_box)  # the note's own place is free for the note
     _left_out_note(ax, renderer, left_out, data.lang, taken)
     return districts

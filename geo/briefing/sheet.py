@@ -409,7 +409,7 @@ def map_png(data: SheetData, *, dpi: int = DEFAULT_DPI) -> tuple[bytes, list[Dis
         fig = Figure(figsize=PAGE_IN, facecolor="white")
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-        districts = map_panel(fig, FigureCanvasAgg(fig).get_renderer(), data)
+        districts = map_panel(fig, FigureCanvasAgg(fig).get_renderer(), data, key=True)
         x, y, w, h = MAP_RECT
         pad = MAP_PAD_IN
         box = Bbox.from_bounds(x * PAGE_IN[0] - pad, y * PAGE_IN[1] - pad, w * PAGE_IN[0] + 2 * pad,
