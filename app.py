@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 from geo import charts, compare, dataset, live, maps, offline, programs, view
 from geo.i18n import t
 from geo.view import ViewState
-from ui import account, contribute, review
+from ui import account, contribute, review, side
 from ui import live as live_ui
 from ui.exports import exports
 from ui.sidebar import sidebar
@@ -143,7 +143,8 @@ def draw_map(state: ViewState, make_args: Callable[[], dict], key: str = "map", 
         use_container_width=True,
         returned_objects=["last_clicked"],
         feature_group_to_add=groups,
-        layer_control=maps.layer_control(collapsed=state.briefing),  # briefing: the switch folded away
+        # briefing and two maps side by side: the switch folded away (the legend below says what is drawn)
+        layer_control=maps.layer_control(collapsed=state.briefing or state.side_by_side),
     )
 
 
@@ -156,13 +157,9 @@ def stage_maps(v: view.View, state: ViewState, data: dataset.DataSet, settings: 
         cmp = dataset.compared(data, state)
         if not state.side_by_side:
             outs = [draw_map(state, lambda: compare.map_arguments(v, cmp, settings), "map", height)]
-        else:
-            outs = []
+        else:  # ui/side.py: level across the main area, one legend below both
             st.html(MAP_START)
-            for col, which in zip(st.columns(2, gap="small"), ("before", "after"), strict=True):
-                with col:
-                    make = lambda w=which: compare.map_arguments(v, cmp, settings, w)  # noqa: E731
-                    outs.append(draw_map(state, make, f"map_{which}", height))
+            outs = side.pair(v, state, cmp, settings, draw_map, height)
     for out in outs:
         handle_click(out, state)
     if state.compare_year is None:  # a comparison has its own table (change_table)
@@ -293,8 +290,8 @@ def briefing_page(v: view.View, state: ViewState, data: dataset.DataSet, title: 
         f'<p class="kdim-brief-title">{html.escape(title)}</p><p class="kdim-brief-filter">{html.escape(words)}</p>',
         unsafe_allow_html=True,
     )
-    with st.container(key="kdim_stage"):
-        left, right = st.columns([2.6, 1], gap="medium")
+    with st.container(key=side.stage_key(state)):
+        left, right = side.parts(state, [2.6, 1])
         with left:
             stage_maps(
                 v, state, data, maps.MapSettings.projector(scheme=state.scheme, represent=state.represent), height=700
@@ -329,8 +326,8 @@ def page_header(state: ViewState, title: str, messages: Sequence[str]) -> None:
 def map_stage(v: view.View, state: ViewState, data: dataset.DataSet, version: str = "") -> None:
     """The first screen: the map, and beside it the figures, coverage (a click away) and the panel."""
     lang = state.lang
-    with st.container(key="kdim_stage"):
-        left, right = st.columns([2.2, 1], gap="medium")
+    with st.container(key=side.stage_key(state)):
+        left, right = side.parts(state, [2.2, 1])  # two maps side by side: the figures below them
         with left:
             stage_maps(v, state, data, maps.MapSettings(scheme=state.scheme, represent=state.represent), height=640)
         with right, st.container(key="kdim_side"):
@@ -399,8 +396,8 @@ def main() -> None:
 
     data, messages = current_data(lang, lv)
     v = dataset.computed(data, state)
-    if state.compare_year is not None:
-        title = compare.title(state)
+    if state.compare_year is not None:  # both years side by side are not their change
+        title = compare.side_title(state) if state.side_by_side else compare.title(state)
     else:
         title = maps.page_title(level=state.level, metric=state.metric, lang=lang, filters=state.filters())
 

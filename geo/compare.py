@@ -67,6 +67,18 @@ def title(state: ViewState) -> str:
     return f"{text} ({unit})" if unit else text
 
 
+def side_title(state: ViewState) -> str:
+    """The page's title for the two years side by side: what both maps show, then both years
+    ("시도별 연간 국비 (억원): 2023 · 2024"). Not :func:`title`: neither map draws a change."""
+    from geo.maps.text import LEVEL_LABEL
+
+    name, unit = metric_name(state.metric, state.lang)
+    lvl = LEVEL_LABEL[state.level][state.lang]
+    text = f"{lvl} {name}" if state.lang == "ko" else f"{name[:1].upper()}{name[1:]} {lvl}"
+    text = f"{text} ({unit})" if unit else text
+    return f"{text}: {state.compare_year} · {state.year}"
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Both years' per-region values and the change between them, at the view's level."""
@@ -186,3 +198,42 @@ def map_arguments(v: View, cmp: Comparison, settings: MapSettings, which: str = 
         "title": page_title(level=state.level, metric=metric, lang=state.lang, filters=shown.filters()),
         "choropleth": {"breaks_from": both},
     }
+
+
+def side_legend(v: View, cmp: Comparison, settings: MapSettings) -> str:
+    """The one legend of the two years side by side, which the page draws below both maps (none
+    is drawn in them): the in-map legend's rows for the classes or circles the two maps share
+    (``breaks_from``), 'no data' and 'outside the filter' when either map has them. No count per
+    class: it differs by year, and the table below the maps gives each region's two values."""
+    from geo.maps import choropleth_layer, legend_html
+    from geo.maps.policy import area_of_filters
+
+    results = []
+    for which in ("before", "after"):
+        a = map_arguments(v, cmp, settings, which)
+        if "choropleth" in a["layers"]:
+            _, r = choropleth_layer(a["values"], level=a["level"], metric=a["metric"], lang=a["lang"],
+                                    focus=a["focus"], settings=settings, **a["choropleth"])  # fmt: skip
+            results.append(r)
+    merged = None
+    if results:
+        name, _ = metric_name(v.state.metric, v.state.lang)
+        merged = dataclasses.replace(
+            results[-1],
+            has_nodata=any(r.has_nodata for r in results),
+            has_outside=any(r.has_outside for r in results),
+            label=name[:1].upper() + name[1:],
+        )
+    markers = [k for k in ("districts", "village", "specialties") if k in a["layers"]]
+    policy_level = a["level"] if results else None  # the 인구감소지역 rows, as overlay_layers gives them
+    return legend_html(merged, lang=a["lang"], markers=markers, specialties=a["specialties"], settings=settings,
+                       level=policy_level, area=area_of_filters(a["filters"]), counts=False,
+                       title_tag="p")  # fmt: skip
+
+
+def side_source(cmp: Comparison, lang: str) -> str:
+    """The two maps' one source line (HTML, escaped): the hosts of both years' records' sources
+    and the boundaries' licence, said once below both maps rather than wrapped into each."""
+    from geo.maps import source_html
+
+    return source_html(pd.concat([cmp.records_before, cmp.records_after], ignore_index=True), lang)

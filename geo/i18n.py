@@ -38,6 +38,7 @@ UI: dict[str, dict[str, str]] = {
         "en": "Choose a year above, then a year to compare it with: the map shows the change per region.",
     },
     "side_by_side": {"ko": "두 해 지도를 나란히", "en": "The two years side by side"},
+    "side_year": {"ko": "{year}년", "en": "{year}"},  # the caption above each of the two maps
     "compare_table": {"ko": "지역별 변화", "en": "Change per region"},
     "compare_delta": {"ko": "{year}년 대비", "en": "vs {year}"},
     "col_change": {"ko": "변화", "en": "Change"},

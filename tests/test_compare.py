@@ -110,6 +110,56 @@ def test_side_by_side_maps_share_one_set_of_classes(records):
     assert legends[0] == legends[1]  # same ranges, same colours: a colour means one amount on both
 
 
+@pytest.mark.parametrize(
+    ("metric", "lang", "want"),
+    [
+        ("budget_2024_national", "ko", "시도별 연간 국비 (억원): 2023 · 2024"),
+        ("budget_2024_national", "en", "Annual national budget by province (KRW 100 million): 2023 · 2024"),
+        ("records", "ko", "시도별 기록 수 (건): 2023 · 2024"),
+        ("records", "en", "Number of records by province (records): 2023 · 2024"),
+    ],
+)
+def test_two_years_side_by_side_are_titled_by_what_both_show(metric, lang, want):
+    """Issue 29 part 5: one title above both maps names what they show and both years; not a
+    change ("변화"), which neither map draws."""
+    state = ViewState(metric=metric, lang=lang, year=2024, compare_year=2023, side_by_side=True)
+    assert compare.side_title(state) == want
+    assert "변화" not in compare.side_title(state) and "Change" not in compare.side_title(state)
+    assert "변화" in compare.title(state) or "Change" in compare.title(state)  # the change map's own title
+
+
+@pytest.mark.parametrize("represent", ["fill", "circle"])
+def test_the_shared_legend_has_each_maps_rows_once_and_both_years_sources(records, represent):
+    """The one legend below the two maps: the rows of each in-map legend (same classes or the
+    same reference circles), no count per class (they differ by year), no single year in its
+    title; the one source line names both years' sources."""
+    state = view.consistent(ViewState(year=2024, compare_year=2023, side_by_side=True, represent=represent))
+    v = view.compute(records, state)
+    cmp = compare.compare(records, state)
+    settings = maps.MapSettings(represent=represent)
+    shared = compare.side_legend(v, cmp, settings)
+    assert shared.startswith('<p class="kdim-lg-title">연간 국비 (억원)</p>'), shared[:80]
+    assert "<h4>" not in shared and '<span class="n">' not in shared
+    for which in ("before", "after"):
+        html = maps.render_html(maps.build_map(**compare.map_arguments(v, cmp, settings, which)))
+        legend = json.loads(re.search(r'var HTML = ("\\u003ch4\\u003e.*?");', html).group(1))
+        inner = re.sub(r' <span class="n">\(\d+\)</span>', "", legend.split("</h4>", 1)[1])
+        # a layer off in the map's switch (no program type) is not in the shared legend, which
+        # cannot follow the switch; its rows, and a separator left with no row, are all that differ
+        inner = re.sub(r'<div class="row kdim-lg-\w+" hidden>.*?</span></div>', "", inner)
+        inner = inner.removesuffix('<div class="sep"></div>')
+        assert shared.split("</p>", 1)[1] == inner  # the same rows (this view has 'no data' in both years)
+    if represent == "circle":
+        assert shared.count('class="kdim-ref"') == 3
+    else:
+        assert shared.count("kdim-class") >= 3
+    hosts = set(maps.source_hosts(cmp.records_before)) | set(maps.source_hosts(cmp.records_after))
+    source = compare.side_source(cmp, "ko")
+    assert source.startswith("자료: 사업: ") and "경계:" in source
+    assert len(hosts) > len(maps.source_hosts(cmp.records_after))  # 2023 adds sources the 2024 map alone lacks
+    assert f"외 {len(hosts) - 8}건" in source
+
+
 def test_the_url_keeps_both_years_and_drops_a_comparison_without_a_year():
     state, ignored = view.from_query({"year": "2024", "vs": "2023", "side": "1"})
     assert (state.year, state.compare_year, state.side_by_side, ignored) == (2024, 2023, True, [])
@@ -143,5 +193,11 @@ def test_the_page_draws_the_change_and_the_two_years(records):
     at = run_app(year="2024", vs="2023", side="1")
     maps_drawn = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
     assert len(maps_drawn) == 2
-    titles = [json.loads(c.proto.json_args)["feature_group"] for c in maps_drawn]
-    assert "2023년" in titles[0] and "2024년" in titles[1] and "2024년" not in titles[0]
+    groups = [json.loads(c.proto.json_args)["feature_group"] for c in maps_drawn]
+    for g in groups:  # no title or legend box in either map: one title above both, one legend below
+        assert "kdim-titlebox" not in g and "kdim-legend" not in g and "kdim-source" not in g
+    assert "2023년 국비" in groups[0] and "2024년 국비" in groups[1] and "2024년" not in groups[0]  # each its year
+    side_state = ViewState(year=2024, compare_year=2023, side_by_side=True)
+    texts = [m.proto.body for m in at.markdown]
+    assert any(compare.side_title(side_state) in x for x in texts), texts
+    assert sum("kdim-pair-legend" in x for x in texts) == 1

@@ -434,6 +434,31 @@ def test_base_map_key_is_stable_across_filters(records: pd.DataFrame) -> None:
     assert len(set(fgs)) == 3
 
 
+@pytest.mark.parametrize(
+    ("boxes", "want"),
+    [
+        (("title", "legend", "source"), {"kdim-titlebox", "kdim-legend", "kdim-source"}),  # the default
+        (("source",), {"kdim-source"}),
+        ((), set()),  # two years side by side: the page draws the title, legend and source line outside
+    ],
+)
+def test_the_notes_group_carries_the_boxes_asked_for(records: pd.DataFrame, boxes, want) -> None:
+    """overlay_layers(boxes=...): the last (uncontrolled) group holds only the boxes named, and
+    always the fit; the other groups do not change."""
+    args = {"values": aggregate(records, "sido", "records"), "records": records, "level": "sido", "metric": "records"}
+    groups = maps.overlay_layers(**args, boxes=boxes)
+    notes = maps.render_html(folium.Map().add_child(groups[-1]))
+    drawn = set(re.findall(r'"kdim-box (kdim-titlebox|kdim-legend)"|"(kdim-source)"', notes))
+    assert {a or b for a, b in drawn} == want
+    assert "kdim.fit(PARENT" in notes and ("var HTML" in notes) == bool(want)
+    default = maps.overlay_layers(**args)
+    m = maps.base_map("sido", "ko")
+    m.get_root().render()
+    scripts = [[sf._get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(gs[:-1])]
+               for gs in (groups, default)]  # fmt: skip
+    assert scripts[0] == scripts[1]
+
+
 def test_feature_groups_replace_not_accumulate(records: pd.DataFrame) -> None:
     """streamlit-folium pushes each group onto window.feature_group and never empties it; our
     first group's script empties it before any push, so old layers are not kept alive."""

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import folium
@@ -142,12 +142,15 @@ def overlay_layers(
     settings: MapSettings = DEFAULT_SETTINGS,
     choropleth: Mapping[str, Any] | None = None,
     off: Iterable[str] = (),
+    boxes: Collection[str] = ("title", "legend", "source"),
 ) -> list[folium.FeatureGroup]:
     """The filtered content as feature groups, for ``st_folium(feature_group_to_add=...)``.
 
     ``values``: per-code metric (``code``, ``value``, optional ``n_records``, ``programs``…) at
     ``level``; ``records``: the filtered program records (markers, specialty lists, sources).
-    The last group is uncontrolled and carries the title block, legend and source line.
+    The last group is uncontrolled and carries the title block, legend and source line: those
+    named in ``boxes`` (two years side by side leave out the title and legend, which the page
+    draws once above and below both maps; kdim.js fits and places without them).
     ``choropleth``: options of :func:`choropleth_layer` for a comparison (label, diverging, breaks_from).
     ``off``: symbol layers drawn too but off at the start (in the layer switch, their legend rows
     hidden until turned on; ``switch_layers``).
@@ -177,24 +180,20 @@ def overlay_layers(
         groups.append(emd_layer(selected_sigungu, records, lang=lang, settings=settings))
     notes = folium.FeatureGroup(name="notes", overlay=True, control=False, show=True)
     markers = [k for k in ("districts", "village", "specialties") if k in layers or k in off]
-    notes.add_child(
-        Script(
-            control_script(
-                settings.title_position,
-                "kdim-box kdim-titlebox",
-                title_html(level=level, metric=metric, lang=lang, filters=filters, title=title),
-                t(lang, "map_title_region"),
-            ),
-            "KdimTitle",
-        )
-    )
+    if "title" in boxes:
+        title_box = title_html(level=level, metric=metric, lang=lang, filters=filters, title=title)
+        title_js = control_script(settings.title_position, "kdim-box kdim-titlebox", title_box,
+                                  t(lang, "map_title_region"))  # fmt: skip
+        notes.add_child(Script(title_js, "KdimTitle"))
     policy_level = level if "choropleth" in layers else None  # the policy layer's rows (geo/maps/policy.py)
-    legend = legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings,
-                         level=policy_level, area=area, off=off)  # fmt: skip
-    legend_js = control_script(settings.legend_position, "kdim-box kdim-legend", legend, t(lang, "legend_region"))
-    notes.add_child(Script(legend_js, "KdimLegend"))
-    source = control_script("bottomleft", "kdim-source", source_html(records, lang), t(lang, "source_region"))
-    notes.add_child(Script(source, "KdimSource"))
+    if "legend" in boxes:
+        legend = legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings,
+                             level=policy_level, area=area, off=off)  # fmt: skip
+        legend_js = control_script(settings.legend_position, "kdim-box kdim-legend", legend, t(lang, "legend_region"))
+        notes.add_child(Script(legend_js, "KdimLegend"))
+    if "source" in boxes:
+        source = control_script("bottomleft", "kdim-source", source_html(records, lang), t(lang, "source_region"))
+        notes.add_child(Script(source, "KdimSource"))
     # The browser fits the focus to the frame's real size (the app's frame follows the window).
     notes.add_child(Script(f"return kdim.fit(PARENT, {js_json(focus_bounds(level, focus))});", "KdimFit"))
     groups.append(notes)

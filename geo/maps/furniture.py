@@ -179,16 +179,21 @@ def legend_html(
     level: str | None = None,
     area: str | None = None,
     off: Collection[str] = (),
+    counts: bool = True,
+    title_tag: str = "h4",
 ) -> str:
-    """Legend: metric title with units, one row per class (its data range), no-data, markers;
-    with a ``level``, the 인구감소지역 layer's rows where it is drawn (geo/maps/policy.py).
-    A marker layer in ``off`` starts off (in the layer switch): its row is hidden until kdim.js
-    shows it with the layer (class ``kdim-lg-<layer>``), so the legend lists what is drawn."""
+    """Legend: metric title with units, one row per class (its data range and, with ``counts``,
+    how many regions it holds), no-data, markers; with a ``level``, the 인구감소지역 layer's rows
+    where it is drawn (geo/maps/policy.py). A marker layer in ``off`` starts off (in the layer
+    switch): its row is hidden until kdim.js shows it with the layer (class ``kdim-lg-<layer>``),
+    so the legend lists what is drawn. ``title_tag="p"``: the title as a paragraph
+    (``p.kdim-lg-title``) where a heading would be the page's (Streamlit's markdown links each)."""
     parts = []
     if result is not None:
         mlabel, unit = metric_label(result.metric, lang)
         mlabel = result.label or mlabel
-        parts.append(f"<h4>{esc(mlabel)}{f' ({esc(unit)})' if unit else ''}</h4>")
+        tag, cls = ("h4", "") if title_tag == "h4" else ("p", ' class="kdim-lg-title"')
+        parts.append(f"<{tag}{cls}>{esc(mlabel)}{f' ({esc(unit)})' if unit else ''}</{tag}>")
         if result.circles is not None:
             parts.append(
                 f'<div class="row kdim-circle-key">{circle_legend_svg(result.circles, settings.font_px)}</div>'
@@ -202,7 +207,7 @@ def legend_html(
             parts.append(
                 f'<div class="row kdim-class" data-lo="{b.lo!r}" data-hi="{b.hi!r}">'
                 f'<span class="sw" style="background:{b.colour}" aria-hidden="true"></span>'
-                f'<span>{esc(rng)}</span> <span class="n">({b.count})</span></div>'
+                f"<span>{esc(rng)}</span>" + (f' <span class="n">({b.count})</span>' if counts else "") + "</div>"
             )
         if result.has_nodata or (not result.bins and result.circles is None):
             parts.append(

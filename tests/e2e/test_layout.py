@@ -6,16 +6,19 @@ in briefing mode. Screenshots of each first screen go to tests/artifacts/screens
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
+from a11y import report, run_axe
 from helpers import MAP_IFRAME, map_frame, open_app, wait_script_done
 from playwright.sync_api import expect
 
-from geo import maps
+from geo import compare, maps
 from geo.i18n import t
 from geo.view import ViewState
 
 pytestmark = pytest.mark.e2e
+AXE_OUT = Path(__file__).resolve().parents[2] / "tests" / "artifacts" / "axe"
 
 SIZES = [(1366, 768), (1920, 1080)]
 TOP_MAX = 200  # px: the map's top edge is on the first screen of a laptop
@@ -184,7 +187,7 @@ def test_a_region_filter_fits_its_units_and_a_resize_refits(new_page, app_server
 
 
 def test_years_compared_from_a_url(new_page, app_server, screenshot_dir) -> None:
-    """?year=2024&vs=2023 draws the change with a signed legend; side=1 the two years' maps."""
+    """?year=2024&vs=2023 draws the change with a signed legend (side=1: the test below)."""
     page = new_page(viewport={"width": 1920, "height": 1080})
     open_app(page, app_server.url + "/?year=2024&vs=2023&level=sido")
     frame = map_frame(page)
@@ -194,22 +197,93 @@ def test_years_compared_from_a_url(new_page, app_server, screenshot_dir) -> None
     assert frame.locator(".kdim-subtitle").inner_text().endswith("연도: 2023 → 2024")
     page.screenshot(path=str(screenshot_dir / "compare_change_1920x1080.png"))
 
-    page = new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(app_server.url + "/?year=2024&vs=2023&side=1", wait_until="domcontentloaded")
+
+LAND_FILL = 0.8  # side by side: the country (the base land's drawn box) spans this share of each frame's height
+
+# The base land layer's drawn box (kdim.base, pane kdim-land) in the map frame, and the frame's size.
+LAND_BOX_JS = """() => {
+  const c = window.map.getContainer().getBoundingClientRect();
+  let t = Infinity, b = -Infinity, l = Infinity, r = -Infinity;
+  document.querySelectorAll('.leaflet-kdim-land-pane path').forEach(p => {
+    const q = p.getBoundingClientRect();
+    if (!q.width && !q.height) return;
+    t = Math.min(t, q.top); b = Math.max(b, q.bottom); l = Math.min(l, q.left); r = Math.max(r, q.right);
+  });
+  return {t: t - c.top, b: b - c.top, l: l - c.left, r: r - c.left, w: c.width, h: c.height};
+}"""
+
+
+def land_fill(frame, timeout: float = 15.0) -> dict[str, float]:
+    """The land's box once the map has settled (the frame's CSS sizes it after the first fit, and
+    a loaded machine refits late): its share of the frame's height, whether it lies inside it."""
+    frame.wait_for_function("() => window.map && document.querySelector('.leaflet-kdim-land-pane path')",
+                            timeout=30_000)  # fmt: skip
+    deadline, last = time.monotonic() + timeout, None
+    while True:  # settled: two readings alike, a quarter second apart
+        b = frame.evaluate(LAND_BOX_JS)
+        fill = (min(b["b"], b["h"]) - max(b["t"], 0)) / b["h"]
+        inside = b["t"] >= -1 and b["l"] >= -1 and b["b"] <= b["h"] + 1 and b["r"] <= b["w"] + 1
+        if (fill >= LAND_FILL and inside and b == last) or time.monotonic() > deadline:
+            return {**b, "fill": fill, "inside": inside}
+        last = b
+        time.sleep(0.25)
+
+
+@pytest.mark.parametrize("mode", ["app", "briefing"])
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_two_years_side_by_side(new_page, app_server, screenshot_dir, mode, width, height) -> None:
+    """side=1: the two years' maps level across the main area under one title naming both years,
+    each year named above its map, no title or legend box in either, one legend below both (the
+    briefing's: the choropleth's classes; the app's: the circles), and the country filling at
+    least 80 % of each frame's height."""
+    page = new_page(viewport={"width": width, "height": height})
+    query = "/?year=2024&vs=2023&side=1" + ("&brief=1&repr=fill" if mode == "briefing" else "")
+    page.goto(app_server.url + query, wait_until="domcontentloaded")
     wait_script_done(page, expect_run=False, timeout=60)
     frames = page.locator(MAP_IFRAME)
     expect(frames).to_have_count(2, timeout=30_000)
-    page.screenshot(path=str(screenshot_dir / "compare_side_by_side_1920x1080.png"))
+    fills = []
     for i in range(2):
         expect(frames.nth(i)).to_be_visible(timeout=30_000)
+        inner = frames.nth(i).element_handle().content_frame()
+        inner.wait_for_function("() => document.querySelectorAll('path.kdim-region').length === 17", timeout=30_000)
+        assert inner.locator(".kdim-titlebox").count() == 0 and inner.locator(".kdim-legend").count() == 0
+        fills.append(land_fill(inner))
     boxes = [frames.nth(i).bounding_box() for i in range(2)]
-    for i, box in enumerate(boxes):
-        assert box and box["y"] <= TOP_MAX and box["y"] + box["height"] >= 1080 - BOTTOM_GAP, box
-        inner = frames.nth(i).content_frame
-        inner.locator("path.kdim-region").first.wait_for(state="attached", timeout=30_000)
-        assert inner.locator("path.kdim-region").count() == 17
-    assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"] + 1  # side by side, not stacked
-    assert abs(boxes[0]["y"] - boxes[1]["y"]) <= 1, boxes  # and level
-    titles = [frames.nth(i).content_frame.locator(".kdim-title").inner_text() for i in range(2)]
-    assert "2023년" in titles[0] and "2024년" in titles[1] and "2024년" not in titles[0], titles
-    page.screenshot(path=str(screenshot_dir / "compare_side_by_side_1920x1080.png"))
+    assert boxes[0] and boxes[1]
+    assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"] + 1, boxes  # side by side, not stacked
+    assert abs(boxes[0]["y"] - boxes[1]["y"]) <= 1 and abs(boxes[0]["height"] - boxes[1]["height"]) <= 1, boxes
+    for box, f in zip(boxes, fills, strict=True):
+        assert box["y"] <= TOP_MAX and box["y"] + box["height"] <= height + 1, box  # the whole map on the first screen
+        assert f["inside"] and f["fill"] >= LAND_FILL, f"the country fills {f['fill']:.0%} of the map's height: {f}"
+    # one title naming both years, and each year above its map
+    state = ViewState(year=2024, compare_year=2023, side_by_side=True)
+    title = page.locator(".kdim-brief-title" if mode == "briefing" else "p.kdim-view strong")
+    expect(title).to_have_text(compare.side_title(state))
+    assert "2023 · 2024" in compare.side_title(state)
+    years = page.locator("p.kdim-pair-year")
+    expect(years).to_have_text([t("side_year", "ko", year=2023), t("side_year", "ko", year=2024)])
+    for i in range(2):
+        yb = years.nth(i).bounding_box()
+        assert yb and yb["y"] + yb["height"] <= boxes[i]["y"] + 1 and abs(yb["x"] - boxes[i]["x"]) <= 2, (yb, boxes[i])
+    # one legend, outside the frames and below both, with the classes (or reference circles)
+    legend = page.locator(".kdim-pair-legend")
+    expect(legend).to_have_count(1)
+    expect(legend).to_be_visible()
+    lb = legend.bounding_box()
+    assert lb and lb["y"] >= max(b["y"] + b["height"] for b in boxes) - 1, (lb, boxes)
+    assert lb["y"] + lb["height"] <= height + 1, lb  # on the first screen with the maps (a projector's too)
+    if mode == "briefing":
+        assert legend.locator(".kdim-class").count() >= 3
+    else:
+        expect(legend.locator(".kdim-circle-key svg circle")).to_have_count(3)
+    font = legend.locator(".row span").first.evaluate("e => getComputedStyle(e).fontSize")
+    assert font == ("20px" if mode == "briefing" else "14px"), font  # the in-map legend's type size
+    assert "2023" not in legend.locator(".kdim-lg-title").inner_text()  # the shared legend names no single year
+    path = screenshot_dir / f"compare_side_by_side_{'briefing_' if mode == 'briefing' else ''}{width}x{height}.png"
+    page.screenshot(path=str(path))
+    print(f"side by side {mode} {width}x{height}: frames {boxes[0]['width']:.0f}×{boxes[0]['height']:.0f} px at "
+          f"y {boxes[0]['y']:.0f}; land fills {fills[0]['fill']:.1%} / {fills[1]['fill']:.1%} of their height; "
+          f"screenshot: {path}")  # fmt: skip
+    found = report(f"side_by_side_{mode}_{width}x{height}", run_axe(page), AXE_OUT)
+    assert not found, f"axe found {found}"
