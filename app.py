@@ -148,15 +148,21 @@ def draw_map(state: ViewState, make_args: Callable[[], dict], key: str = "map", 
     )
 
 
+# The map's own boxes on the page: no title box, since the page's title line says it right above
+# the map (the title stays in the frame for screen readers; the HTML export keeps its box).
+PAGE_BOXES = ("legend", "source")
+
+
 def stage_maps(v: view.View, state: ViewState, data: dataset.DataSet, settings: maps.MapSettings, height: int) -> None:
     """The view's map; in a comparison, the change per region, or the two years side by side
     (one set of classes for both). A click on any of them selects the region under it."""
     if state.compare_year is None:
-        outs = [draw_map(state, lambda: view.map_arguments(v, settings), "map", height)]
+        outs = [draw_map(state, lambda: {**view.map_arguments(v, settings), "boxes": PAGE_BOXES}, "map", height)]
     else:
         cmp = dataset.compared(data, state)
         if not state.side_by_side:
-            outs = [draw_map(state, lambda: compare.map_arguments(v, cmp, settings), "map", height)]
+            make = lambda: {**compare.map_arguments(v, cmp, settings), "boxes": PAGE_BOXES}  # noqa: E731
+            outs = [draw_map(state, make, "map", height)]
         else:  # ui/side.py: level across the main area, one legend below both
             st.html(MAP_START)
             outs = side.pair(v, state, cmp, settings, draw_map, height)

@@ -149,8 +149,9 @@ def overlay_layers(
     ``values``: per-code metric (``code``, ``value``, optional ``n_records``, ``programs``…) at
     ``level``; ``records``: the filtered program records (markers, specialty lists, sources).
     The last group is uncontrolled and carries the title block, legend and source line: those
-    named in ``boxes`` (two years side by side leave out the title and legend, which the page
-    draws once above and below both maps; kdim.js fits and places without them).
+    named in ``boxes`` (the app leaves out the title box, which its page shows above the map; two
+    years side by side leave out the legend too, drawn once below both maps; kdim.js fits and
+    places without them, and a title left out stays for screen readers only).
     ``choropleth``: options of :func:`choropleth_layer` for a comparison (label, diverging, breaks_from).
     ``off``: symbol layers drawn too but off at the start (in the layer switch, their legend rows
     hidden until turned on; ``switch_layers``).
@@ -180,11 +181,12 @@ def overlay_layers(
         groups.append(emd_layer(selected_sigungu, records, lang=lang, settings=settings))
     notes = folium.FeatureGroup(name="notes", overlay=True, control=False, show=True)
     markers = [k for k in ("districts", "village", "specialties") if k in layers or k in off]
-    if "title" in boxes:
-        title_box = title_html(level=level, metric=metric, lang=lang, filters=filters, title=title)
-        title_js = control_script(settings.title_position, "kdim-box kdim-titlebox", title_box,
-                                  t(lang, "map_title_region"))  # fmt: skip
-        notes.add_child(Script(title_js, "KdimTitle"))
+    # Without a title box (the page shows the title right above the map) the title stays in the
+    # frame for screen readers only: the map's own named region says what it shows.
+    title_box = title_html(level=level, metric=metric, lang=lang, filters=filters, title=title)
+    title_cls = "kdim-box kdim-titlebox" if "title" in boxes else "kdim-sr kdim-title-sr"
+    title_js = control_script(settings.title_position, title_cls, title_box, t(lang, "map_title_region"))
+    notes.add_child(Script(title_js, "KdimTitle"))
     policy_level = level if "choropleth" in layers else None  # the policy layer's rows (geo/maps/policy.py)
     if "legend" in boxes:
         legend = legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings,

@@ -107,7 +107,7 @@
 
   // The map's own boxes (title, legend, source line, layer switch, zoom buttons) sit over its
   // corners. A few margins are tried (none; room for the title beside or above it; for the
-  // source line below; for the legend beside it) and the one kept costs least: the share of
+  // source line below; for the legend or the open layer switch beside it, the switch above) and the one kept costs least: the share of
   // each focus region's outline the boxes would cover (a whole region costs 1) plus the zoom
   // levels given up. So 제주 does not sit under the source line, nor 강화 under the title,
   // when a smaller map would show them. Before the regions and boxes exist: 8 px all round.
@@ -121,7 +121,9 @@
       if (!r.width || !r.height) return;
       var b = {l: r.left - o.left, t: r.top - o.top, r: r.right - o.left, b: r.bottom - o.top};
       out.all.push(b);
-      ['kdim-titlebox', 'kdim-legend', 'kdim-source'].forEach(function (k) { if (e.classList.contains(k)) out[k] = b; });
+      ['kdim-titlebox', 'kdim-legend', 'kdim-source', 'leaflet-control-layers'].forEach(function (k) {
+        if (e.classList.contains(k)) out[k] = b;
+      });
     });
     return out;
   }
@@ -156,9 +158,10 @@
     var regions = map._kdimRegions || [], size = map.getSize();
     if (!regions.length || !size.x || !size.y) return plain;
     var boxes = boxesIn(map), title = boxes['kdim-titlebox'], legend = boxes['kdim-legend'],
-        source = boxes['kdim-source'];
+        source = boxes['kdim-source'], layers = boxes['leaflet-control-layers'];
     var tl = [[PAD, PAD]], br = [[PAD, PAD]];
     if (title) tl.push([title.r + PAD, PAD], [PAD, title.b + PAD]);
+    if (layers) { tl.push([PAD, layers.b + PAD]); br.push([size.x - layers.l + PAD, PAD]); }  // the layer switch, open
     if (source) br.push([PAD, size.y - source.t + PAD]);
     if (legend) br.push([size.x - legend.l + PAD, PAD]);
     if (legend && source) br.push([size.x - legend.l + PAD, size.y - source.t + PAD]);
@@ -229,8 +232,19 @@
     var map = l._map, ll = L.latLng(at[0], at[1]);
     if (!map) return;
     if (l.getPopup()) l.openPopup(ll);
-    map.fire('click', {latlng: ll, layerPoint: map.latLngToLayerPoint(ll),
-                       containerPoint: map.latLngToContainerPoint(ll)});
+    mapClick(map, ll);
+  }
+
+  function mapClick(map, ll) {
+    map.fire('click', {latlng: ll, layerPoint: map.latLngToLayerPoint(ll), containerPoint: map.latLngToContainerPoint(ll)});
+  }
+
+  // A mouse click on a region or circle with a popup: Leaflet's popup stops the click there, so the
+  // map (whose click the app reads as the region chosen) is told here, as a keyboard press tells it.
+  function passClick(l) {
+    l.on('click', function (e) {
+      if (l._map && e.originalEvent && e.originalEvent._stopped) mapClick(l._map, e.latlng);
+    });
   }
 
   // Classed fills: S = style list, C = code -> style index, T/P = code -> tooltip/popup HTML,
@@ -248,7 +262,7 @@
       style: function (f) { return S[C[f.id]]; },
       onEachFeature: function (f, l) {
         if (T[f.id]) l.bindTooltip(T[f.id], {sticky: true, className: 'kdim-tip-box'});
-        if (P[f.id]) l.bindPopup(P[f.id], {maxWidth: 380});
+        if (P[f.id]) { l.bindPopup(P[f.id], {maxWidth: 380}); passClick(l); }
         l.on('mouseover', function () { l.setStyle({weight: 2.5, color: '#222'}); });
         l.on('mouseout', function () { layer.resetStyle(l); });
         var a = A[f.id];
@@ -280,7 +294,7 @@
       var c = L.circleMarker([a[1], a[2]], L.extend({}, K.s, {radius: K.r[i], pane: 'kdim-circles'}));
       c.kdimCode = code;
       if (T[code]) c.bindTooltip(T[code], {direction: 'top', className: 'kdim-tip-box'});
-      if (P[code]) c.bindPopup(P[code], {maxWidth: 380});
+      if (P[code]) { c.bindPopup(P[code], {maxWidth: 380}); passClick(c); }
       c.on('mouseover', function () { c.setStyle({weight: 2.5, color: '#222'}); });
       c.on('mouseout', function () { c.setStyle({weight: K.s.weight, color: K.s.color}); });
       c.on('add', function () {
@@ -488,7 +502,7 @@
     var own = [];
     Array.prototype.forEach.call(c.querySelectorAll('.leaflet-control'), function (e) {
       var r = e.getBoundingClientRect();
-      if (r.width && r.height) own.push(box(r, o));
+      if (r.width > 1 && r.height > 1) own.push(box(r, o));  // not a title kept for screen readers (kdim-sr)
     });
     tree.load(own);  // the map's own boxes first
     ['district', 'spec', 'count', 'village'].forEach(function (k) {
@@ -583,14 +597,25 @@
     return hidden;
   }
 
-  // The "+N" line under the title: set, and the pass run again if the title box changed size.
+  // The "+N" line: under the title, or (no title box: the page shows the title) in a small box
+  // of its own at the top left. Set, and the pass run again if a box changed size.
   function moreNote(map, n) {
-    var title = map.getContainer().querySelector('.kdim-titlebox');
-    if (!title) return false;
-    var note = title.querySelector('.kdim-more');
+    var c = map.getContainer(), host = c.querySelector('.kdim-titlebox');
     var text = n ? MORE.replace('{n}', n) : '';
+    if (!host) {
+      host = c.querySelector('.kdim-more-box');
+      if (!host && !text) return false;
+      if (!host) {
+        var ctl = L.control({position: 'topleft'});
+        ctl.onAdd = function () { return L.DomUtil.create('div', 'kdim-box kdim-more-box'); };
+        ctl.addTo(map);
+        host = ctl.getContainer();
+      }
+      host.style.display = text ? '' : 'none';
+    }
+    var note = host.querySelector('.kdim-more');
     if ((note ? note.textContent : '') === text) return false;
-    if (!note) { note = L.DomUtil.create('div', 'kdim-more', title); }
+    if (!note) { note = L.DomUtil.create('div', 'kdim-more', host); }
     note.textContent = text;
     note.style.display = text ? '' : 'none';
     return true;

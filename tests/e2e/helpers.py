@@ -199,6 +199,32 @@ def hover_tooltip(page: Page, lat: float, lon: float) -> str:
     return tip.inner_text().strip()
 
 
+LAYERS_ON_JS = """(names) => {
+  const labels = [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
+    .filter(l => !names.length || names.some(n => l.textContent.includes(n)));
+  const off = labels.map(l => l.querySelector('input')).filter(b => b && !b.checked);
+  off.forEach(b => b.click());
+  return off.length;
+}"""
+
+
+def layers_on(page: Page, *names: str) -> int:
+    """Turn on, in the map's layer switch, the layers named (all without names) that start off
+    (the opening view's symbol layers: geo.maps.switch_layers); returns how many were off."""
+    return map_frame(page).evaluate(LAYERS_ON_JS, list(names))
+
+
+def show_layers(page: Page, until: str, timeout: float = 20.0) -> None:
+    """Turn every layer of the switch on until ``until`` is in the map (a rerun may still replace
+    the groups, each new one starting off again)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        layers_on(page)
+        if map_locator(page).locator(until).count() or time.monotonic() > deadline:
+            return
+        time.sleep(0.3)
+
+
 def map_title(page: Page) -> str:
     return map_locator(page).locator(".kdim-title").inner_text().strip()
 

@@ -22,6 +22,7 @@ from helpers import (
     click_radio,
     fills,
     hover_tooltip,
+    layers_on,
     map_frame,
     map_locator,
     map_point,
@@ -30,6 +31,7 @@ from helpers import (
     open_app,
     record_count,
     select,
+    show_layers,
     sidebar,
     table_rows,
     view_summary,
@@ -130,13 +132,15 @@ def test_first_page_draws_the_national_map(page, app_server, model, screenshot_d
     frame = map_locator(page)
     # One choropleth path per 시도, and nothing else carries that class.
     assert frame.locator(REGION_PATHS).count() == N_SIDO
-    # The four 권역 AI specialty outlines (maps.specialties_layer), the rest of the interactive paths.
-    assert frame.locator("path.kdim-specialty").count() == len(maps.SPECIALTIES)
     # The totals are circles (표현: 원), one per 시도 with a value above zero, in their own pane.
     expected = model(ViewState())
     n_circles = int((expected.values["value"] > 0).sum())
     assert frame.locator(".leaflet-kdim-circles-pane path.kdim-circle").count() == n_circles > 0
-    assert frame.locator("path.leaflet-interactive").count() == N_SIDO + len(maps.SPECIALTIES) + n_circles
+    # Its question is the totals: the 권역 AI outlines, stars and Smart Village marks wait, off, in
+    # the layer switch (geo.maps.switch_layers), and the legend lists none of them.
+    assert frame.locator("path.kdim-specialty").count() == 0 and frame.locator(".kdim-icon-district").count() == 0
+    assert frame.locator("path.leaflet-interactive").count() == N_SIDO + n_circles
+    expect(frame.locator(".kdim-legend .kdim-lg-districts")).to_be_hidden()
     # Land and 시도 borders (not interactive) are drawn in their own panes.
     assert frame.locator(".leaflet-kdim-land-pane path").count() == 1
     assert frame.locator(".leaflet-kdim-borders-pane path").count() == 1
@@ -147,8 +151,11 @@ def test_first_page_draws_the_national_map(page, app_server, model, screenshot_d
     assert len(classed) == expected.values["value"].notna().sum()
     expect(frame.locator(".kdim-legend")).to_be_visible()
     shot(page, screenshot_dir, "01_national_map")
-    # 경남 창원's label moves off 부산 센텀시티 (kdim.labels in geo/web/kdim.js) and, on this laptop-sized
-    # map, the legend's rows wrap so that it stays east of them: no label runs over anything.
+    # Turned on: the four outlines; 경남 창원's label moves off 부산 센텀시티 (kdim.js placement)
+    # and, on this laptop-sized map, no label runs over anything, the legend included.
+    assert layers_on(page) == 3
+    expect(frame.locator("path.kdim-specialty")).to_have_count(len(maps.SPECIALTIES))
+    expect(frame.locator(".kdim-legend .kdim-lg-districts")).to_be_visible()
     assert_labels_clear(page, controls=True)
 
 
@@ -161,7 +168,7 @@ def test_region_group_filter_changes_map_and_table(page, app_server, model, scre
     open_app(page, app_server.url)
     before, rows_before = fills(page), table_rows(page)
     held, shown = map_frame(page).evaluate(LIVE_GROUPS_JS)
-    assert held == shown > 0
+    assert held == shown + 3 and shown > 0  # the three symbol layers that start off are held, not shown
     assert rows_before == record_count(page)
 
     select(page, t("region_group", "ko"), "호남권")
@@ -183,7 +190,7 @@ def test_region_group_filter_changes_map_and_table(page, app_server, model, scre
     select(page, t("region_group", "ko"), "수도권")
     wait_fills_change(page, after)
     wait_script_done(page)
-    assert map_frame(page).evaluate(LIVE_GROUPS_JS) == [held, held]
+    assert map_frame(page).evaluate(LIVE_GROUPS_JS) == [held, shown]
 
 
 def test_specialty_filter_changes_map_and_table(page, app_server, model) -> None:
@@ -218,6 +225,11 @@ def test_clicking_a_region_opens_its_panel(page, app_server) -> None:
     wait_script_done(page, expect_run=False)
     assert query(page).get("sel") == "51"
     assert page.get_by_role("button", name=t("panel_close", "ko")).is_visible()
+    # A region's circle (its popup opens, and Leaflet stops the click there): the region is chosen too
+    x, y = map_point(page, *visible_point(page, "26", "path.kdim-circle"))
+    page.mouse.click(x, y)
+    expect(page.get_by_text(f"{t('panel', 'ko')}: {regions.name('26', 'ko')}")).to_be_visible(timeout=20_000)
+    assert map_locator(page).locator(".leaflet-popup-content").count() == 1
 
 
 def test_preset_and_copied_url_reproduce_the_view(new_page, app_server, model) -> None:
@@ -273,6 +285,7 @@ def test_briefing_mode_hides_sidebar_and_shows_large_title(new_page, app_server,
     # "Large title": geo/web/briefing.css asks for 2.4rem (38.4 px); 36 px is the floor for the back of a room.
     size = float(title.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
     assert size >= 36, f"the briefing title is drawn at {size}px (briefing.css asks for 2.4rem)"
+    assert layers_on(page) == 3  # the folded layer switch still turns them on
     assert_labels_clear(page, controls=True)  # projector-size labels, clear of the legend too
 
     page.get_by_role("button", name=t("briefing_exit", "ko")).click()
@@ -301,6 +314,7 @@ def test_language_switch_changes_tooltip(page, app_server) -> None:
     assert maps.metric_label(view.OPENING_METRIC, "en")[0] in tip_en, tip_en
     assert regions.name("41", "ko") not in tip_en and metric_ko not in tip_en
     assert query(page).get("lang") == "en"
+    assert layers_on(page) == 3
     assert_labels_clear(page)  # the longer English labels find room too
 
 
@@ -342,7 +356,8 @@ def test_hostile_upload_is_shown_as_text(page, app_server, guard) -> None:
         arg=before + 1,
     )
     assert record_count(page) == before + 1
-    # On the map: the district marker's label shows the name as text (maps.districts_layer).
+    # On the map (its layer turned on): the district marker's label shows the name as text.
+    show_layers(page, ".kdim-icon-district")
     label = map_locator(page).locator(".kdim-icon-district .kdim-label").filter(has_text=HOSTILE)
     expect(label).to_have_count(1, timeout=20_000)
     assert HOSTILE in label.evaluate("e => e.textContent")  # as text (the placement may hide it until a zoom-in)
@@ -358,7 +373,8 @@ def test_hostile_upload_is_shown_as_text(page, app_server, guard) -> None:
     assert table_rows(page) == 1
     cell = page.locator("[data-testid='stDataFrame']").last.locator("td[aria-colindex='2']").first
     expect(cell).to_have_text(HOSTILE)
-    # Hover the marker: its tooltip shows the name as text too.
+    # Hover the marker (its layer turned on again: the rerun drew it off): its tooltip shows the name as text too.
+    show_layers(page, ".kdim-icon-district")
     marker = map_locator(page).locator(".kdim-icon-district").first
     marker.hover()
     tip = map_locator(page).locator(".leaflet-tooltip").filter(has_text=HOSTILE)

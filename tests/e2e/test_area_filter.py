@@ -10,7 +10,7 @@ import time
 
 import pytest
 from a11y import report, run_axe
-from helpers import map_frame, open_app, sidebar, wait_script_done
+from helpers import layers_on, map_frame, open_app, sidebar, wait_script_done
 from playwright.sync_api import expect
 from server import REPO
 from test_placement import settled
@@ -58,6 +58,7 @@ def test_area_link_shows_the_share_and_passes_axe(new_page, app_server, screensh
     switch = frame.locator(".leaflet-control-layers-overlays label", has_text=LAYER)
     expect(switch.locator("input")).to_be_checked()
     page.screenshot(path=str(screenshot_dir / "area_decline_sigungu.png"), full_page=True)
+    assert layers_on(page) == 3  # the symbol layers start off in a view with no program type
     placed = settled(page)  # test_placement's measure: nothing collides with the new legend rows either
     assert placed["marks"] > 0 and (placed["pairs"], placed["under"]) == ([], []), placed
     found = report("area_decline", run_axe(page), OUT)

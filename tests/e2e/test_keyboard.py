@@ -106,10 +106,17 @@ def test_skip_links_pass_the_filters_then_the_map(new_page, app_server) -> None:
 
 
 def test_space_opens_a_district_marker(new_page, app_server) -> None:
+    """The opening view draws the totals only: the districts' layer waits in the layer switch, off,
+    and Space on its checkbox turns it on (with its legend row); Space on a star opens its popup."""
     page = new_page(viewport=VIEWPORT)
     open_app(page, app_server.url, n_regions=17)
     star = map_locator(page).locator(".kdim-icon-district[role='button'][tabindex='0']")
+    expect(star).to_have_count(0)
+    switch = map_locator(page).locator(".leaflet-control-layers-overlays label", has_text="국가 디지털 혁신지구")
+    switch.locator("input").focus()
+    page.keyboard.press(" ")
     expect(star).to_have_count(4, timeout=20_000)
+    expect(map_locator(page).locator(".kdim-legend .kdim-lg-districts")).to_be_visible()
     names = [star.nth(i).get_attribute("aria-label") or "" for i in range(4)]
     assert any(n.startswith("부산 센텀시티") for n in names), names
     i = next(i for i, n in enumerate(names) if n.startswith("부산 센텀시티"))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from helpers import map_frame, open_app
+from helpers import layers_on, map_frame, open_app
 
 from geo import view
 
@@ -115,13 +115,6 @@ def test_no_label_or_mark_collides(new_page, app_server, screenshot_dir, width, 
     assert not bad, f"overlaps (pairs, under the map's boxes) > {MAX_OVERLAP_PX2} px²: {bad}"
 
 
-LAYERS_ON_JS = """() => {
-  const boxes = [...document.querySelectorAll('.leaflet-control-layers-overlays input[type=checkbox]')];
-  const off = boxes.filter(b => !b.checked);
-  off.forEach(b => b.click());
-  return off.length;
-}"""
-
 BADGES_JS = """() => {
   const shown = e => getComputedStyle(e).visibility !== 'hidden';
   const all = [...document.querySelectorAll('.kdim-icon-count .kdim-count')];
@@ -144,7 +137,7 @@ def test_placement_of_the_densest_view_is_fast(new_page, app_server, screenshot_
     assert settled(page, marks=False)["marks"] == 0
     legend = frame.locator(".kdim-legend")
     assert legend.locator(".kdim-lg-districts").is_hidden() and legend.locator(".kdim-lg-village").is_hidden()
-    assert frame.evaluate(LAYERS_ON_JS) == 4  # the three symbol layers and the 인구감소지역 outlines
+    assert layers_on(page) == 4  # the three symbol layers and the 인구감소지역 outlines
     got = settled(page)
     assert legend.locator(".kdim-lg-districts").is_visible() and legend.locator(".kdim-lg-village").is_visible()
     badges = frame.evaluate(BADGES_JS)
