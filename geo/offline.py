@@ -63,14 +63,14 @@ class Asset:
 
 _L = Path(_xs_leaflet.BASE_DIR)
 WEB_DIR = Path(__file__).resolve().parent / "web"
-"""The map's own browser code and styles (kdim.js, kdim.css; vendored polyline.js and rbush.js), checked by
+"""The map's own browser code and styles (kdim.js, place.js, kdim.css; vendored polyline.js and rbush.js), checked by
 ``node --check`` in CI."""
 
 
 def _web_dir_name() -> str:
     """``kdim-<hash of our web files>``: a new version gets a new URL, so no browser runs a stale copy."""
     h = hashlib.sha256()
-    for name in ("polyline.js", "rbush.js", "kdim.js", "kdim.css"):
+    for name in ("polyline.js", "rbush.js", "kdim.js", "place.js", "kdim.css"):
         h.update((WEB_DIR / name).read_bytes())
     return f"kdim-{h.hexdigest()[:10]}"
 
@@ -86,6 +86,7 @@ ASSETS: tuple[Asset, ...] = (
     Asset("polylinejs", "js", WEB_DIR / "polyline.js", f"{_KDIR}/polyline.js"),  # kdim.js decodes with it
     Asset("rbushjs", "js", WEB_DIR / "rbush.js", f"{_KDIR}/rbush.js"),  # kdim.js places labels with it
     Asset("kdimjs", "js", WEB_DIR / "kdim.js", f"{_KDIR}/kdim.js"),
+    Asset("placejs", "js", WEB_DIR / "place.js", f"{_KDIR}/place.js"),  # after kdim.js: its placement pass
     Asset("leaflet_css", "css", _L / "leaflet.css", f"{_LDIR}/leaflet.css"),
     Asset("markerclustercss", "css", _C / "MarkerCluster.css", f"{_CDIR}/MarkerCluster.css"),
     Asset(
