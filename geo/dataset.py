@@ -18,6 +18,7 @@ import pandas as pd
 
 from geo import compare, i18n, join, prepared, programs, reconcile, view
 from geo.coverage import coverage_by_year
+from geo.maps.records import DATA_VERSION
 
 BUNDLED = "bundled"
 MAX_VIEWS = 256  # computed views kept per process (a view is a few hundred kB at most)
@@ -34,6 +35,11 @@ class DataSet:
     reconciliation: pd.DataFrame
     coverage_by_year: dict[str, dict[int, list[str]]] = field(default_factory=dict)  # lang -> year -> lines
     years: tuple[int, ...] = ()  # years in which a record runs: the year filter's choices
+
+    def __post_init__(self) -> None:
+        # the records name their data version, and every filtered frame of them too (pandas keeps
+        # ``attrs``): the map works out each record's marker once per version (geo.maps.records)
+        self.records.attrs[DATA_VERSION] = self.key
 
 
 class _Cache:

@@ -248,9 +248,10 @@ def legend_html(
 
 
 def source_hosts(records: pd.DataFrame | None) -> list[str]:
+    """The sources' host names, sorted (each address read once: many records share one)."""
     hosts = set()
     if records is not None and "source_url" in getattr(records, "columns", []):
-        for u in records["source_url"].dropna().astype(str):
+        for u in set(records["source_url"].dropna().astype(str).tolist()):
             h = urlsplit(u).hostname or ""
             h = h.removeprefix("www.").removeprefix("m.")
             if h:

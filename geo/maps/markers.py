@@ -18,7 +18,8 @@ from geo.maps.markup import esc, js_json
 from geo.maps.records import (
     budget_line,
     district_label,
-    is_type,
+    of_type,
+    per_record,
     place,
     precision_text,
     rec,
@@ -68,9 +69,7 @@ def districts_layer(
     check_lang(lang)
     px = settings.marker_px
     points = []
-    for row in records_list(records):
-        if not is_type(row, "innovation_district"):
-            continue
+    for row in records_list(records, types=("innovation_district",)):
         ll, placed = place(row)
         if ll is None:
             code = row_code(row, "sigungu")
@@ -110,6 +109,24 @@ def _cluster(lang: str, settings: MapSettings) -> OfflineMarkerCluster:
     )
 
 
+def _village_entry(row: Mapping[str, Any], lang: str) -> tuple[Any, ...]:
+    """A Smart Village record as the layer reads it (worked out once per data version): its
+    site's marker, or what its count badge needs (precision, 시군구, 시도, name)."""
+    ll, placed = place(row)
+    if ll is None:
+        return ("count", rec(row, "location_precision"), row_code(row, "sigungu"), row_code(row, "sido"),
+                record_name(row, lang))  # fmt: skip
+    name = record_name(row, lang)
+    sgg = row_code(row, "sigungu")
+    where = region_name(sgg, lang) if sgg else ""
+    lines = [name, t(lang, "village")]
+    if where:
+        lines.append(where + (" " + rec(row, "emd") if rec(row, "emd") else ""))
+    tip, aria = point_tip(lines, row, lang, placed, year_key="year")
+    point = {"lat": ll[0], "lon": ll[1], "icon": "v", "tip": tip, "name": aria, "label": None, "id": rec(row, "id")}
+    return ("site", point)
+
+
 def smart_village_layer(
     records: pd.DataFrame | None,
     *,
@@ -129,33 +146,21 @@ def smart_village_layer(
     check_lang(lang)
     px = settings.marker_px
     points, counts = [], {}
-    for row in records_list(records):
-        if not is_type(row, "smart_village"):
+    entries = per_record(records, "village", lang, lambda row: _village_entry(row, lang), rows=of_type("smart_village"))
+    for entry in entries:
+        if entry[0] == "site":
+            points.append(entry[1])
             continue
-        ll, placed = place(row)
-        if ll is not None:
-            name = record_name(row, lang)
-            sgg = row_code(row, "sigungu")
-            where = region_name(sgg, lang) if sgg else ""
-            lines = [name, t(lang, "village")]
-            if where:
-                lines.append(where + (" " + rec(row, "emd") if rec(row, "emd") else ""))
-            tip, aria = point_tip(lines, row, lang, placed, year_key="year")
-            points.append(
-                {"lat": ll[0], "lon": ll[1], "icon": "v", "tip": tip, "name": aria, "label": None, "id": rec(row, "id")}
-            )
-            continue
-        prec = rec(row, "location_precision")
-        code = row_code(row, "sigungu") if prec != "sido" else ""
+        _, prec, sgg, sido, name = entry
+        code = sgg if prec != "sido" else ""
         unit_level = "sigungu"
         if not code or level == "sido":
-            code, unit_level = row_code(row, "sido"), "sido"
+            code, unit_level = sido, "sido"
         if not code:
             continue  # national or multi-region totals: no place on the map
         if counted and unit_level == level:
             continue  # its circle counts it
-        key = (unit_level, code)
-        counts.setdefault(key, []).append(record_name(row, lang))
+        counts.setdefault((unit_level, code), []).append(name)
     points.sort(key=lambda p: p["id"])
     badges = []
     for (unit_level, code), names in sorted(counts.items()):

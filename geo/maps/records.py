@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -82,11 +84,90 @@ def record_year(row: Mapping[str, Any]) -> str:
         return ""
 
 
-def records_list(records: pd.DataFrame | None) -> list[dict[str, Any]]:
-    """Records as plain dicts (the layers loop over them once)."""
+# A budget line's amounts: the first finite of each three (total, then 국비)
+BUDGET_COLUMNS = ("life_total", "annual_total", "budget_total", "life_national", "annual_national", "budget_national")
+
+# The cells the map's layers read of a record (its name, type, place, year and amounts): what
+# ``records_list`` hands them, so a layer never pays for the other thirty columns.
+MAP_COLUMNS = (
+    "id", "program_type", "record_role", "year", "name_ko", "name_en", "specialty", "emd", "lat", "lon",
+    "location_precision", "sido_code", "sigungu_code", *BUDGET_COLUMNS,
+)  # fmt: skip
+
+
+def records_list(
+    records: pd.DataFrame | None, *, types: Iterable[str] = (), columns: Iterable[str] = MAP_COLUMNS
+) -> list[dict[str, Any]]:
+    """Records as plain dicts (the layers loop over them once): only rows of the program
+    ``types`` (all without), only the ``columns`` the map reads, read column by column.
+
+    Why: ``DataFrame.to_dict("records")`` boxes every cell of every column one by one (pandas's
+    Arrow-backed strings slowest of all); at a hundred times today's records it took 85 % of a
+    map's build. A column's ``tolist`` is one call, and a layer's type picks its few rows first.
+    """
     if records is None or len(records) == 0:
         return []
-    return records.to_dict("records")
+    df = records
+    types = tuple(types)
+    if types and "program_type" in df.columns:
+        df = df[df["program_type"].isin(types)]
+        if len(df) == 0:
+            return []
+    cols = [c for c in columns if c in df.columns]
+    data = [df[c].tolist() for c in cols]
+    return [dict(zip(cols, cells, strict=True)) for cells in zip(*data, strict=True)]
+
+
+DATA_VERSION = "kdim_data_version"  # records.attrs key: which data version the records are (geo.dataset)
+_PER_RECORD: OrderedDict[tuple[str, str, str], dict[Any, Any]] = OrderedDict()
+_PER_RECORD_LOCK = threading.Lock()
+_KEEP = 24  # (version, kind, language) memos kept: a few versions' worth, each of every kind
+
+
+def per_record(
+    records: pd.DataFrame | None,
+    kind: str,
+    lang: str,
+    make: Callable[[dict[str, Any]], Any],
+    *,
+    rows: Callable[[pd.DataFrame], Any] | None = None,
+    columns: Iterable[str] = MAP_COLUMNS,
+) -> list[Any]:
+    """``make(row)`` for each record (those ``rows(records)`` selects, a boolean mask), in order.
+
+    Once per data version: records that name their version (``attrs[DATA_VERSION]``, set by
+    geo.dataset) keep each record's result by id, so a filter change only looks them up; other
+    frames (a test's, an export of a hand-made frame) are worked out each time.
+    """
+    if records is None or len(records) == 0:
+        return []
+    df = records[rows(records)] if rows is not None else records
+    version = records.attrs.get(DATA_VERSION)
+    if version is None or "id" not in df.columns:
+        return [make(row) for row in records_list(df, columns=columns)]
+    key = (str(version), kind, lang)
+    with _PER_RECORD_LOCK:
+        memo = _PER_RECORD.setdefault(key, {})
+        _PER_RECORD.move_to_end(key)
+        while len(_PER_RECORD) > _KEEP:
+            _PER_RECORD.popitem(last=False)
+    ids = df["id"].tolist()
+    missing = [i for i in ids if i not in memo]
+    if missing:
+        for row in records_list(df[df["id"].isin(missing)], columns=columns):
+            memo[row["id"]] = make(row)
+    return [memo[i] for i in ids]
+
+
+def of_type(*types: str) -> Callable[[pd.DataFrame], Any]:
+    """``per_record``'s rows: the records of these program types (none where the column is missing)."""
+
+    def rows(df: pd.DataFrame) -> Any:
+        if "program_type" not in df.columns:
+            return pd.Series(False, index=df.index)
+        return df["program_type"].isin(types)
+
+    return rows
 
 
 def is_type(row: Mapping[str, Any], *types: str) -> bool:
@@ -119,10 +200,7 @@ def precision_text(row: Mapping[str, Any], lang: str, placed_at: str) -> str:
 def budget_line(row: Mapping[str, Any], lang: str) -> str | None:
     """ "예산 110 억원 · 국비 63 억원", or None when the record has no amount."""
     parts = []
-    for cols, label in (
-        (("life_total", "annual_total", "budget_total"), "budget"),
-        (("life_national", "annual_national", "budget_national"), "national"),
-    ):
+    for cols, label in ((BUDGET_COLUMNS[:3], "budget"), (BUDGET_COLUMNS[3:], "national")):
         v = num(row, *cols)
         if v is not None:
             parts.append(f"{t(lang, label)} {with_unit(v, BUDGET_UNIT)}")

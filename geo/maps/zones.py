@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import folium
 import pandas as pd
@@ -12,9 +13,22 @@ from geo.maps.elements import Script
 from geo.maps.geometry import emd_geometry, specialty_geometry
 from geo.maps.markers import points_script
 from geo.maps.markup import esc, js_json
-from geo.maps.records import budget_line, latlon, rec, record_name, records_list
+from geo.maps.records import BUDGET_COLUMNS, budget_line, latlon, per_record, rec, record_name, records_list
 from geo.maps.style import DEFAULT_SETTINGS, SPECIALTIES, MapSettings
 from geo.maps.text import check_lang, region_name, specialty_title, t
+
+
+def _with_specialty(df: pd.DataFrame) -> Any:
+    return df["specialty"].notna() if "specialty" in df.columns else pd.Series(False, index=df.index)
+
+
+def _specialty_entry(row: Mapping[str, Any], lang: str) -> tuple[str, str] | None:
+    """A record's line in its 권역's tooltip ("name — 예산 …"); None for a share of a project (its
+    whole is listed). Worked out once per data version (``per_record``)."""
+    if rec(row, "record_role") == "share":
+        return None
+    b = budget_line(row, lang)
+    return rec(row, "specialty"), record_name(row, lang) + (f" — {b}" if b else "")
 
 
 def specialties_layer(
@@ -30,11 +44,12 @@ def specialties_layer(
     chosen = [s for s in SPECIALTIES if wanted is None or s.key in wanted]
     geom, label_pts = specialty_geometry(settings.band)
     progs: dict[str, list[str]] = {s.key: [] for s in chosen}
-    for row in records_list(records):
-        key = rec(row, "specialty")
-        if key in progs and rec(row, "record_role") != "share":
-            b = budget_line(row, lang)
-            progs[key].append(record_name(row, lang) + (f" — {b}" if b else ""))
+    cols = ("specialty", "record_role", "name_ko", "name_en", "id", *BUDGET_COLUMNS)
+    lines = per_record(records, "specialty", lang, lambda row: _specialty_entry(row, lang), rows=_with_specialty,
+                       columns=cols)  # fmt: skip
+    for entry in lines:
+        if entry is not None and entry[0] in progs:
+            progs[entry[0]].append(entry[1])
     styles, tips, labels = {}, {}, []
     for s in chosen:
         title = specialty_title(s, lang)
@@ -100,7 +115,7 @@ def emd_layer(
 
         emd = boundaries.emd_of(sigungu_code)
         tree = shapely.STRtree(emd.geometry.values)
-        for row in records_list(records):
+        for row in records_list(records, columns=("lat", "lon")):
             ll = latlon(row)
             if ll is None:
                 continue
