@@ -65,9 +65,9 @@ def test_regions_are_named_from_their_tooltip(records: pd.DataFrame, lang: str) 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_markers_and_furniture_are_named(records: pd.DataFrame, lang: str) -> None:
     page = page_of(records, lang)
-    stars = next(d for d in re.finditer(r", D = ", page) if '"icon":"d"' in page[d.end() : d.end() + 200])
-    points, _ = json.JSONDecoder().raw_decode(page, stars.end())
-    names = [p["name"] for p in points]
+    blobs = [json.JSONDecoder().raw_decode(page, d.end())[0] for d in re.finditer(r", D = ", page)]
+    stars = next(b for b in blobs if b.get("icon") and set(b["icon"]) == {"d"})  # markers.point_columns
+    names = stars["name"]
     assert len(names) == 4 and all(names), names
     centum = next(n for n in names if "센텀" in n or "Centum" in n)
     assert maps.text.t(lang, "district") in centum

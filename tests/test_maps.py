@@ -62,7 +62,9 @@ def geojson_layers(html_text: str) -> list[dict]:
 
 
 def marker_arrays(html_text: str) -> list[list[dict]]:
-    return json_blobs(html_text, ", D = ")
+    """Each marker script's markers, one dict per marker, from its columns (markers.point_columns)."""
+    return [[{k: v[i] for k, v in cols.items() if k != "n"} for i in range(cols["n"])]
+            for cols in json_blobs(html_text, ", D = ")]  # fmt: skip
 
 
 def script_tables(html_text: str, name: str) -> list[dict]:

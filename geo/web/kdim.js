@@ -305,25 +305,33 @@
     return K.c.length;
   }
 
-  // Markers from one JSON array (one loop, not one folium element each). I = icon options by key;
-  // d.name is the marker's accessible name (its tooltip in plain text). Enter/Space opens the
-  // popup, or the tooltip's text as a popup where the marker has none (touch and keyboard alike).
+  // Markers from compact columns (geo/maps/markers.py point_columns: D.n, and one array per field:
+  // lat, lon, icon, tip, name, label, popup, z). I = icon options by key; name is the marker's
+  // accessible name (its tooltip in plain text). Enter/Space opens the popup, or the tooltip's
+  // text as a popup where the marker has none (touch and keyboard alike). A cluster group takes
+  // them in one addLayers (markercluster clusters them in one pass, not one by one).
   function points(parent, I, D) {
-    var icons = {};
+    var icons = {}, made = [], n = D.n || 0;
+    function at(k, i) { return D[k] ? D[k][i] : null; }
     Object.keys(I).forEach(function (k) { icons[k] = L.divIcon(I[k]); });
-    D.forEach(function (d) {
-      var icon = icons[d.icon];
-      if (d.label) icon = L.divIcon(L.extend({}, I[d.icon],
-        {html: I[d.icon].html + '<span class="kdim-label" aria-hidden="true">' + d.label + '</span>'}));
-      var mk = L.marker([d.lat, d.lon], {icon: icon, keyboard: false, riseOnHover: true, zIndexOffset: d.z || 0});
-      if (d.tip) mk.bindTooltip(d.tip, {direction: 'top', className: 'kdim-tip-box'});
-      if (d.popup || d.tip) mk.bindPopup(d.popup || d.tip, {maxWidth: 380});
-      if (d.name) mk.on('add', function () {
-        focusable(mk._icon, mk, d.name, function () { mk.closeTooltip(); mk.openPopup(); });
-      });
-      mk.addTo(parent);
+    for (var i = 0; i < n; i++) made.push(marker(I, icons, at('icon', i), at('lat', i), at('lon', i), at('label', i),
+      at('tip', i), at('popup', i), at('name', i), at('z', i)));
+    if (parent.addLayers) parent.addLayers(made);
+    else made.forEach(function (mk) { mk.addTo(parent); });
+    return n;
+  }
+
+  function marker(I, icons, key, lat, lon, label, tip, popup, name, z) {
+    var icon = icons[key];
+    if (label) icon = L.divIcon(L.extend({}, I[key],
+      {html: I[key].html + '<span class="kdim-label" aria-hidden="true">' + label + '</span>'}));
+    var mk = L.marker([lat, lon], {icon: icon, keyboard: false, riseOnHover: true, zIndexOffset: z || 0});
+    if (tip) mk.bindTooltip(tip, {direction: 'top', className: 'kdim-tip-box'});
+    if (popup || tip) mk.bindPopup(popup || tip, {maxWidth: 380});
+    if (name) mk.on('add', function () {
+      focusable(mk._icon, mk, name, function () { mk.closeTooltip(); mk.openPopup(); });
     });
-    return D.length;
+    return mk;
   }
 
   // Marker clusters (markercluster's iconCreateFunction): its own look, plus words for a screen
