@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -293,6 +294,16 @@ def _names(s: pd.Series) -> str:
     return " · ".join(dict.fromkeys(str(x) for x in s if str(x).strip()))
 
 
+def _names_by_code(codes: list[Any], names: list[Any]) -> dict[Any, dict[str, None]]:
+    """Each code's distinct non-blank names in their first order (``_names`` of every group at once)."""
+    out: dict[Any, dict[str, None]] = {}
+    for c, x in zip(codes, names, strict=True):
+        text = str(x)
+        if text.strip():
+            out.setdefault(c, {})[text] = None
+    return out
+
+
 def _region_name(level: str, code: str, lang: str) -> str:
     if level == "region_group":
         return code if lang == "ko" else regions.REGION_GROUPS_EN.get(code, code)
@@ -333,13 +344,20 @@ def aggregate(records: pd.DataFrame, level: str, metric: str | Metric, by: str |
             ]
         )
     g = df.groupby(keys, dropna=False, sort=True)
-    out = g.agg(
-        value=("_v", lambda s: s.sum(min_count=1)),
-        n_records=("id", "size"),
-        n_with_value=("_v", "count"),
-        programs_ko=("name_ko", _names),
-        programs_en=("name_en", _names),
-    ).reset_index()
+    if by:
+        out = g.agg(
+            value=("_v", lambda s: s.sum(min_count=1)),
+            n_records=("id", "size"),
+            n_with_value=("_v", "count"),
+            programs_ko=("name_ko", _names),
+            programs_en=("name_en", _names),
+        ).reset_index()
+    else:  # the map's and the page's case, column-wise (a Python function per group was most of it)
+        out = g.agg(n_records=("id", "size"), n_with_value=("_v", "count")).reset_index()
+        out.insert(1, "value", g["_v"].sum(min_count=1).to_numpy())
+        for lang in ("ko", "en"):
+            names = _names_by_code(df["code"].tolist(), df[f"name_{lang}"].tolist())
+            out[f"programs_{lang}"] = [" · ".join(names.get(c, ())) for c in out["code"]]
     if m.column is None:
         out["value"] = out["n_records"].astype(float)
     out.insert(1 if not by else 2, "name_ko", [_region_name(level, c, "ko") for c in out["code"]])

@@ -203,7 +203,8 @@ def _real_row(row_id: str) -> dict:
         return next(r for r in csv.DictReader(f) if r["id"] == row_id)
 
 
-NAME_FIELD = r'"name":"((?:[^"\\]|\\.)*)"'  # a JSON string field "name" (escapes included)
+# the markers' column "name" (markers.point_columns): a JSON array of strings (escapes included)
+NAME_FIELD = r'"name":\[((?:"(?:[^"\\]|\\.)*"|null|,)*)\]'
 
 
 def test_upload_good_file_adds_rows_for_the_session(records):
@@ -218,8 +219,8 @@ def test_upload_good_file_adds_rows_for_the_session(records):
     fg = map_args(at)["feature_group"]
     # Accessible names (markers' "name", the choropleth's A table) are plain text that kdim.js
     # sets with setAttribute('aria-label'), never parsed as HTML: they carry the name as typed.
-    names = re.findall(NAME_FIELD, fg)
-    assert any(HOSTILE in json.loads(f'"{n}"') for n in names)
+    names = [n for col in re.findall(NAME_FIELD, fg) for n in json.loads(f"[{col}]") if n]
+    assert any(HOSTILE in n for n in names)
     fg = re.sub(NAME_FIELD, "", fg)
     fg = re.sub(r"var A = \{.*?\};\n", "", fg)
     decoded = fg.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
