@@ -25,7 +25,6 @@ from geo.maps.records import (
     rec,
     record_name,
     record_year,
-    records_list,
     row_code,
 )
 from geo.maps.style import DEFAULT_SETTINGS, MapSettings, district_svg, village_svg
@@ -76,30 +75,34 @@ def point_tip(lines: list[str], row: Mapping[str, Any], lang: str, placed: str, 
     return html_, f"{lines[0]}: {', '.join(lines[1:])}"
 
 
+def _district_entry(row: Mapping[str, Any], lang: str) -> dict[str, Any] | None:
+    """A district's star (worked out once per data version), None for the national program line
+    itself, which has no place."""
+    ll, placed = place(row)
+    if ll is None:
+        code = row_code(row, "sigungu")
+        if code not in representative_points("sigungu"):
+            return None
+        ll, placed = representative_points("sigungu")[code], "sigungu"
+    name = record_name(row, lang)
+    year = record_year(row)
+    short = district_label(name, lang)
+    label = f"{esc(short)} ({esc(year)})" if year else esc(short)
+    tip, aria = point_tip([name, t(lang, "district")], row, lang, placed, year_key="selected")
+    # z: stars and their labels above Smart Village markers and clusters in the same city
+    return {"lat": ll[0], "lon": ll[1], "icon": "d", "tip": tip, "name": aria, "label": label, "id": rec(row, "id"),
+            "z": 1000}  # fmt: skip
+
+
 def districts_layer(
     records: pd.DataFrame | None, *, lang: str = "ko", settings: MapSettings = DEFAULT_SETTINGS
 ) -> folium.FeatureGroup:
     """National digital innovation districts: star markers labelled with name and selection year."""
     check_lang(lang)
     px = settings.marker_px
-    points = []
-    for row in records_list(records, types=("innovation_district",)):
-        ll, placed = place(row)
-        if ll is None:
-            code = row_code(row, "sigungu")
-            if code not in representative_points("sigungu"):
-                continue  # the national program line itself has no place
-            ll, placed = representative_points("sigungu")[code], "sigungu"
-        name = record_name(row, lang)
-        year = record_year(row)
-        short = district_label(name, lang)
-        label = f"{esc(short)} ({esc(year)})" if year else esc(short)
-        tip, aria = point_tip([name, t(lang, "district")], row, lang, placed, year_key="selected")
-        # z: stars and their labels above Smart Village markers and clusters in the same city
-        points.append(
-            {"lat": ll[0], "lon": ll[1], "icon": "d", "tip": tip, "name": aria, "label": label, "id": rec(row, "id"),
-             "z": 1000}
-        )  # fmt: skip
+    entries = per_record(records, "district", lang, lambda row: _district_entry(row, lang),
+                         rows=of_type("innovation_district"))  # fmt: skip
+    points = [p for p in entries if p is not None]
     points.sort(key=lambda p: p["id"])
     fg = folium.FeatureGroup(name=t(lang, "layer_districts"), overlay=True, control=True, show=True)
     icons = {"d": icon("kdim-icon-district", district_svg(px), px)}

@@ -107,13 +107,13 @@ def records_list(
     """
     if records is None or len(records) == 0:
         return []
-    df = records
+    cols = [c for c in columns if c in records.columns]
+    df = records[cols]  # the cells read, before any row is picked (a take copies every column)
     types = tuple(types)
-    if types and "program_type" in df.columns:
-        df = df[df["program_type"].isin(types)]
+    if types and "program_type" in records.columns:
+        df = df[records["program_type"].isin(types).to_numpy()]
         if len(df) == 0:
             return []
-    cols = [c for c in columns if c in df.columns]
     data = [df[c].tolist() for c in cols]
     return [dict(zip(cols, cells, strict=True)) for cells in zip(*data, strict=True)]
 
@@ -141,20 +141,23 @@ def per_record(
     """
     if records is None or len(records) == 0:
         return []
-    df = records[rows(records)] if rows is not None else records
+    mask = rows(records) if rows is not None else None
     version = records.attrs.get(DATA_VERSION)
-    if version is None or "id" not in df.columns:
-        return [make(row) for row in records_list(df, columns=columns)]
+    if version is None or "id" not in records.columns:
+        picked = records[mask] if mask is not None else records
+        return [make(row) for row in records_list(picked, columns=columns)]
     key = (str(version), kind, lang)
     with _PER_RECORD_LOCK:
         memo = _PER_RECORD.setdefault(key, {})
         _PER_RECORD.move_to_end(key)
         while len(_PER_RECORD) > _KEEP:
             _PER_RECORD.popitem(last=False)
-    ids = df["id"].tolist()
+    id_col = records["id"] if mask is None else records["id"][mask]
+    ids = id_col.tolist()
     missing = [i for i in ids if i not in memo]
     if missing:
-        for row in records_list(df[df["id"].isin(missing)], columns=columns):
+        fresh = records.loc[id_col.index[id_col.isin(missing).to_numpy()], [c for c in columns if c in records.columns]]
+        for row in records_list(fresh, columns=columns):
             memo[row["id"]] = make(row)
     return [memo[i] for i in ids]
 
