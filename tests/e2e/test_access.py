@@ -141,7 +141,8 @@ def test_standalone_export_has_no_axe_violations(guarded_pages, tmp_path: Path) 
     subprocess.run([sys.executable, "-m", "geo", "export-map", str(out)], cwd=REPO, check=True, timeout=300)
     page = guarded_pages(viewport=VIEWPORT)
     page.goto(out.as_uri())
-    page.wait_for_function("() => document.querySelectorAll('path.kdim-region').length === 229")
+    # export-map's default is the app's opening view: 국비 by 시도, its symbol layers off in the switch
+    page.wait_for_function("() => document.querySelectorAll('path.kdim-region').length === 17")
     assert page.evaluate("() => document.documentElement.lang") == "ko"
     assert_clean("standalone_export", run_axe(page), framed=False)
 
