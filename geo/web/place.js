@@ -18,10 +18,10 @@
   //   2. national digital innovation districts: the star, then its label, tried right, left, the
   //      four corners, above and below (the first place that is free)
   //   3. 권역 labels ("영남 · 제조"): at their point, else moved by half or a whole box
-  //   4. counts (Smart Village tasks known only per region): fixed at their region; at the
+  //   4. Smart Village sites and their clusters: fixed; one that collides is hidden
+  //   5. counts (Smart Village tasks known only per region): fixed at their region; at the
   //      national zoom one badge per 시도 (its largest, "2 +3"); one that collides is hidden and
   //      its count added to a shown badge of the same 시도
-  //   5. Smart Village sites and their clusters: fixed; one that collides is hidden
   // What is hidden (a star or site under a box, a label that fits nowhere, a count with no
   // badge of its 시도 shown) is counted in a "+N" line under the title, and comes back on zoom.
   // A mark is hidden with visibility (out of the Tab order too). The pass's time is kept in
@@ -137,7 +137,17 @@
       }
       it.off = true; hidden++;
     });
-    // 4. counts, fixed. At the national zoom (the view spans more than NATIONAL_LAT degrees) a
+    // 4. Smart Village sites and clusters (before the counts: a site is where a task is, a count
+    // only says how many a region has; a cluster of 22 sites must not give way to a badge of 2)
+    kinds.village.forEach(function (it) {
+      if (!blocked(it.box, true)) { take(it.box); return; }
+      it.off = true;
+      // a cluster's count is its visible number (its screen-reader words repeat it: '2' + '2 sites')
+      var shown = it.el.querySelector('span[aria-hidden]') || it.el;
+      var n = parseInt((shown.textContent || '').replace(/\D+/g, ' ').trim().split(' ')[0], 10);
+      hidden += it.el.classList.contains('marker-cluster') && n > 0 ? n : 1;
+    });
+    // 5. counts, fixed. At the national zoom (the view spans more than NATIONAL_LAT degrees) a
     // 시도's badges are one: its largest shows the others' tasks ("2 +3"). Then a badge that
     // collides is hidden and its tasks go to the nearest shown badge of its 시도; one that grows is
     // measured again and the counts placed again (at most three rounds).
@@ -172,13 +182,6 @@
       });
       counts.forEach(function (it) { it.box = box((it.span || it.el).getBoundingClientRect(), o); });
     }
-    // 5. Smart Village sites and clusters
-    kinds.village.forEach(function (it) {
-      if (!blocked(it.box, true)) { take(it.box); return; }
-      it.off = true;
-      var n = parseInt((it.el.textContent || '').replace(/\D+/g, ' ').trim().split(' ')[0], 10);
-      hidden += it.el.classList.contains('marker-cluster') && n > 0 ? n : 1;
-    });
     // the writes, all at once
     kinds.count.forEach(function (it, i) {
       if (it.span && !it.merged) it.span.textContent = it.span.getAttribute('data-n') + (more[i] ? ' +' + more[i] : '');
