@@ -217,19 +217,32 @@ def filter_values(args: argparse.Namespace) -> dict[str, str | None]:
     }  # fmt: skip
 
 
+def state_from_args(args: Any) -> Any:
+    """The view a command's options describe (``export-map``, ``export-report``): region names or
+    codes resolved; the options a command lacks (``--vs``, ``--repr``, ``--emd``) at the view's
+    defaults. Returns a ``geo.view.ViewState``."""
+    from geo import view
+
+    vs, emd = getattr(args, "vs", None), getattr(args, "emd", None)
+    if vs is not None and args.year is None:
+        raise ValueError("--vs needs --year (the later year of the comparison)")
+    selected = regions.resolve(emd, level="sigungu").code if emd else None
+    return view.ViewState(
+        lang=args.lang, level=args.level, metric=args.metric, scheme=args.scheme,
+        represent=getattr(args, "repr", view.ViewState().represent), **filter_values(args), year=args.year,
+        compare_year=vs, selected=selected, emd=selected is not None,
+    )  # fmt: skip
+
+
 def _cli_export(args: argparse.Namespace) -> int:
     """The view the options describe, drawn as the app draws it (``view_html``): its defaults are
     the app's opening view (국비 of the latest year with an official total, by 시도, as circles)."""
-    from geo import dataset, view
+    from geo import dataset
 
     make = maps.MapSettings.projector if args.projector else maps.MapSettings
     settings = make(k=args.k, scheme=args.scheme, represent=args.repr)
     try:
-        emd = regions.resolve(args.emd, level="sigungu").code if args.emd else None
-        state = view.ViewState(
-            lang=args.lang, level=args.level, metric=args.metric, scheme=args.scheme, represent=args.repr,
-            **filter_values(args), year=args.year, selected=emd, emd=emd is not None,
-        )  # fmt: skip
+        state = state_from_args(args)
         html_text = view_html(dataset.computed(dataset.bundled(), state), settings)
     except (ValueError, KeyError) as exc:  # unknown region, metric or filter: say so, no traceback
         print(f"export-map: {exc}")

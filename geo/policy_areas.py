@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -55,8 +55,17 @@ class PolicyAreas:
     rows: tuple[dict[str, str], ...]
     expected: dict[tuple[str, str], int]  # (kind, sido_code) -> units the designation gives
 
+    by_kind: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # each region's tooltip asks for a kind's codes: grouped once, not per question
+        groups: dict[str, set[str]] = {}
+        for c, k in self.kinds.items():
+            groups.setdefault(k, set()).add(c)
+        object.__setattr__(self, "by_kind", {k: frozenset(v) for k, v in groups.items()})
+
     def codes(self, kind: str) -> frozenset[str]:
-        return frozenset(c for c, k in self.kinds.items() if k == kind)
+        return self.by_kind.get(kind, frozenset())
 
     def count(self, kind: str) -> int:
         return sum(1 for k in self.kinds.values() if k == kind)

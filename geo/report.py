@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geo import i18n, join, maps, regions, view
-from geo.export import add_filter_arguments, filter_values
+from geo.export import add_filter_arguments, state_from_args
 from geo.maps.policy import POLICY_COLOUR
 from geo.maps.text import t as map_text
 from geo.reconcile import reconcile
@@ -510,16 +510,6 @@ def _cli_report(args: argparse.Namespace) -> int:
     atomic_write(out, data)
     print(f"wrote {out}: A4 보고서, {len(data):,} bytes, {time.perf_counter() - t0:.1f} s")
     return 0
-
-
-def state_from_args(args: argparse.Namespace) -> view.ViewState:
-    """The view the command's options describe (region names or codes resolved as export-map does)."""
-    if args.vs is not None and args.year is None:
-        raise ValueError("--vs needs --year (the later year of the comparison)")
-    return view.ViewState(
-        lang=args.lang, level=args.level, metric=args.metric, scheme=args.scheme, **filter_values(args),
-        year=args.year, compare_year=args.vs,
-    )  # fmt: skip
 
 
 def register_cli(sub: argparse._SubParsersAction) -> None:

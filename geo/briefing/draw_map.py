@@ -216,6 +216,18 @@ def _circles(ax: Any, data: SheetData) -> None:
                    zorder=5, plotnonfinite=False)  # fmt: skip
 
 
+def reference_circles(scale: maps.CircleScale, *, gap_pt: float) -> list[tuple[float, float, float, float]]:
+    """The legend's reference circles, nested on one baseline, largest first, as (value, radius,
+    circle top, label height) in points above the baseline: each label at its circle's top, or
+    ``gap_pt`` under the label above it. Shared by the sheet's legend and the pictures' key."""
+    out: list[tuple[float, float, float, float]] = []
+    for v in scale.refs:
+        r = scale.radius(v) * CIRCLE_PT_PER_PX
+        label = 2 * r if not out else min(2 * r, out[-1][3] - gap_pt)
+        out.append((v, r, 2 * r, label))
+    return out
+
+
 def circle_key(ax: Any, renderer: Any, data: SheetData) -> Bbox | None:
     """The three reference circles in the panel's lower right corner, on the map's own scale, for
     pictures shown without the sheet's legend (the deck's slide, the 보고서): their text legend
@@ -237,20 +249,16 @@ def circle_key(ax: Any, renderer: Any, data: SheetData) -> Bbox | None:
             fontproperties=font(7), color=INK, parse_math=False, zorder=12)  # fmt: skip
     cx = x0 + (4 + rmax) * pt
     base = y0 + 4 * pt
-    last = None
-    for v in scale.refs:
-        r = scale.radius(v) * CIRCLE_PT_PER_PX
+    for v, r, top, label in reference_circles(scale, gap_pt=9):
         (px, py), (top_x, top_y), (tx, ty) = to_axes.transform(
-            [(cx, base + r * pt), (cx, base + 2 * r * pt), (cx + (rmax + 6) * pt, base + 2 * r * pt)]
+            [(cx, base + r * pt), (cx, base + top * pt), (cx + (rmax + 6) * pt, base + label * pt)]
         )
-        ty = ty if last is None else min(ty, last - 9 * pt / ext.height)
         ax.plot([top_x, tx], [top_y, ty], transform=ax.transAxes, color="#777777", lw=0.5, zorder=13)
         ax.scatter([px], [py], s=[(2 * r) ** 2], marker="o", c=maps.CIRCLE_FILL, alpha=maps.CIRCLE_OPACITY,
                    edgecolors=maps.CIRCLE_EDGE, linewidths=0.8, transform=ax.transAxes, zorder=12,
                    clip_on=False)  # fmt: skip
         ax.text(tx + 2 * pt / ext.width, ty, maps.fmt_number(v), transform=ax.transAxes, ha="left", va="center",
                 fontproperties=font(7), color=INK, parse_math=False, zorder=12)  # fmt: skip
-        last = ty
     return Bbox.from_bounds(x0, y0, w_pt * pt, h_pt * pt)
 
 

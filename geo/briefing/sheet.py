@@ -26,6 +26,7 @@ from geo.briefing.draw_map import (
     District,
     map_panel,
     policy_linestyle,
+    reference_circles,
     specialty_dash,
 )
 from geo.briefing.figures import SheetData, before_note, budget_notes, class_range, sheet_data
@@ -153,19 +154,16 @@ def _legend_circles(fig: Figure, data: SheetData, y: float) -> float:
     rmax = scale.radius(scale.refs[0]) * k
     cx = X + 0.005 + rmax / PAGE_IN[0]
     base = y - 2 * rmax / PAGE_IN[1]
+    frac = 1 / 72 / PAGE_IN[1]  # points → the page's height fraction
     last = None
-    for v in scale.refs:
-        r = scale.radius(v) * k
-        cy = base + r / PAGE_IN[1]
-        fig.add_artist(Line2D([cx], [cy], transform=fig.transFigure, marker="o", markersize=2 * r * 72, lw=0,
-                              color=maps.CIRCLE_FILL, alpha=maps.CIRCLE_OPACITY,
+    for v, r, top, label in reference_circles(scale, gap_pt=0.016 / frac):
+        fig.add_artist(Line2D([cx], [base + r * frac], transform=fig.transFigure, marker="o", markersize=2 * r,
+                              lw=0, color=maps.CIRCLE_FILL, alpha=maps.CIRCLE_OPACITY,
                               markeredgecolor=maps.CIRCLE_EDGE))  # fmt: skip
-        top = base + 2 * r / PAGE_IN[1]
-        ty = top if last is None else min(top, last - 0.016)
-        fig.add_artist(Line2D([cx, cx + rmax / PAGE_IN[0] + 0.008], [top, ty], transform=fig.transFigure,
+        ty = last = base + label * frac
+        fig.add_artist(Line2D([cx, cx + rmax / PAGE_IN[0] + 0.008], [base + top * frac, ty], transform=fig.transFigure,
                               color="#777777", lw=0.5))  # fmt: skip
         draw_text(fig, cx + rmax / PAGE_IN[0] + 0.01, ty, maps.fmt_number(v), 8.5, va="center")
-        last = ty
     return min(base, (last or base) - 0.01) - 0.012
 
 

@@ -179,26 +179,13 @@ def overlay_layers(
                                         specialties=specialties, off=kind in off, counted=counted))  # fmt: skip
     if selected_sigungu:
         groups.append(emd_layer(selected_sigungu, records, lang=lang, settings=settings))
-    notes = folium.FeatureGroup(name="notes", overlay=True, control=False, show=True)
     markers = [k for k in ("districts", "village", "specialties") if k in layers or k in off]
-    # Without a title box (the page shows the title right above the map) the title stays in the
-    # frame for screen readers only: the map's own named region says what it shows.
-    title_box = title_html(level=level, metric=metric, lang=lang, filters=filters, title=title)
-    title_cls = "kdim-box kdim-titlebox" if "title" in boxes else "kdim-sr kdim-title-sr"
-    title_js = control_script(settings.title_position, title_cls, title_box, t(lang, "map_title_region"))
-    notes.add_child(Script(title_js, "KdimTitle"))
     policy_level = level if "choropleth" in layers else None  # the policy layer's rows (geo/maps/policy.py)
-    if "legend" in boxes:
-        legend = legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings,
-                             level=policy_level, area=area, off=off)  # fmt: skip
-        legend_js = control_script(settings.legend_position, "kdim-box kdim-legend", legend, t(lang, "legend_region"))
-        notes.add_child(Script(legend_js, "KdimLegend"))
-    if "source" in boxes:
-        source = control_script("bottomleft", "kdim-source", source_html(records, lang), t(lang, "source_region"))
-        notes.add_child(Script(source, "KdimSource"))
-    # The browser fits the focus to the frame's real size (the app's frame follows the window).
-    notes.add_child(Script(f"return kdim.fit(PARENT, {js_json(focus_bounds(level, focus))});", "KdimFit"))
-    groups.append(notes)
+    legend = (legend_html(result, lang=lang, markers=markers, specialties=specialties, settings=settings,
+                          level=policy_level, area=area, off=off) if "legend" in boxes else None)  # fmt: skip
+    title_box = title_html(level=level, metric=metric, lang=lang, filters=filters, title=title)
+    groups.append(_notes_group(records, title_box, legend, level=level, lang=lang, focus=focus, settings=settings,
+                               boxes=boxes))  # fmt: skip
     # streamlit-folium removes the previous groups, then pushes the new ones onto
     # window.feature_group without ever emptying it, so every filter change kept the old layers
     # (geometry, paths, tooltips) alive. The first group's script runs before any push: start
@@ -207,6 +194,28 @@ def overlay_layers(
     for i, g in enumerate(groups):
         freeze_ids(g, f"overlay:{i}:{g.layer_name}")
     return groups
+
+
+def _notes_group(
+    records: pd.DataFrame | None, title_box: str, legend: str | None, *, level: str, lang: str,
+    focus: Iterable[str] | None, settings: MapSettings, boxes: Collection[str],
+) -> folium.FeatureGroup:  # fmt: skip
+    """The uncontrolled group of the map's own boxes (those in ``boxes``) and the fit."""
+    notes = folium.FeatureGroup(name="notes", overlay=True, control=False, show=True)
+    # Without a title box (the page shows the title right above the map) the title stays in the
+    # frame for screen readers only: the map's own named region says what it shows.
+    title_cls = "kdim-box kdim-titlebox" if "title" in boxes else "kdim-sr kdim-title-sr"
+    title_js = control_script(settings.title_position, title_cls, title_box, t(lang, "map_title_region"))
+    notes.add_child(Script(title_js, "KdimTitle"))
+    if legend is not None:
+        legend_js = control_script(settings.legend_position, "kdim-box kdim-legend", legend, t(lang, "legend_region"))
+        notes.add_child(Script(legend_js, "KdimLegend"))
+    if "source" in boxes:
+        source = control_script("bottomleft", "kdim-source", source_html(records, lang), t(lang, "source_region"))
+        notes.add_child(Script(source, "KdimSource"))
+    # The browser fits the focus to the frame's real size (the app's frame follows the window).
+    notes.add_child(Script(f"return kdim.fit(PARENT, {js_json(focus_bounds(level, focus))});", "KdimFit"))
+    return notes
 
 
 def _symbol_layer(

@@ -35,20 +35,18 @@ POLICY_STYLES: dict[str, dict[str, Any]] = {
 CASING_WEIGHT = 3.6
 
 
-_LAST: list[Any] = [None, None]  # [the table read, its codes per key]: every region's tooltip asks
-
-
-def policy_codes() -> dict[str, list[str]]:
-    """The designated 시군구 per ?area= key, sorted; empty when the table cannot be read.
-    Worked out once per table read (each of 229 regions' tooltips asks, each map)."""
+def _designated() -> dict[str, frozenset[str]]:
+    """The designated 시군구 per ?area= key; empty when the table cannot be read."""
     try:
         table = policy_areas.load()
     except policy_areas.PolicyAreaError:
-        return {k: [] for k in KEYS}
-    if _LAST[0] is not table:
-        _LAST[1] = {k: sorted(table.codes(policy_areas.AREAS[k])) for k in KEYS}
-        _LAST[0] = table
-    return {k: list(v) for k, v in _LAST[1].items()}
+        return {k: frozenset() for k in KEYS}
+    return {k: table.codes(policy_areas.AREAS[k]) for k in KEYS}
+
+
+def policy_codes() -> dict[str, list[str]]:
+    """The designated 시군구 per ?area= key, sorted; empty when the table cannot be read."""
+    return {k: sorted(v) for k, v in _designated().items()}
 
 
 def area_of_filters(filters: Any) -> str | None:
@@ -69,8 +67,7 @@ def policy_shown(level: str, area: str | None) -> tuple[bool, bool]:
 
 def region_lines(code: str, level: str, lang: str) -> list[str]:
     """What a region's tooltip and keyboard name say of the designation: a 시군구's kind, a 시도's counts."""
-    policy_codes()
-    codes = _LAST[1] or {k: [] for k in KEYS}
+    codes = _designated()
     if level == "sigungu":
         return [t(lang, f"policy_{k}") for k in KEYS if code in codes[k]]
     d = sum(1 for c in codes["decline"] if c.startswith(code))
