@@ -159,12 +159,16 @@
     if (!regions.length || !size.x || !size.y) return plain;
     var boxes = boxesIn(map), title = boxes['kdim-titlebox'], legend = boxes['kdim-legend'],
         source = boxes['kdim-source'], layers = boxes['leaflet-control-layers'];
+    // A margin is never under PAD: a box measured while the frame was briefly another height (its
+    // first paint) lies outside the size Leaflet keeps, and a negative margin fitted the view
+    // thousands of pixels off (a blank map, now and then, in briefing mode).
+    function m(v) { return Math.max(PAD, v); }
     var tl = [[PAD, PAD]], br = [[PAD, PAD]];
-    if (title) tl.push([title.r + PAD, PAD], [PAD, title.b + PAD]);
-    if (layers) { tl.push([PAD, layers.b + PAD]); br.push([size.x - layers.l + PAD, PAD]); }  // the layer switch, open
-    if (source) br.push([PAD, size.y - source.t + PAD]);
-    if (legend) br.push([size.x - legend.l + PAD, PAD]);
-    if (legend && source) br.push([size.x - legend.l + PAD, size.y - source.t + PAD]);
+    if (title) tl.push([m(title.r + PAD), PAD], [PAD, m(title.b + PAD)]);
+    if (layers) { tl.push([PAD, m(layers.b + PAD)]); br.push([m(size.x - layers.l + PAD), PAD]); }  // the open switch
+    if (source) br.push([PAD, m(size.y - source.t + PAD)]);
+    if (legend) br.push([m(size.x - legend.l + PAD), PAD]);
+    if (legend && source) br.push([m(size.x - legend.l + PAD), m(size.y - source.t + PAD)]);
     var ll = L.latLngBounds(bounds), best = null;
     map._kdimTried = [];  // what was weighed (tests and a curious reader: map._kdimTried)
     tl.forEach(function (a) {

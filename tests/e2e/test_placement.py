@@ -62,7 +62,10 @@ MEASURE_JS = """(max) => {
       if (a > max) under.push([marks[i].name, b.name, Math.round(a)]);
     }
   }
+  const boxes = [...c.querySelectorAll('.leaflet-control')].map(e => { const r = e.getBoundingClientRect();
+    return e.className.slice(0, 40) + ':' + [r.left - o.left, r.top - o.top, r.width, r.height].map(Math.round); });
   return {marks: marks.length, pairs, under, ms: map._kdimPlacementMs, hidden: map._kdimHidden,
+          pad: map._kdimPadding, fitkey: map._kdimFitKey, moved: map._kdimMoved, boxes,
           view: [map.getZoom(), map.getCenter().lat, map.getCenter().lng, c.clientWidth, c.clientHeight].join()};
 }"""
 
@@ -109,7 +112,7 @@ def test_no_label_or_mark_collides(new_page, app_server, screenshot_dir, width, 
         if scene in TOTALS_ONLY:  # its question is the totals: the symbol layers wait in the switch, off
             assert got["marks"] == 0, got
         else:
-            assert got["marks"] > 0, f"{scene}: nothing placed"
+            assert got["marks"] > 0, f"{scene}: nothing placed ({got})"
         found[scene] = (got["pairs"], got["under"])
     bad = {k: v for k, v in found.items() if v != ([], [])}
     assert not bad, f"overlaps (pairs, under the map's boxes) > {MAX_OVERLAP_PX2} px²: {bad}"
