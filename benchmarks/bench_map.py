@@ -10,7 +10,8 @@ Three figures, each as a ratio measured in this one run (targets from issue 4):
    standalone export (Leaflet and markercluster inlined, ~190 kB of it); explore()'s page links
    its libraries from CDNs, so its size excludes them (the comparison favours explore()).
 3. Headless Chromium (Debian chromium via Playwright): time from navigation to all polygons
-   drawn, ≥ 2× faster. Both pages are opened from disk. explore()'s CDN requests are answered
+   drawn, ≥ 2× faster. Both pages are opened from disk, one at a time: each page is left for a
+   blank one once idle, so none measures another's leftover work. explore()'s CDN requests are answered
    from local files with zero latency (Leaflet from xstatic; the others as empty files) and its
    tile requests are aborted, so explore() is measured as if on a perfect network.
 """
@@ -81,7 +82,12 @@ def browser_times(pages: dict[str, tuple[Path, str]], n_regions: int, runs: int)
             polling="raf",
             timeout=60000,
         )
-        return float(handle.json_value()) / 1000.0
+        drawn = float(handle.json_value()) / 1000.0
+        # Let the page finish what follows its draw (paint, placement, explore()'s 9 MB heap) and
+        # leave it, so that it does not share the CPU with the next page's measured load.
+        page.evaluate("() => new Promise(r => requestIdleCallback(() => r(), {timeout: 3000}))")
+        page.goto("about:blank")
+        return drawn
 
     res: dict[str, list[float]] = {name: [] for name in pages}
     with sync_playwright() as p:

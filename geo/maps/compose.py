@@ -189,8 +189,11 @@ def overlay_layers(
     # streamlit-folium removes the previous groups, then pushes the new ones onto
     # window.feature_group without ever emptying it, so every filter change kept the old layers
     # (geometry, paths, tooltips) alive. The first group's script runs before any push: start
-    # the list afresh there.
-    groups[0].add_child(Script("window.feature_group = []; return null;", "KdimReset"))
+    # the list afresh there. It also holds the layers until the script has made the map's boxes,
+    # so that they are drawn once, at the view fitted to those boxes (kdim.hold): it comes first.
+    reset = Script("window.feature_group = []; return kdim.hold();", "KdimReset")
+    groups[0].add_child(reset)
+    groups[0]._children.move_to_end(reset.get_name(), last=False)
     for i, g in enumerate(groups):
         freeze_ids(g, f"overlay:{i}:{g.layer_name}")
     return groups

@@ -70,11 +70,45 @@
     } catch (e) { /* another origin: its page says its own language */ }
   }
 
+  // ------------------------------------------------------------------ one fit, one projection
+  // The fit weighs the map's own boxes (title, legend, source line, layer switch), which the page's
+  // script makes after the layers. Fitting again then projected and drew every path a second time
+  // (~60 ms of a 270 ms page). So while the script runs (hold: from the base map or the first
+  // overlay group on), layers wait here; in the microtask after it the maps are fitted once,
+  // with their boxes, and the layers added at that view. A group that starts off is taken off
+  // the map first, so its layers cost nothing until it is turned on.
+  var HELD = null;
+
+  function mapOf(parent) { return parent instanceof L.Map ? parent : (parent._map || null); }
+
+  function hold() {
+    if (HELD) return null;
+    HELD = [];
+    Promise.resolve().then(function () {
+      var q = HELD, maps = [];
+      HELD = null;
+      q.forEach(function (x) { var m = mapOf(x[0]); if (m && maps.indexOf(m) < 0) maps.push(m); });
+      maps.forEach(function (m) { if (m._kdimBounds && !m._kdimMoved) fitTo(m, m._kdimBounds); });
+      q.forEach(function (x) {
+        var parent = x[0], m = parent._map;
+        if (parent._kdimOff && m && m.hasLayer(parent)) m.removeLayer(parent);
+        x[1]();
+      });
+    });
+    return null;
+  }
+
+  // Add a layer to its parent now, or after the fit while held (fn adds it).
+  function add(parent, fn) {
+    if (HELD) HELD.push([parent, fn]); else fn();
+  }
+
   // ------------------------------------------------------------------ layers
 
   // The quiet basemap: land below everything, 시도 borders above the choropleth.
   function base(map, fit, landGeo, borderGeo, landStyle, borderStyle) {
-    // Fit the view before any layer exists: fitting afterwards would project and draw everything twice.
+    // A first view before any layer exists; the layers wait for the fit with the boxes (hold).
+    hold();
     fitTo(map, fit);
     // The frame's height follows the window (CSS): until the user pans or zooms, keep the focus fitted.
     map.on('zoomstart movestart', function () { if (!map._kdimFitting) map._kdimMoved = true; });
@@ -88,9 +122,10 @@
     var bp = map.createPane('kdim-borders'); bp.style.zIndex = 450; bp.style.pointerEvents = 'none';
     map.createPane('kdim-circles').style.zIndex = 460;  // totals' circles: above the borders, below markers
     var land = L.geoJSON(landGeo, {pane: 'kdim-land', coordsToLatLng: identity,
-                                   style: function () { return landStyle; }}).addTo(map);
-    L.geoJSON(borderGeo, {pane: 'kdim-borders', coordsToLatLng: identity,
-                          style: function () { return borderStyle; }}).addTo(map);
+                                   style: function () { return landStyle; }});
+    var borders = L.geoJSON(borderGeo, {pane: 'kdim-borders', coordsToLatLng: identity,
+                                        style: function () { return borderStyle; }});
+    add(map, function () { land.addTo(map); borders.addTo(map); });
     return land;
   }
 
@@ -303,7 +338,7 @@
       refitSoon(map);
     }
     parent.on('add', remember);
-    layer.addTo(parent);
+    add(parent, function () { layer.addTo(parent); });
     if (K) circles(parent, K, A, T, P);
     remember();
     return layer;
@@ -311,6 +346,7 @@
 
   // Proportional circles (area ∝ value; radii from geo/maps/symbols.py), one loop over two arrays.
   function circles(parent, K, A, T, P) {
+    var made = [];
     K.c.forEach(function (code, i) {
       var a = A[code];
       if (!a) return;
@@ -323,8 +359,9 @@
       c.on('add', function () {
         focusable(c._path, c, a[0], function () { pressRegion(c, [a[1], a[2]]); });
       });
-      c.addTo(parent);
+      made.push(c);
     });
+    add(parent, function () { made.forEach(function (c) { c.addTo(parent); }); });
     return K.c.length;
   }
 
@@ -339,8 +376,10 @@
     Object.keys(I).forEach(function (k) { icons[k] = L.divIcon(I[k]); });
     for (var i = 0; i < n; i++) made.push(marker(I, icons, at('icon', i), at('lat', i), at('lon', i), at('label', i),
       at('tip', i), at('popup', i), at('name', i), at('z', i)));
-    if (parent.addLayers) parent.addLayers(made);
-    else made.forEach(function (mk) { mk.addTo(parent); });
+    add(parent, function () {
+      if (parent.addLayers) parent.addLayers(made);
+      else made.forEach(function (mk) { mk.addTo(parent); });
+    });
     return n;
   }
 
@@ -372,14 +411,16 @@
 
   // Outlines with a tooltip each (권역 specialties: S/T keyed by feature id; 읍면동: one style).
   function outlines(parent, geo, S, T, filtered) {
-    return L.geoJSON(geo, {
+    var layer = L.geoJSON(geo, {
       coordsToLatLng: identity,
       filter: function (f) { return !filtered || !!S[f.id]; },
       style: function (f) { return filtered ? S[f.id] : S; },
       onEachFeature: function (f, l) {
         if (T[f.id]) l.bindTooltip(T[f.id], {sticky: true, className: 'kdim-tip-box'});
       }
-    }).addTo(parent);
+    });
+    add(parent, function () { layer.addTo(parent); });
+    return layer;
   }
 
   // ------------------------------------------------------------------ layers that start off
@@ -399,6 +440,7 @@
   // group, off again. With cls, its legend rows show only while it is on.
   function startOff(parent, cls) {
     if (cls) layerRows(parent, cls);
+    parent._kdimOff = true;  // taken off before its held layers are added (hold)
     var off = function () {
       var map = parent._map;
       if (map) setTimeout(function () { if (map.hasLayer(parent)) map.removeLayer(parent); }, 0);
@@ -427,11 +469,10 @@
         else if (g.type === 'MultiPolygon') g.coordinates.forEach(function (p) { polys.push(p); });
       });
       if (!polys.length) return;
-      var cls = 'kdim-policy kdim-policy-' + kind;
-      L.polygon(polys, L.extend({}, D.casing, {fill: false, interactive: false, className: cls + ' kdim-policy-casing'}))
-        .addTo(parent);
-      L.polygon(polys, L.extend({}, D.styles[kind], {fill: false, interactive: false, className: cls + ' kdim-policy-line'}))
-        .addTo(parent);
+      var cls = 'kdim-policy kdim-policy-' + kind,
+          casing = L.polygon(polys, L.extend({}, D.casing, {fill: false, interactive: false, className: cls + ' kdim-policy-casing'})),
+          line = L.polygon(polys, L.extend({}, D.styles[kind], {fill: false, interactive: false, className: cls + ' kdim-policy-line'}));
+      add(parent, function () { casing.addTo(parent); line.addTo(parent); });
       drawn++;
     });
     layerRows(parent, 'kdim-lg-policy');
@@ -457,7 +498,7 @@
   }
 
   root.kdim = {
-    decode: decode, defs: defs, lang: lang, base: base, choropleth: choropleth, points: points,
+    decode: decode, defs: defs, lang: lang, hold: hold, base: base, choropleth: choropleth, points: points,
     outlines: outlines, policy: policy, startOff: startOff, control: control, fit: fit, clusterIcon: clusterIcon,
     moreWords: function () { return MORE; },
     // place.js (loaded after this file): the placement pass, and the districts' call for it
