@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,7 +20,8 @@ import pandas as pd
 from geo import i18n, policy_areas, regions
 from geo.coverage import coverage_lines, fmt_eok
 from geo.headline import OPENING_METRIC, OPENING_YEAR, official_table, official_total, official_words, span_title
-from geo.join import METRICS, Filters, aggregate, apply_filters, breakdown, get_metric, money_metric
+from geo.join import METRICS, Filters, aggregate, apply_filters, attach, breakdown, get_metric, money_metric
+from geo.maps.records import DATA_VERSION
 from geo.policy_shares import figure_line, shares
 from geo.programs import FIELDS, FIELDS_EN, PROGRAM_TYPES
 
@@ -289,9 +292,9 @@ def compute(all_records: pd.DataFrame, state: ViewState, coverage: list[str] | N
         if not pd.isna(v) and v > 0:
             notes.append(f"{i18n.t(cat, lang)}: {fmt_eok(v)}{unit}")
     by_field = _by_field(all_records, filtered, lang)
-    by_region = _by_region(filtered, state, metric, lang)
+    by_region = _by_region(filtered, state, metric, lang, values if state.level == "sido" else None)
     by_year = _by_year(filtered, lang)
-    table = record_table(filtered, lang)
+    table = version_table(all_records, filtered, lang)
     panel = region_panel(filtered, state) if state.selected else None
     try:
         policy_line = figure_line(shares(filtered, money), lang)
@@ -348,9 +351,12 @@ def _by_field(all_records: pd.DataFrame, filtered: pd.DataFrame, lang: str) -> p
     return pd.DataFrame(rows)
 
 
-def _by_region(filtered: pd.DataFrame, state: ViewState, metric: object, lang: str) -> pd.DataFrame:
-    """The metric per 시도 and per 권역 (the chart beside the map; 시군구 bars would not fit)."""
-    agg = aggregate(filtered, "sido", metric)
+def _by_region(
+    filtered: pd.DataFrame, state: ViewState, metric: object, lang: str, sido: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The metric per 시도 and per 권역 (the chart beside the map; 시군구 bars would not fit).
+    ``sido``: the map's own 시도 aggregate, when it has one (not summed twice)."""
+    agg = sido if sido is not None else aggregate(filtered, "sido", metric)
     grp = aggregate(filtered, "region_group", metric)
     name = "name_ko" if lang == "ko" else "name_en"
     out = pd.concat(
@@ -440,6 +446,38 @@ def record_table(filtered: pd.DataFrame, lang: str) -> pd.DataFrame:
         "source": c["source_url"],
     }
     return pd.DataFrame(table, columns=list(table))
+
+
+_TABLES: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()  # (data version, language)
+_TABLES_LOCK = threading.Lock()
+_TABLES_KEEP = 4
+_WHOLE = ("year", "annual_year")  # whole numbers, float only where one is missing
+
+
+def version_table(all_records: pd.DataFrame, filtered: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``record_table(filtered, lang)``, cut from its data version's whole table, made once per
+    version and language: the table is per record, so a filter change need only pick rows
+    (16,400 records: ~40 ms a change). Frames without a version are tabulated directly."""
+    version = all_records.attrs.get(DATA_VERSION)
+    if version is None or filtered.empty:
+        return record_table(filtered, lang)
+    key = (str(version), lang)
+    with _TABLES_LOCK:
+        whole = _TABLES.get(key)
+    if whole is None:
+        records = attach(all_records)
+        whole = record_table(records, lang).set_axis(records.index)
+        with _TABLES_LOCK:
+            _TABLES[key] = whole
+            while len(_TABLES) > _TABLES_KEEP:
+                _TABLES.popitem(last=False)
+    out = whole.loc[filtered.index].reset_index(drop=True)
+    for c in _WHOLE:  # as record_table gives them: int where none is missing, None where all are
+        if out[c].dtype.kind == "f" and out[c].notna().all():
+            out[c] = out[c].astype("int64")
+        elif out[c].isna().all():
+            out[c] = pd.Series([None] * len(out), dtype=object)
+    return out
 
 
 def region_panel(filtered: pd.DataFrame, state: ViewState) -> dict[str, object]:

@@ -180,3 +180,38 @@ def test_map_arguments_carry_the_view_drill_down_and_specialty(records):
     off = view.map_arguments(view.compute(records, state.replace(emd=False)), maps.MapSettings())
     assert off["selected_sigungu"] is None
     assert "오창읍" not in maps.render_html(maps.build_map(**off))
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        ViewState(),
+        ViewState(year=None),
+        ViewState(program_type="smart_village", year=2024),
+        ViewState(region_group="호남권"),
+        ViewState(sido_code="26", lang="en"),
+        ViewState(field="거점 조성", year=2023),
+        ViewState(specialty="manufacturing", year=2019),  # no record: an empty table
+    ],
+)
+def test_table_cut_from_the_versions_table_equals_the_filtered_table(state) -> None:
+    """A filter change picks its rows from the data version's whole table (made once per version
+    and language): cell for cell and dtype for dtype what record_table of the filtered records gives."""
+    from geo import dataset
+
+    data = dataset.bundled()
+    assert data.records.attrs.get(view.DATA_VERSION) == data.key
+    filtered = join.apply_filters(data.records, state.filters())
+    got = view.compute(data.records, state, coverage=[]).table
+    pd.testing.assert_frame_equal(got, view.record_table(filtered, state.lang))
+    assert len(got) == len(filtered)
+
+
+def test_year_filter_reads_the_attached_years_as_the_period_text_says(records) -> None:
+    """attach keeps each period's years as columns; active_in gives the same answer without them."""
+    raw = records.drop(columns=["start_year", "end_year"])
+    assert records["start_year"].notna().sum() > 0
+    for year in (2019, 2023, 2024, 2026, 2030):
+        with_cols, without = join.active_in(records, year), join.active_in(raw, year)
+        assert with_cols.equals(without), year
+        assert with_cols.sum() > 0 or year == 2019
