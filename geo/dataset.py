@@ -18,7 +18,7 @@ import pandas as pd
 
 from geo import compare, i18n, join, prepared, programs, reconcile, view
 from geo.coverage import coverage_by_year
-from geo.maps.records import DATA_VERSION
+from geo.maps.records import mark_version
 
 BUNDLED = "bundled"
 MAX_VIEWS = 256  # computed views kept per process (a view is a few hundred kB at most)
@@ -39,7 +39,7 @@ class DataSet:
     def __post_init__(self) -> None:
         # the records name their data version, and every filtered frame of them too (pandas keeps
         # ``attrs``): the map works out each record's marker once per version (geo.maps.records)
-        self.records.attrs[DATA_VERSION] = self.key
+        mark_version(self.records, self.key)
 
 
 class _Cache:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -122,6 +123,18 @@ DATA_VERSION = "kdim_data_version"  # records.attrs key: which data version the 
 _PER_RECORD: OrderedDict[tuple[str, str, str], dict[Any, Any]] = OrderedDict()
 _PER_RECORD_LOCK = threading.Lock()
 _KEEP = 24  # (version, kind, language) memos kept: a few versions' worth, each of every kind
+_WHOLE: dict[str, weakref.ref[pd.DataFrame]] = {}  # data version -> its whole record set (mark_version)
+
+
+def mark_version(records: pd.DataFrame, version: str) -> None:
+    """Name ``records`` data version ``version`` (``attrs``, which every filtered frame of them
+    keeps) and remember the whole set (weakly), so that the first map of the version works out
+    every record at once: a later filter change, even to every year at once, only looks up."""
+    records.attrs[DATA_VERSION] = version
+    with _PER_RECORD_LOCK:
+        _WHOLE[str(version)] = weakref.ref(records)
+        for k in [k for k, r in _WHOLE.items() if r() is None]:
+            del _WHOLE[k]
 
 
 def per_record(
@@ -148,10 +161,17 @@ def per_record(
         return [make(row) for row in records_list(picked, columns=columns)]
     key = (str(version), kind, lang)
     with _PER_RECORD_LOCK:
+        first = key not in _PER_RECORD
         memo = _PER_RECORD.setdefault(key, {})
         _PER_RECORD.move_to_end(key)
         while len(_PER_RECORD) > _KEEP:
             _PER_RECORD.popitem(last=False)
+        ref = _WHOLE.get(str(version))
+    whole = ref() if ref is not None and first else None
+    if whole is not None and whole is not records and "id" in whole.columns:  # the version's first map
+        pick = rows(whole) if rows is not None else None
+        for row in records_list(whole[pick] if pick is not None else whole, columns=columns):
+            memo[row["id"]] = make(row)
     id_col = records["id"] if mask is None else records["id"][mask]
     ids = id_col.tolist()
     missing = [i for i in ids if i not in memo]
