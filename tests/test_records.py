@@ -59,7 +59,8 @@ def test_each_record_is_worked_out_once_per_data_version(data: dataset.DataSet) 
     wider = view.compute(data.records, view.ViewState(level="sigungu", program_type="smart_village", year=None))
     b = mrec.per_record(wider.records, kind, "ko", make, rows=rows)
     assert len(b) > len(a) and len(calls) == every
-    assert b == [f"{i}:smart_village" for i in wider.records.loc[wider.records["program_type"] == "smart_village", "id"]]
+    sv_ids = wider.records.loc[wider.records["program_type"] == "smart_village", "id"]
+    assert b == [f"{i}:smart_village" for i in sv_ids]
     assert mrec.per_record(wider.records, kind, "ko", make, rows=rows) == b and len(calls) == every
     # a frame that names no version (a test's, a hand-made export) is worked out every time
     plain = wider.records.copy()

@@ -75,9 +75,10 @@
   // script makes after the layers. Fitting again then projected and drew every path a second time
   // (~60 ms of a 270 ms page). So while the script runs (hold: from the base map or the first
   // overlay group on), layers wait here; in the microtask after it the maps are fitted once,
-  // with their boxes, and the layers added at that view. A group that starts off is taken off
-  // the map first, so its layers cost nothing until it is turned on.
-  var HELD = null;
+  // with their boxes, and the layers added at that view. The groups that start off are taken off
+  // the map first: their layers are made and added when the group is turned on, if ever (at
+  // ×100 the records, thousands of Smart Village sites nobody asked to see).
+  var HELD = null, OFF = [];
 
   function mapOf(parent) { return parent instanceof L.Map ? parent : (parent._map || null); }
 
@@ -89,16 +90,17 @@
       HELD = null;
       q.forEach(function (x) { var m = mapOf(x[0]); if (m && maps.indexOf(m) < 0) maps.push(m); });
       maps.forEach(function (m) { if (m._kdimBounds && !m._kdimMoved) fitTo(m, m._kdimBounds); });
+      OFF.forEach(function (g) { if (g._map) g._map.removeLayer(g); });
+      OFF = [];
       q.forEach(function (x) {
-        var parent = x[0], m = parent._map;
-        if (parent._kdimOff && m && m.hasLayer(parent)) m.removeLayer(parent);
-        x[1]();
+        if (x[0] instanceof L.Map || x[0]._map) x[1]();
+        else x[0].once('add', x[1]);  // in a group that is off (a cluster in one, too): when it is turned on
       });
     });
     return null;
   }
 
-  // Add a layer to its parent now, or after the fit while held (fn adds it).
+  // Add a layer to its parent now, or after the fit while held (fn makes and adds it).
   function add(parent, fn) {
     if (HELD) HELD.push([parent, fn]); else fn();
   }
@@ -186,13 +188,18 @@
   // A region's outline points (at most about 60, evenly picked), projected at zoom 0: where the
   // boxes would cover it.
   function outlinePoints(map, l) {
-    var all = [];
-    (function walk(x) { if (x instanceof L.LatLng) all.push(x); else x.forEach(walk); })(l.getLatLngs());
-    var step = Math.max(1, Math.floor(all.length / 60)), out = [];
-    for (var i = 0; i < all.length; i += step) {
-      var p = map.project(all[i], 0);
-      out.push(p.x, p.y);
-    }
+    var rings = [];
+    (function walk(x) { if (x.length && x[0] instanceof L.LatLng) rings.push(x); else x.forEach(walk); })(l.getLatLngs());
+    var n = 0;
+    rings.forEach(function (r) { n += r.length; });
+    var step = Math.max(1, Math.floor(n / 60)), out = [], k = 0;
+    rings.forEach(function (r) {  // every step-th point across the rings, as one list would give
+      for (; k < r.length; k += step) {
+        var p = map.project(r[k], 0);
+        out.push(p.x, p.y);
+      }
+      k -= r.length;
+    });
     return new Float64Array(out);
   }
 
@@ -371,12 +378,13 @@
   // text as a popup where the marker has none (touch and keyboard alike). A cluster group takes
   // them in one addLayers (markercluster clusters them in one pass, not one by one).
   function points(parent, I, D) {
-    var icons = {}, made = [], n = D.n || 0;
+    var n = D.n || 0;
     function at(k, i) { return D[k] ? D[k][i] : null; }
-    Object.keys(I).forEach(function (k) { icons[k] = L.divIcon(I[k]); });
-    for (var i = 0; i < n; i++) made.push(marker(I, icons, at('icon', i), at('lat', i), at('lon', i), at('label', i),
-      at('tip', i), at('popup', i), at('name', i), at('z', i)));
     add(parent, function () {
+      var icons = {}, made = [];
+      Object.keys(I).forEach(function (k) { icons[k] = L.divIcon(I[k]); });
+      for (var i = 0; i < n; i++) made.push(marker(I, icons, at('icon', i), at('lat', i), at('lon', i), at('label', i),
+        at('tip', i), at('popup', i), at('name', i), at('z', i)));
       if (parent.addLayers) parent.addLayers(made);
       else made.forEach(function (mk) { mk.addTo(parent); });
     });
@@ -440,7 +448,7 @@
   // group, off again. With cls, its legend rows show only while it is on.
   function startOff(parent, cls) {
     if (cls) layerRows(parent, cls);
-    parent._kdimOff = true;  // taken off before its held layers are added (hold)
+    if (HELD) OFF.push(parent);  // taken off before its held layers are made (hold)
     var off = function () {
       var map = parent._map;
       if (map) setTimeout(function () { if (map.hasLayer(parent)) map.removeLayer(parent); }, 0);
@@ -469,10 +477,13 @@
         else if (g.type === 'MultiPolygon') g.coordinates.forEach(function (p) { polys.push(p); });
       });
       if (!polys.length) return;
-      var cls = 'kdim-policy kdim-policy-' + kind,
-          casing = L.polygon(polys, L.extend({}, D.casing, {fill: false, interactive: false, className: cls + ' kdim-policy-casing'})),
-          line = L.polygon(polys, L.extend({}, D.styles[kind], {fill: false, interactive: false, className: cls + ' kdim-policy-line'}));
-      add(parent, function () { casing.addTo(parent); line.addTo(parent); });
+      var cls = 'kdim-policy kdim-policy-' + kind;
+      add(parent, function () {
+        L.polygon(polys, L.extend({}, D.casing, {fill: false, interactive: false, className: cls + ' kdim-policy-casing'}))
+          .addTo(parent);
+        L.polygon(polys, L.extend({}, D.styles[kind], {fill: false, interactive: false, className: cls + ' kdim-policy-line'}))
+          .addTo(parent);
+      });
       drawn++;
     });
     layerRows(parent, 'kdim-lg-policy');
