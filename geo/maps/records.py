@@ -5,6 +5,7 @@ Shared by the map layers and the briefing sheet, so both describe a record the s
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
@@ -126,15 +127,23 @@ _KEEP = 24  # (version, kind, language) memos kept: a few versions' worth, each 
 _WHOLE: dict[str, weakref.ref[pd.DataFrame]] = {}  # data version -> its whole record set (mark_version)
 
 
-def mark_version(records: pd.DataFrame, version: str) -> None:
+_MARKS = itertools.count(1)
+
+
+def mark_version(records: pd.DataFrame, version: str) -> str:
     """Name ``records`` data version ``version`` (``attrs``, which every filtered frame of them
     keeps) and remember the whole set (weakly), so that the first map of the version works out
-    every record at once: a later filter change, even to every year at once, only looks up."""
-    records.attrs[DATA_VERSION] = version
+    every record at once: a later filter change, even to every year at once, only looks up.
+
+    The name is ``version@n``, new at every call: two record sets given the same version (the
+    bundled data read from two folders in one process) never share what was worked out."""
+    token = f"{version}@{next(_MARKS)}"
+    records.attrs[DATA_VERSION] = token
     with _PER_RECORD_LOCK:
-        _WHOLE[str(version)] = weakref.ref(records)
+        _WHOLE[token] = weakref.ref(records)
         for k in [k for k, r in _WHOLE.items() if r() is None]:
             del _WHOLE[k]
+    return token
 
 
 def per_record(
