@@ -122,6 +122,8 @@ def write(p: Prepared) -> Path:
     from geo.files import atomic_write  # temporary name beside the file, flushed, renamed
 
     for name, frame in (("records", p.records), ("reconciliation", p.reconciliation)):
-        atomic_write(folder / f"{name}.parquet", frame.to_parquet())
+        plain = frame.copy(deep=False)
+        plain.attrs = {}  # not the data version this process named them (parquet keeps attrs)
+        atomic_write(folder / f"{name}.parquet", plain.to_parquet())
     atomic_write(folder / META, (json.dumps(meta, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return folder
