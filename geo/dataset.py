@@ -10,8 +10,6 @@ visitor finds it ready. Every session shares these objects: they are read-only.
 from __future__ import annotations
 
 import sys
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,6 +17,7 @@ import pandas as pd
 from geo import compare, i18n, join, prepared, programs, reconcile, view
 from geo.coverage import coverage_by_year
 from geo.maps.records import mark_version
+from geo.memo import Memo
 
 BUNDLED = "bundled"
 MAX_VIEWS = 256  # computed views kept per process (a view is a few hundred kB at most)
@@ -42,46 +41,10 @@ class DataSet:
         mark_version(self.records, self.key)
 
 
-class _Cache:
-    """A bounded, thread-safe memo where concurrent callers of one key wait for one computation.
-
-    Streamlit runs each session's script in its own thread: without this, a visitor arriving
-    while the warm-up still loads the data would load it a second time, on the same GIL.
-    """
-
-    def __init__(self, size: int):
-        self.size = size
-        self.items: OrderedDict[object, object] = OrderedDict()
-        self.guard = threading.Lock()
-        self.locks: dict[object, threading.Lock] = {}
-
-    def get(self, key: object, make):  # type: ignore[no-untyped-def]
-        with self.guard:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-            lock = self.locks.setdefault(key, threading.Lock())
-        with lock:
-            with self.guard:
-                if key in self.items:
-                    return self.items[key]
-            value = make()
-            with self.guard:
-                self.items[key] = value
-                self.locks.pop(key, None)
-                while len(self.items) > self.size:
-                    self.items.popitem(last=False)
-            return value
-
-    def clear(self) -> None:
-        with self.guard:
-            self.items.clear()
-
-
-_datasets = _Cache(MAX_DATASETS)
-_views = _Cache(MAX_VIEWS)
-_bundled_load = _Cache(1)
-_stored = _Cache(1)
+_datasets = Memo(MAX_DATASETS)
+_views = Memo(MAX_VIEWS)
+_bundled_load = Memo(1)
+_stored = Memo(1)
 
 
 def bundled_load() -> programs.ProgramLoad:

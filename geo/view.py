@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,6 +20,7 @@ from geo.coverage import coverage_lines, fmt_eok
 from geo.headline import OPENING_METRIC, OPENING_YEAR, official_table, official_total, official_words, span_title
 from geo.join import METRICS, Filters, aggregate, apply_filters, attach, breakdown, get_metric, money_metric
 from geo.maps.records import DATA_VERSION
+from geo.memo import Memo
 from geo.policy_shares import figure_line, shares
 from geo.programs import FIELDS, FIELDS_EN, PROGRAM_TYPES
 
@@ -448,10 +447,8 @@ def record_table(filtered: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(table, columns=list(table))
 
 
-_TABLES: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()  # (data version, language)
-_TABLES_LOCK = threading.Lock()
-_TABLES_KEEP = 4
-_WHOLE = ("year", "annual_year")  # whole numbers, float only where one is missing
+_TABLES: Memo[pd.DataFrame] = Memo(4)  # (data version, language) -> the version's whole record table
+_WHOLE_NUMBERS = ("year", "annual_year")  # float only where one is missing
 
 
 def version_table(all_records: pd.DataFrame, filtered: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -461,18 +458,13 @@ def version_table(all_records: pd.DataFrame, filtered: pd.DataFrame, lang: str) 
     version = all_records.attrs.get(DATA_VERSION)
     if version is None or filtered.empty:
         return record_table(filtered, lang)
-    key = (str(version), lang)
-    with _TABLES_LOCK:
-        whole = _TABLES.get(key)
-    if whole is None:
+
+    def whole_table() -> pd.DataFrame:
         records = attach(all_records)
-        whole = record_table(records, lang).set_axis(records.index)
-        with _TABLES_LOCK:
-            _TABLES[key] = whole
-            while len(_TABLES) > _TABLES_KEEP:
-                _TABLES.popitem(last=False)
-    out = whole.loc[filtered.index].reset_index(drop=True)
-    for c in _WHOLE:  # as record_table gives them: int where none is missing, None where all are
+        return record_table(records, lang).set_axis(records.index)
+
+    out = _TABLES.get((str(version), lang), whole_table).loc[filtered.index].reset_index(drop=True)
+    for c in _WHOLE_NUMBERS:  # as record_table gives them: int where none is missing, None where all are
         if out[c].dtype.kind == "f" and out[c].notna().all():
             out[c] = out[c].astype("int64")
         elif out[c].isna().all():

@@ -8,9 +8,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -18,6 +16,7 @@ import pandas as pd
 
 from geo.maps.markup import with_unit
 from geo.maps.text import BUDGET_UNIT, TEXT, t
+from geo.memo import Memo
 
 
 def values_frame(values: pd.DataFrame | Mapping[str, float] | None) -> pd.DataFrame:
@@ -121,12 +120,9 @@ def records_list(
 
 
 DATA_VERSION = "kdim_data_version"  # records.attrs key: which data version the records are (geo.dataset)
-_PER_RECORD: OrderedDict[tuple[str, str, str], dict[Any, Any]] = OrderedDict()
-_PER_RECORD_LOCK = threading.Lock()
-_KEEP = 24  # (version, kind, language) memos kept: a few versions' worth, each of every kind
-_WHOLE: dict[str, weakref.ref[pd.DataFrame]] = {}  # data version -> its whole record set (mark_version)
-
-
+# (version, kind, language) -> {record id: what the layer made of it}; a few versions' worth
+_PER_RECORD: Memo[dict[Any, Any]] = Memo(24)
+_WHOLE: weakref.WeakValueDictionary[str, pd.DataFrame] = weakref.WeakValueDictionary()  # (mark_version)
 _MARKS = itertools.count(1)
 
 
@@ -139,10 +135,7 @@ def mark_version(records: pd.DataFrame, version: str) -> str:
     bundled data read from two folders in one process) never share what was worked out."""
     token = f"{version}@{next(_MARKS)}"
     records.attrs[DATA_VERSION] = token
-    with _PER_RECORD_LOCK:
-        _WHOLE[token] = weakref.ref(records)
-        for k in [k for k, r in _WHOLE.items() if r() is None]:
-            del _WHOLE[k]
+    _WHOLE[token] = records
     return token
 
 
@@ -163,25 +156,22 @@ def per_record(
     """
     if records is None or len(records) == 0:
         return []
-    mask = rows(records) if rows is not None else None
+
+    def chosen(df: pd.DataFrame) -> pd.DataFrame:
+        return df[rows(df)] if rows is not None else df
+
     version = records.attrs.get(DATA_VERSION)
     if version is None or "id" not in records.columns:
-        picked = records[mask] if mask is not None else records
-        return [make(row) for row in records_list(picked, columns=columns)]
-    key = (str(version), kind, lang)
-    with _PER_RECORD_LOCK:
-        first = key not in _PER_RECORD
-        memo = _PER_RECORD.setdefault(key, {})
-        _PER_RECORD.move_to_end(key)
-        while len(_PER_RECORD) > _KEEP:
-            _PER_RECORD.popitem(last=False)
-        ref = _WHOLE.get(str(version))
-    whole = ref() if ref is not None and first else None
-    if whole is not None and whole is not records and "id" in whole.columns:  # the version's first map
-        pick = rows(whole) if rows is not None else None
-        for row in records_list(whole[pick] if pick is not None else whole, columns=columns):
-            memo[row["id"]] = make(row)
-    id_col = records["id"] if mask is None else records["id"][mask]
+        return [make(row) for row in records_list(chosen(records), columns=columns)]
+
+    def every_record() -> dict[Any, Any]:  # the version's first map: all its records at once
+        whole = _WHOLE.get(str(version))
+        if whole is None or "id" not in whole.columns:
+            return {}
+        return {row["id"]: make(row) for row in records_list(chosen(whole), columns=columns)}
+
+    memo = _PER_RECORD.get((str(version), kind, lang), every_record)
+    id_col = records["id"] if rows is None else records["id"][rows(records)]  # the ids only: no copy of the rest
     ids = id_col.tolist()
     missing = [i for i in ids if i not in memo]
     if missing:
