@@ -101,10 +101,11 @@
   // script makes after the layers. Fitting again then projected and drew every path a second time
   // (~60 ms of a 270 ms page). So while the script runs (hold: from the base map or the first
   // overlay group on), layers wait here; in the microtask after it the maps are fitted once,
-  // with their boxes, and the layers added at that view. The groups that start off are taken off
+  // with their boxes, and the layers added at that view; a fit asked for meanwhile (the base map's,
+  // a group's focus) only notes its bounds for that one. The groups that start off are taken off
   // the map first: their layers are made and added when the group is turned on, if ever (at
   // ×100 the records, thousands of Smart Village sites nobody asked to see).
-  var HELD = null, OFF = [];
+  var HELD = null, OFF = [], FITS = [];
 
   function mapOf(parent) { return parent instanceof L.Map ? parent : (parent._map || null); }
 
@@ -112,12 +113,12 @@
     if (HELD) return null;
     HELD = [];
     Promise.resolve().then(function () {
-      var q = HELD, maps = [];
-      HELD = null;
+      var q = HELD, maps = FITS;
+      HELD = null; FITS = [];
       q.forEach(function (x) { var m = mapOf(x[0]); if (m && maps.indexOf(m) < 0) maps.push(m); });
-      maps.forEach(function (m) { if (m._kdimBounds && !m._kdimMoved) fitTo(m, m._kdimBounds); });
       OFF.forEach(function (g) { if (g._map) g._map.removeLayer(g); });
       OFF = [];
+      maps.forEach(function (m) { if (m._kdimBounds && !m._kdimMoved) fitTo(m, m._kdimBounds); });
       q.forEach(function (x) {
         if (x[0] instanceof L.Map || x[0]._map) x[1]();
         else x[0].once('add', x[1]);  // in a group that is off (a cluster in one, too): when it is turned on
@@ -135,7 +136,7 @@
 
   // The quiet basemap: land below everything, 시도 borders above the choropleth.
   function base(map, fit, landGeo, borderGeo, landStyle, borderStyle) {
-    // A first view before any layer exists; the layers wait for the fit with the boxes (hold).
+    // The focus: fitted once the boxes exist, by the hold, before any layer is drawn.
     hold();
     fitTo(map, fit);
     // The frame's height follows the window (CSS): until the user pans or zooms, keep the focus fitted.
@@ -159,6 +160,8 @@
 
   function fitTo(map, bounds) {
     map._kdimBounds = bounds; map._kdimFitKey = JSON.stringify(bounds); map._kdimMoved = false;
+    if (HELD) { if (FITS.indexOf(map) < 0) FITS.push(map); return; }  // the hold's fit, with every box
+    map._kdimFits = (map._kdimFits || 0) + 1;
     var opt = fitPadding(map, bounds), view = map._getBoundsCenterZoom(L.latLngBounds(bounds), opt);
     map._kdimPadding = {left: opt.paddingTopLeft.x, top: opt.paddingTopLeft.y,
                         right: opt.paddingBottomRight.x, bottom: opt.paddingBottomRight.y};
@@ -271,13 +274,16 @@
     return map.project(c, view.zoom).distanceTo(map.project(view.center, view.zoom)) > 0.5;
   }
 
-  // Once the regions and the boxes are on the map, fit again (once per task), unless the user moved it.
+  // Once the regions and the boxes are on the map, fit again (once per task), unless the user moved
+  // it or a fit since has weighed them (the hold's: a second one measured every box and region
+  // again, with the paths drawn, for the same view).
   function refitSoon(map) {
     if (!map || map._kdimRefit) return;
     map._kdimRefit = true;
+    var fits = map._kdimFits;
     Promise.resolve().then(function () {
       map._kdimRefit = false;
-      if (!map._kdimMoved && map._kdimBounds) fitTo(map, map._kdimBounds);
+      if (map._kdimFits === fits && !map._kdimMoved && map._kdimBounds) fitTo(map, map._kdimBounds);
     });
   }
 
