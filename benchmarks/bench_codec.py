@@ -17,7 +17,8 @@ The layers are what the map draws: ``boundaries.display_layer(level, "national")
                decoded by npm ``@mapbox/polyline`` ``decode()`` into [lat, lng] arrays, then
                L.LatLng through ``coordsToLatLng``;
 - ``polyline (app)`` what the map ships now: geo/maps/codec.py's encoder and geo/web/kdim.js's
-               ``kdimGeo`` with the vendored decoder geo/web/polyline.js (L.LatLng made in decode);
+               ``kdimGeo``, decoding straight into L.LatLng (issue 30; it used the vendored
+               @mapbox/polyline until then);
 - ``topojson`` a TopoJSON topology (PyPI ``topojson``, arcs shared, quantized to a fixed 1e-5°
                transform so no precision is lost or added), decoded by npm ``topojson-client``
                ``feature()`` into GeoJSON, which L.geoJSON reads as usual.
@@ -203,7 +204,7 @@ def page_html(fmt: str, payload: str, npm: Path) -> str:
     if fmt == "varint":
         libs.append(_VARINT_JS)
     elif fmt == "polyline (app)":
-        libs += [offline.inline_text("polylinejs"), offline.inline_text("kdimjs")]
+        libs.append(offline.inline_text("kdimjs"))
     elif fmt == "polyline":
         src = (npm / "@mapbox/polyline/src/polyline.js").read_text(encoding="utf-8")
         libs.append(f"(function () {{ var module = {{exports: {{}}}};\n{src}\nwindow.polyline = module.exports; }})();")

@@ -1,6 +1,5 @@
 """Leaflet and Leaflet.markercluster from PyPI packages, and the map's own kdim.js/kdim.css (with
-the encoded-polyline decoder they use, @mapbox/polyline 1.2.1 vendored as polyline.js, and the R-tree
-of their label placement, rbush 4.0.1 vendored as rbush.js) from
+the R-tree of their label placement, rbush 4.0.1 vendored as rbush.js) from
 geo/web/, so the map never calls a CDN.
 
 The files come from ``xstatic-leaflet`` (Leaflet 1.9.3, the version folium 0.20 uses) and
@@ -63,14 +62,14 @@ class Asset:
 
 _L = Path(_xs_leaflet.BASE_DIR)
 WEB_DIR = Path(__file__).resolve().parent / "web"
-"""The map's own browser code and styles (kdim.js, place.js, kdim.css; vendored polyline.js and rbush.js), checked by
+"""The map's own browser code and styles (kdim.js, place.js, kdim.css; vendored rbush.js), checked by
 ``node --check`` in CI."""
 
 
 def _web_dir_name() -> str:
     """``kdim-<hash of our web files>``: a new version gets a new URL, so no browser runs a stale copy."""
     h = hashlib.sha256()
-    for name in ("polyline.js", "rbush.js", "kdim.js", "place.js", "kdim.css"):
+    for name in ("rbush.js", "kdim.js", "place.js", "kdim.css"):
         h.update((WEB_DIR / name).read_bytes())
     return f"kdim-{h.hexdigest()[:10]}"
 
@@ -83,7 +82,6 @@ _CDIR = f"leaflet.markercluster-{CLUSTER_VERSION}"
 ASSETS: tuple[Asset, ...] = (
     Asset("leaflet", "js", _L / "leaflet.js", f"{_LDIR}/leaflet.js"),
     Asset("markerclusterjs", "js", _C / "leaflet.markercluster.js", f"{_CDIR}/leaflet.markercluster.js"),
-    Asset("polylinejs", "js", WEB_DIR / "polyline.js", f"{_KDIR}/polyline.js"),  # kdim.js decodes with it
     Asset("rbushjs", "js", WEB_DIR / "rbush.js", f"{_KDIR}/rbush.js"),  # kdim.js places labels with it
     Asset("kdimjs", "js", WEB_DIR / "kdim.js", f"{_KDIR}/kdim.js"),
     Asset("placejs", "js", WEB_DIR / "place.js", f"{_KDIR}/place.js"),  # after kdim.js: its placement pass

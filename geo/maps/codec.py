@@ -2,7 +2,8 @@
 
 Each ring is an encoded polyline (precision 5, lat,lng order, the format of Google's Polyline
 Algorithm): delta + zigzag + 5-bit varint in the characters ``?``..``~``. kdim.js decodes it
-with the vendored ``@mapbox/polyline`` 1.2.1 (geo/web/polyline.js) into L.LatLng objects.
+straight into L.LatLng objects (until issue 30 with the vendored ``@mapbox/polyline`` 1.2.1, whose
+[lat, lng] arrays were made only to be thrown away).
 About 4x smaller than GeoJSON text.
 
 Why this format (benchmarks/bench_codec.py, 2026-12-01; ratios to the home-made encoding it

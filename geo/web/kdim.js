@@ -12,11 +12,20 @@
 
   // ------------------------------------------------------------------ geometry codec
   // Rings are Google encoded polylines (precision in fc.precision, lat,lng; geo/maps/codec.py),
-  // decoded by the vendored @mapbox/polyline (polyline.js, loaded before this file) and made
-  // L.LatLng objects here, so the layers need no coordsToLatLng of their own (kdimLL).
+  // decoded here straight into L.LatLng objects, so the layers need no coordsToLatLng of their own
+  // (kdimLL). A library's decoder (@mapbox/polyline, vendored until issue 30) gave [lat, lng]
+  // arrays first: 27,000 of them for the national map, made only to be thrown away.
   function ring(s, precision) {
-    var c = root.polyline.decode(s, precision), n = c.length, out = new Array(n);
-    for (var i = 0; i < n; i++) out[i] = new L.LatLng(c[i][0], c[i][1]);
+    var factor = Math.pow(10, precision), n = s.length, i = 0, lat = 0, lng = 0, out = [], b, shift, v;
+    while (i < n) {  // two zigzag varints a point: 5 bits a character, +63, 0x20 set while more follow
+      shift = 1; v = 0;
+      do { b = s.charCodeAt(i++) - 63; v += (b & 0x1f) * shift; shift *= 32; } while (b >= 0x20);
+      lat += (v & 1) ? (-v - 1) / 2 : v / 2;
+      shift = 1; v = 0;
+      do { b = s.charCodeAt(i++) - 63; v += (b & 0x1f) * shift; shift *= 32; } while (b >= 0x20);
+      lng += (v & 1) ? (-v - 1) / 2 : v / 2;
+      out.push(new L.LatLng(lat / factor, lng / factor));
+    }
     return out;
   }
 

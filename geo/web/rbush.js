@@ -1,7 +1,7 @@
 /*
  * rbush 4.0.1 (npm), its UMD build rbush.js (its dependency quickselect ^3 bundled in it), vendored for
  * geo/web/kdim.js's label and mark placement (an R-tree of the boxes already taken) so the map
- * needs no network; served and inlined by geo/offline.py like Leaflet and polyline.js. The
+ * needs no network; served and inlined by geo/offline.py like Leaflet. The
  * package's file is unchanged between the BEGIN/END lines; it sets `window.RBush`. To update:
  * `npm pack rbush@VERSION`, unpack it, paste its rbush.js.
  *

@@ -1,6 +1,8 @@
-"""kdim.js's shortcuts in Leaflet's drawing (issue 30) give what Leaflet gives, in Chromium.
+"""kdim.js's own geometry decoder and its shortcut in Leaflet's drawing (issue 30), in Chromium.
 
-A shape lying wholly inside the drawn area keeps its rings instead of being clipped
+The decoder turns every ring of the national 시군구 and 시도 geometry, and rings at the ends of
+the format's range, into exactly the coordinates geo/maps/codec.py's decode_ring reads from the
+same text. A shape lying wholly inside the drawn area keeps its rings instead of being clipped
 (kdim.js "clipping"). For every region, land and border shape of the national 시군구 map, at
 the opening view (all inside) and zoomed in on Seoul (most cut or off the view), the parts
 drawn are compared point for point with Leaflet's own clip (kdim.leafletClip), run on the same
@@ -9,10 +11,72 @@ projected rings.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from helpers import map_frame, open_app
 
+from geo import maps
+
 pytestmark = pytest.mark.e2e
+
+DECODE_JS = """(text) => {
+  const fc = kdim.decode(JSON.parse(text)), out = [];
+  const walk = x => {
+    if (x.length && x[0] instanceof L.LatLng) out.push(x.map(p => [p.lng, p.lat]));
+    else x.forEach(walk);
+  };
+  fc.features.forEach(f => walk(f.geometry.coordinates));
+  return out;
+}"""
+
+
+def python_rings(text: str) -> list[list[list[float]]]:
+    """Every ring of an encoded FeatureCollection, in order, as codec.decode_ring reads it."""
+    out: list[list[list[float]]] = []
+
+    def walk(x) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(x, str):
+            out.append(maps.decode_ring(x))
+        else:
+            for y in x:
+                walk(y)
+
+    for f in json.loads(text)["features"]:
+        walk(f["geometry"]["coordinates"])
+    return out
+
+
+def test_the_decoder_reads_what_python_wrote(new_page, app_server) -> None:
+    page = new_page(viewport={"width": 1366, "height": 768})
+    open_app(page, app_server.url)
+    frame = map_frame(page)
+    edges = [[-180.0, -85.0], [179.99999, 85.05113], [0.00001, -0.00001], [-0.00001, 0.0], [126.97797, 37.56654]]
+    texts = [
+        maps.geometry_json("sigungu"),
+        maps.geometry_json("sido"),
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "precision": 5,
+                "features": [
+                    {
+                        "type": "Feature",
+                        "id": "edges",
+                        "properties": {},
+                        "geometry": {"type": "LineString", "coordinates": maps.encode_ring(edges)},
+                    },
+                ],
+            }
+        ),
+    ]
+    for text in texts:
+        want = python_rings(text)
+        got = frame.evaluate(DECODE_JS, text)
+        assert len(got) == len(want) and got == want
+    assert sum(len(r) for r in python_rings(texts[0])) > 15_000  # the whole national 시군구 layer
+    assert python_rings(texts[2]) == [edges]
+
 
 COMPARE_JS = """() => {
   const out = {shapes: 0, kept: 0, cut: 0, diff: []};
