@@ -197,6 +197,7 @@
     });
     map._kdimHidden = hidden;
     map._kdimPlacementMs = now() - t0;
+    if (map._kdimFirstPlaced === undefined) map._kdimFirstPlaced = now();  // tests: before the first paint
     map._kdimTaken = tree.all().length;
     return hidden;
   }
@@ -242,14 +243,19 @@
     }
   }
 
-  // Run the pass once the map settles (and again after markercluster has redrawn).
+  // Run the pass once the map settles (and again after markercluster has redrawn): just before the
+  // next frame is drawn, so the first frame with the marks shows them placed (a task after it drew
+  // them where they collide, then drew the page again) and the layout the pass reads is the one
+  // that frame needs anyway.
   function placeOn(map) {
     if (!map || map._kdimPlaceOn) return;
     map._kdimPlaceOn = true;
-    var timer = null;
+    var frame = null;
     function soon() {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(function () { timer = null; place(map); setTimeout(function () { place(map); }, 250); }, 0);
+      if (frame) root.cancelAnimationFrame(frame);
+      frame = root.requestAnimationFrame(function () {
+        frame = null; place(map); setTimeout(function () { place(map); }, 250);
+      });
     }
     map._kdimPlaceSoon = soon;
     map.on('zoomend moveend resize overlayadd overlayremove layeradd', function (e) {

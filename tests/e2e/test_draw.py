@@ -2,7 +2,10 @@
 
 The decoder turns every ring of the national 시군구 and 시도 geometry, and rings at the ends of
 the format's range, into exactly the coordinates geo/maps/codec.py's decode_ring reads from the
-same text. A shape lying wholly inside the drawn area keeps its rings instead of being clipped
+same text. The placement pass runs before the frame that first draws the marks, so no frame shows them
+where they collide (it ran in a task after that frame, which was then drawn again).
+
+A shape lying wholly inside the drawn area keeps its rings instead of being clipped
 (kdim.js "clipping"). For every region, land and border shape of the national 시군구 map, at
 the opening view (all inside) and zoomed in on Seoul (most cut or off the view), the parts
 drawn are compared point for point with Leaflet's own clip (kdim.leafletClip), run on the same
@@ -12,11 +15,12 @@ projected rings.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from helpers import map_frame, open_app
 
-from geo import maps
+from geo import dataset, export, maps, view
 
 pytestmark = pytest.mark.e2e
 
@@ -114,3 +118,32 @@ def test_unclipped_shapes_are_what_leaflets_clip_gives(new_page, app_server) -> 
     zoomed = frame.evaluate(COMPARE_JS)
     assert zoomed["diff"] == [], zoomed
     assert zoomed["cut"] >= 10, zoomed  # Seoul's edge cuts shapes: Leaflet's own clip ran and agreed
+
+
+FIRST_FRAME_JS = """
+// What the first frame drawing a district star shows: a ResizeObserver's first report on the
+// star comes after that frame's layout and before its paint (HTML's rendering steps).
+window.__kdimFirstFrame = null;
+new MutationObserver((records, watcher) => {
+  const star = document.querySelector('.kdim-icon-district');
+  if (!star) return;
+  watcher.disconnect();
+  new ResizeObserver((entries, ro) => {
+    ro.disconnect();
+    const map = Object.values(window).find(v => window.L && v instanceof L.Map);
+    window.__kdimFirstFrame = {placed: map._kdimFirstPlaced !== undefined,
+                               labels: document.querySelectorAll('.kdim-icon-district .kdim-label').length};
+  }).observe(star);
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_the_first_frame_shows_the_marks_placed(guarded_pages, tmp_path: Path) -> None:
+    state = view.preset("districts", "ko")  # four stars with labels, 권역 labels and Smart Village sites
+    out = tmp_path / "districts.html"
+    out.write_text(export.view_html(dataset.computed(dataset.bundled(), state)), encoding="utf-8")
+    page = guarded_pages(viewport={"width": 1366, "height": 768})
+    page.add_init_script(FIRST_FRAME_JS)
+    page.goto(out.as_uri())
+    got = page.wait_for_function("() => window.__kdimFirstFrame", timeout=30_000).json_value()
+    assert got == {"placed": True, "labels": 4}, got
