@@ -182,7 +182,7 @@ _VARINT_JS = """(function () {
 
 _DECODERS = {
     "varint": ("varintGeo", "function (ll) { return ll; }"),
-    "polyline (app)": ("kdimGeo", "kdimLL"),
+    "polyline (app)": ("kdimGeo", "function (ll) { return ll; }"),
     "polyline": (
         """function (fc) {
   function ring(s) { return polyline.decode(s, 5); }

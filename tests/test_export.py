@@ -147,8 +147,8 @@ def test_exported_map_draws_offline_in_chromium(tmp_path: Path, records: pd.Data
             """() => {
               const name = Object.keys(window).find(k => k.startsWith('kdim_choropleth_'));
               let text = '';
-              window[name].eachLayer(l => { if (l.feature.id === '27260') {
-                  l.openPopup(l.getBounds().getCenter());
+              window[name].eachLayer(l => { if (l.feature.id === '27260') {  // a click (a tap) on 수성구
+                  l.fire('click', {latlng: l.getBounds().getCenter(), originalEvent: new MouseEvent('click')}, true);
                   text = document.querySelector('.leaflet-popup-content').innerText; } });
               return text;
             }"""

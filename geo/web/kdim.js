@@ -12,9 +12,9 @@
 
   // ------------------------------------------------------------------ geometry codec
   // Rings are Google encoded polylines (precision in fc.precision, lat,lng; geo/maps/codec.py),
-  // decoded here straight into L.LatLng objects, so the layers need no coordsToLatLng of their own
-  // (kdimLL). A library's decoder (@mapbox/polyline, vendored until issue 30) gave [lat, lng]
-  // arrays first: 27,000 of them for the national map, made only to be thrown away.
+  // decoded here straight into L.LatLng objects, which the layers take as they are (shapes). A
+  // library's decoder (@mapbox/polyline, vendored until issue 30) gave [lat, lng] arrays first:
+  // 27,000 of them for the national map, made only to be thrown away.
   function ring(s, precision) {
     var factor = Math.pow(10, precision), n = s.length, i = 0, lat = 0, lng = 0, out = [], b, shift, v;
     while (i < n) {  // two zigzag varints a point: 5 bits a character, +63, 0x20 set while more follow
@@ -45,7 +45,23 @@
     return fc;
   }
 
-  function identity(ll) { return ll; }
+  // The layers' shapes from decoded GeoJSON, as L.geoJSON makes them (one L.Polygon or L.Polyline
+  // per feature, its feature, style and onEachFeature) but from the decoded rings as they are:
+  // L.geoJSON first copied every ring through coordsToLatLng, and the shape copies it again.
+  function shapes(fc, options) {
+    var group = L.geoJSON(null, options), o = group.options;
+    fc.features.forEach(function (f) {
+      var g = f.geometry, t = g && g.type, area = t === 'Polygon' || t === 'MultiPolygon';
+      if (!area && t !== 'LineString' && t !== 'MultiLineString') { group.addData(f); return; }  // Leaflet's own way
+      if (o.filter && !o.filter(f)) return;
+      var l = area ? new L.Polygon(g.coordinates, o) : new L.Polyline(g.coordinates, o);
+      l.feature = L.GeoJSON.asFeature(f); l.defaultOptions = l.options;
+      group.resetStyle(l);
+      if (o.onEachFeature) o.onEachFeature(f, l);
+      group.addLayer(l);
+    });
+    return group;
+  }
 
   // ------------------------------------------------------------------ clipping
   // Leaflet clips every ring against the drawn area at every draw (a copy of the ring per edge of
@@ -159,10 +175,8 @@
     map.createPane('kdim-land').style.zIndex = 350;
     var bp = map.createPane('kdim-borders'); bp.style.zIndex = 450; bp.style.pointerEvents = 'none';
     map.createPane('kdim-circles').style.zIndex = 460;  // totals' circles: above the borders, below markers
-    var land = L.geoJSON(landGeo, {pane: 'kdim-land', coordsToLatLng: identity,
-                                   style: function () { return landStyle; }});
-    var borders = L.geoJSON(borderGeo, {pane: 'kdim-borders', coordsToLatLng: identity,
-                                        style: function () { return borderStyle; }});
+    var land = shapes(landGeo, {pane: 'kdim-land', style: function () { return landStyle; }});
+    var borders = shapes(borderGeo, {pane: 'kdim-borders', style: function () { return borderStyle; }});
     add(map, function () { land.addTo(map); borders.addTo(map); });
     return land;
   }
@@ -320,6 +334,7 @@
     el.setAttribute('role', 'button');
     el.setAttribute('aria-label', name);
     L.DomEvent.on(el, 'focus', function () {
+      if (layer._kdimReady) layer._kdimReady(layer);  // a region's tooltip and popup, bound at first use
       var map = layer._map, c = map && map.getContainer();
       if (c) { c.scrollTop = 0; c.scrollLeft = 0; }  // a focused shape at the edge must not scroll the map box
       if (layer.getTooltip()) layer.openTooltip();
@@ -337,6 +352,7 @@
   function pressRegion(l, at) {
     var map = l._map, ll = L.latLng(at[0], at[1]);
     if (!map) return;
+    if (l._kdimReady) l._kdimReady(l);
     if (l.getPopup()) l.openPopup(ll);
     mapClick(map, ll);
   }
@@ -363,20 +379,39 @@
     REGION_GEO = geo;  // the policy layer outlines some of these features (no second copy)
     var circled = {};
     if (K) K.c.forEach(function (c) { circled[c] = true; });
-    var layer = L.geoJSON(geo, {
-      coordsToLatLng: identity,
+    // A region's tooltip and popup are bound at its first hover, click, focus or key press (229
+    // of each made up front were a fifth of the page's script); at that first hover or click the
+    // group does what they would have done: the tooltip opened where the pointer is, the popup
+    // opened, the click stopped there and passed to the map. Hover styles are the group's.
+    function ready(l) {
+      if (l._kdimBound) return;
+      l._kdimBound = true;
+      if (T[l.feature.id]) l.bindTooltip(T[l.feature.id], {sticky: true, className: 'kdim-tip-box'});
+      if (P[l.feature.id]) { l.bindPopup(P[l.feature.id], {maxWidth: 380}); passClick(l); }
+    }
+    function first(e) {
+      var l = e.propagatedFrom;
+      if (!l || l._kdimBound) return;
+      ready(l);
+      if (e.type !== 'click') { if (l.getTooltip()) l.openTooltip(e.latlng); return; }
+      if (!l.getPopup()) return;
+      L.DomEvent.stop(e);
+      l.openPopup(e.latlng);
+      if (l._map) mapClick(l._map, e.latlng);
+    }
+    var layer = shapes(geo, {
       style: function (f) { return S[C[f.id]]; },
       onEachFeature: function (f, l) {
-        if (T[f.id]) l.bindTooltip(T[f.id], {sticky: true, className: 'kdim-tip-box'});
-        if (P[f.id]) { l.bindPopup(P[f.id], {maxWidth: 380}); passClick(l); }
-        l.on('mouseover', function () { l.setStyle({weight: 2.5, color: '#222'}); });
-        l.on('mouseout', function () { layer.resetStyle(l); });
+        l._kdimReady = ready;
         var a = A[f.id];
         if (a && !circled[f.id]) l.on('add', function () {
           focusable(l._path, l, a[0], function () { pressRegion(l, [a[1], a[2]]); });
         });
       }
     });
+    layer.on('mouseover', function (e) { first(e); e.propagatedFrom.setStyle({weight: 2.5, color: '#222'}); });
+    layer.on('mouseout', function (e) { layer.resetStyle(e.propagatedFrom); });
+    layer.on('click', first);
     // the regions a keyboard reaches are the focus's: the fit keeps them out from under the boxes
     function remember() {
       var map = parent._map, rs = [];
@@ -460,8 +495,7 @@
 
   // Outlines with a tooltip each (권역 specialties: S/T keyed by feature id; 읍면동: one style).
   function outlines(parent, geo, S, T, filtered) {
-    var layer = L.geoJSON(geo, {
-      coordsToLatLng: identity,
+    var layer = shapes(geo, {
       filter: function (f) { return !filtered || !!S[f.id]; },
       style: function (f) { return filtered ? S[f.id] : S; },
       onEachFeature: function (f, l) {
@@ -558,5 +592,4 @@
     labels: function (parent) { return root.kdimPlace ? root.kdimPlace.labels(parent) : null; }
   };
   root.kdimGeo = decode;
-  root.kdimLL = identity;
 })(window);

@@ -2,7 +2,10 @@
 
 The decoder turns every ring of the national 시군구 and 시도 geometry, and rings at the ends of
 the format's range, into exactly the coordinates geo/maps/codec.py's decode_ring reads from the
-same text. The placement pass runs before the frame that first draws the marks, so no frame shows them
+same text. A region's tooltip and popup are bound at its first hover, click or focus, and then do what
+they did when bound up front.
+
+The placement pass runs before the frame that first draws the marks, so no frame shows them
 where they collide (it ran in a task after that frame, which was then drawn again).
 
 A shape lying wholly inside the drawn area keeps its rings instead of being clipped
@@ -18,9 +21,10 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import map_frame, open_app
+from helpers import hover_tooltip, map_frame, map_locator, map_point, open_app, visible_point
+from playwright.sync_api import expect
 
-from geo import dataset, export, maps, view
+from geo import dataset, export, maps, regions, view
 
 pytestmark = pytest.mark.e2e
 
@@ -147,3 +151,50 @@ def test_the_first_frame_shows_the_marks_placed(guarded_pages, tmp_path: Path) -
     page.goto(out.as_uri())
     got = page.wait_for_function("() => window.__kdimFirstFrame", timeout=30_000).json_value()
     assert got == {"placed": True, "labels": 4}, got
+
+
+BOUND_JS = """() => {
+  const out = [];
+  window.map.eachLayer(l => {
+    if (l.feature && l._path && l._path.matches('path.kdim-region') && l.getTooltip()) out.push(l.feature.id);
+  });
+  return out;
+}"""
+
+
+def test_a_regions_tooltip_and_popup_come_at_first_use(new_page, app_server) -> None:
+    page = new_page(viewport={"width": 1366, "height": 768})
+    open_app(page, app_server.url)
+    frame = map_frame(page)
+    assert frame.evaluate(BOUND_JS) == []  # nothing bound before anyone points at a region
+    frame.evaluate("() => { window.__clicks = 0; window.map.on('click', () => window.__clicks++); }")
+    where = visible_point(page, "41")
+    name = regions.name("41", "ko")
+    assert name in hover_tooltip(page, *where)  # the first hover binds it and opens it where the pointer is
+    assert frame.evaluate(BOUND_JS) == ["41"]
+    weight = "() => [...document.querySelectorAll('path.kdim-region')].map(p => p.getAttribute('stroke-width'))"
+    assert "2.5" in frame.evaluate(weight)  # the hover style
+    page.mouse.move(5, 5)
+    expect(map_locator(page).locator(".leaflet-tooltip")).to_have_count(0)
+    assert name in hover_tooltip(page, *where)  # again, now through its own bound tooltip
+    expect(map_locator(page).locator(".leaflet-tooltip")).to_have_count(1)
+    page.mouse.click(*map_point(page, *where))
+    assert frame.evaluate("() => window.__clicks") == 1  # the click reached the map once (the app's panel)
+    popup = map_locator(page).locator(".leaflet-popup-content")
+    expect(popup).to_be_visible(timeout=10_000)
+    assert name in popup.inner_text()
+    # A first click with no hover before it (a tap): the group opens the popup and passes the click on
+    lat, lon = maps.representative_points("sido")["51"]
+    tapped = frame.evaluate(
+        """([lat, lon]) => {
+      let region = null;
+      window.map.eachLayer(l => { if (l.feature && l.feature.id === '51' && l._path) region = l; });
+      const before = window.__clicks, e = new MouseEvent('click');
+      region.fire('click', {latlng: L.latLng(lat, lon), originalEvent: e}, true);
+      return {clicks: window.__clicks - before, stopped: !!e._stopped,
+              popup: document.querySelector('.leaflet-popup-content').textContent};
+    }""",
+        [lat, lon],
+    )
+    assert tapped["clicks"] == 1 and tapped["stopped"], tapped
+    assert regions.name("51", "ko") in tapped["popup"], tapped
