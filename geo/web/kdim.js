@@ -381,8 +381,9 @@
     if (K) K.c.forEach(function (c) { circled[c] = true; });
     // A region's tooltip and popup are bound at its first hover, click, focus or key press (229
     // of each made up front were a fifth of the page's script); at that first hover or click the
-    // group does what they would have done: the tooltip opened where the pointer is, the popup
-    // opened, the click stopped there and passed to the map. Hover styles are the group's.
+    // group does what they would have done: the tooltip opened where the pointer is (on a click
+    // too, as Leaflet's does for touch), the popup opened, the click stopped there and passed to
+    // the map. Hover styles are the group's.
     function ready(l) {
       if (l._kdimBound) return;
       l._kdimBound = true;
@@ -393,8 +394,8 @@
       var l = e.propagatedFrom;
       if (!l || l._kdimBound) return;
       ready(l);
-      if (e.type !== 'click') { if (l.getTooltip()) l.openTooltip(e.latlng); return; }
-      if (!l.getPopup()) return;
+      if (l.getTooltip()) l.openTooltip(e.latlng);
+      if (e.type !== 'click' || !l.getPopup()) return;
       L.DomEvent.stop(e);
       l.openPopup(e.latlng);
       if (l._map) mapClick(l._map, e.latlng);
