@@ -16,7 +16,7 @@ The layers are what the map draws: ``boundaries.display_layer(level, "national")
                encoded by PyPI ``polyline``, checked ring for ring against a vectorised encoder),
                decoded by npm ``@mapbox/polyline`` ``decode()`` into [lat, lng] arrays, then
                L.LatLng through ``coordsToLatLng``;
-- ``polyline (app)`` what the map ships now: geo/maps/codec.py's encoder and geo/web/kdim.js's
+- ``polyline (app)`` what the map ships now: geo/maps/codec.py's encoder and geo/web/shapes.js's
                ``kdimGeo``, decoding straight into L.LatLng (issue 30; it used the vendored
                @mapbox/polyline until then);
 - ``topojson`` a TopoJSON topology (PyPI ``topojson``, arcs shared, quantized to a fixed 1e-5°
@@ -204,7 +204,7 @@ def page_html(fmt: str, payload: str, npm: Path) -> str:
     if fmt == "varint":
         libs.append(_VARINT_JS)
     elif fmt == "polyline (app)":
-        libs.append(offline.inline_text("kdimjs"))
+        libs.append(offline.inline_text("shapesjs"))
     elif fmt == "polyline":
         src = (npm / "@mapbox/polyline/src/polyline.js").read_text(encoding="utf-8")
         libs.append(f"(function () {{ var module = {{exports: {{}}}};\n{src}\nwindow.polyline = module.exports; }})();")

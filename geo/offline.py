@@ -62,14 +62,14 @@ class Asset:
 
 _L = Path(_xs_leaflet.BASE_DIR)
 WEB_DIR = Path(__file__).resolve().parent / "web"
-"""The map's own browser code and styles (kdim.js, place.js, kdim.css; vendored rbush.js), checked by
+"""The map's own browser code and styles (shapes.js, kdim.js, place.js, kdim.css; vendored rbush.js), checked by
 ``node --check`` in CI."""
 
 
 def _web_dir_name() -> str:
     """``kdim-<hash of our web files>``: a new version gets a new URL, so no browser runs a stale copy."""
     h = hashlib.sha256()
-    for name in ("rbush.js", "kdim.js", "place.js", "kdim.css"):
+    for name in ("rbush.js", "shapes.js", "kdim.js", "place.js", "kdim.css"):
         h.update((WEB_DIR / name).read_bytes())
     return f"kdim-{h.hexdigest()[:10]}"
 
@@ -83,6 +83,7 @@ ASSETS: tuple[Asset, ...] = (
     Asset("leaflet", "js", _L / "leaflet.js", f"{_LDIR}/leaflet.js"),
     Asset("markerclusterjs", "js", _C / "leaflet.markercluster.js", f"{_CDIR}/leaflet.markercluster.js"),
     Asset("rbushjs", "js", WEB_DIR / "rbush.js", f"{_KDIR}/rbush.js"),  # kdim.js places labels with it
+    Asset("shapesjs", "js", WEB_DIR / "shapes.js", f"{_KDIR}/shapes.js"),  # before kdim.js: decoder and shapes
     Asset("kdimjs", "js", WEB_DIR / "kdim.js", f"{_KDIR}/kdim.js"),
     Asset("placejs", "js", WEB_DIR / "place.js", f"{_KDIR}/place.js"),  # after kdim.js: its placement pass
     Asset("leaflet_css", "css", _L / "leaflet.css", f"{_LDIR}/leaflet.css"),

@@ -100,7 +100,7 @@ def test_site_writes_a_map_per_scene_level_language_and_static_once(built) -> No
     assert {f for f in files if f.endswith(".csv")} == {site.csv_file(s, lang) for s in chosen for lang in i18n.LANGS}
     assert not [f for f in files if f.endswith((".png", ".pdf")) and not f.startswith("static/")]  # sheets="none"
     assert w.pages == len(maps) + len(site.INDEX)
-    # Leaflet, markercluster, kdim.js/css, place.js and rbush.js: once, under static/, byte for byte what the app serves
+    # Leaflet, markercluster and the map's own files: once, under static/, byte for byte what the app serves
     for a in offline.ASSETS:
         assert (out / "static" / a.rel).read_bytes() == offline.asset_bytes(a.name)
     assert [p.name for p in out.rglob("leaflet.js")] == ["leaflet.js"]

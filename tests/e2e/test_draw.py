@@ -1,4 +1,4 @@
-"""kdim.js's own geometry decoder and its shortcut in Leaflet's drawing (issue 30), in Chromium.
+"""The map's own geometry decoder and its shortcuts in Leaflet's drawing (issue 30), in Chromium.
 
 The decoder turns every ring of the national 시군구 and 시도 geometry, and rings at the ends of
 the format's range, into exactly the coordinates geo/maps/codec.py's decode_ring reads from the
@@ -9,7 +9,7 @@ The placement pass runs before the frame that first draws the marks, so no frame
 where they collide (it ran in a task after that frame, which was then drawn again).
 
 A shape lying wholly inside the drawn area keeps its rings instead of being clipped
-(kdim.js "clipping"). For every region, land and border shape of the national 시군구 map, at
+(shapes.js "clipping"). For every region, land and border shape of the national 시군구 map, at
 the opening view (all inside) and zoomed in on Seoul (most cut or off the view), the parts
 drawn are compared point for point with Leaflet's own clip (kdim.leafletClip), run on the same
 projected rings.
