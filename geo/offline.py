@@ -62,19 +62,33 @@ class Asset:
 
 _L = Path(_xs_leaflet.BASE_DIR)
 WEB_DIR = Path(__file__).resolve().parent / "web"
-"""The map's own browser code and styles (shapes.js, kdim.js, place.js, kdim.css; vendored rbush.js), checked by
-``node --check`` in CI."""
+"""The app's and the map's own browser code and styles, checked by ``node --check`` in CI."""
+_OWN = {  # asset name -> the map's own file in WEB_DIR, served together under kdim-<hash>/
+    "rbushjs": "rbush.js",  # vendored rbush: place.js places labels with it
+    "shapesjs": "shapes.js",  # before kdim.js: the decoder and the shapes
+    "kdimjs": "kdim.js",
+    "placejs": "place.js",  # after kdim.js: its placement pass
+    "kdimcss": "kdim.css",
+}
 
 
 def _web_dir_name() -> str:
     """``kdim-<hash of our web files>``: a new version gets a new URL, so no browser runs a stale copy."""
     h = hashlib.sha256()
-    for name in ("rbush.js", "shapes.js", "kdim.js", "place.js", "kdim.css"):
-        h.update((WEB_DIR / name).read_bytes())
+    for file in _OWN.values():
+        h.update((WEB_DIR / file).read_bytes())
     return f"kdim-{h.hexdigest()[:10]}"
 
 
 _KDIR = _web_dir_name()
+
+
+def _own(name: str) -> Asset:
+    """One of the map's own files (_OWN) as an asset under kdim-<hash>/."""
+    kind = "css" if _OWN[name].endswith(".css") else "js"
+    return Asset(name, kind, WEB_DIR / _OWN[name], f"{_KDIR}/{_OWN[name]}")
+
+
 _C = Path(_xs_cluster.BASE_DIR)
 _LDIR = f"leaflet-{LEAFLET_VERSION}"
 _CDIR = f"leaflet.markercluster-{CLUSTER_VERSION}"
@@ -82,10 +96,7 @@ _CDIR = f"leaflet.markercluster-{CLUSTER_VERSION}"
 ASSETS: tuple[Asset, ...] = (
     Asset("leaflet", "js", _L / "leaflet.js", f"{_LDIR}/leaflet.js"),
     Asset("markerclusterjs", "js", _C / "leaflet.markercluster.js", f"{_CDIR}/leaflet.markercluster.js"),
-    Asset("rbushjs", "js", WEB_DIR / "rbush.js", f"{_KDIR}/rbush.js"),  # kdim.js places labels with it
-    Asset("shapesjs", "js", WEB_DIR / "shapes.js", f"{_KDIR}/shapes.js"),  # before kdim.js: decoder and shapes
-    Asset("kdimjs", "js", WEB_DIR / "kdim.js", f"{_KDIR}/kdim.js"),
-    Asset("placejs", "js", WEB_DIR / "place.js", f"{_KDIR}/place.js"),  # after kdim.js: its placement pass
+    *(_own(name) for name in ("rbushjs", "shapesjs", "kdimjs", "placejs")),  # in this order
     Asset("leaflet_css", "css", _L / "leaflet.css", f"{_LDIR}/leaflet.css"),
     Asset("markerclustercss", "css", _C / "MarkerCluster.css", f"{_CDIR}/MarkerCluster.css"),
     Asset(
@@ -94,7 +105,7 @@ ASSETS: tuple[Asset, ...] = (
         _C / "MarkerCluster.Default.css",
         f"{_CDIR}/MarkerCluster.Default.css",
     ),
-    Asset("kdimcss", "css", WEB_DIR / "kdim.css", f"{_KDIR}/kdim.css"),
+    _own("kdimcss"),
     *(
         Asset(f"leaflet_img_{p.stem}", "img", p, f"{_LDIR}/images/{p.name}")
         for p in sorted((_L / "images").glob("*.png"))
