@@ -1,7 +1,8 @@
 """Collision-free placement (issue 29): in Chromium, for the opening view and the four presets
 (geo.view.PRESETS), at 1366×768 and 1920×1080, in Korean and English, in the app and in briefing
 mode (``?brief=1``): no two shown labels or marks overlap by more than 20 px², and none lies
-under the map's own boxes (title, legend, source line, layer switch, zoom buttons).
+under the map's own boxes (title, legend, source line, layer switch, zoom buttons), and none of
+those boxes lies on another.
 
 What is measured is what the page shows (kdim.js placePass hides what gives way until a
 zoom-in): every visible icon in Leaflet's marker pane (district stars, Smart Village sites and
@@ -51,7 +52,13 @@ MEASURE_JS = """(max) => {
     .map(e => bx(e, e.className.replace(/leaflet-\\S+/g, '').trim()));
   const ov = (a, b) => Math.max(0, Math.min(a.r, b.r) - Math.max(a.l, b.l))
     * Math.max(0, Math.min(a.b, b.b) - Math.max(a.t, b.t));
-  const pairs = [], under = [];
+  const pairs = [], under = [], stacked = [];
+  for (let i = 0; i < own.length; i++) {  // the map's own boxes: none on another (source line, legend)
+    for (let j = i + 1; j < own.length; j++) {
+      const a = ov(own[i], own[j]);
+      if (a > max) stacked.push([own[i].name, own[j].name, Math.round(a)]);
+    }
+  }
   for (let i = 0; i < marks.length; i++) {
     for (let j = i + 1; j < marks.length; j++) {
       const a = ov(marks[i], marks[j]);
@@ -64,7 +71,7 @@ MEASURE_JS = """(max) => {
   }
   const boxes = [...c.querySelectorAll('.leaflet-control')].map(e => { const r = e.getBoundingClientRect();
     return e.className.slice(0, 40) + ':' + [r.left - o.left, r.top - o.top, r.width, r.height].map(Math.round); });
-  return {marks: marks.length, pairs, under, ms: map._kdimPlacementMs, hidden: map._kdimHidden,
+  return {marks: marks.length, pairs, under, stacked, ms: map._kdimPlacementMs, hidden: map._kdimHidden,
           pad: map._kdimPadding, fitkey: map._kdimFitKey, moved: map._kdimMoved, boxes,
           view: [map.getZoom(), map.getCenter().lat, map.getCenter().lng, c.clientWidth, c.clientHeight].join()};
 }"""
@@ -113,9 +120,9 @@ def test_no_label_or_mark_collides(new_page, app_server, screenshot_dir, width, 
             assert got["marks"] == 0, got
         else:
             assert got["marks"] > 0, f"{scene}: nothing placed ({got})"
-        found[scene] = (got["pairs"], got["under"])
-    bad = {k: v for k, v in found.items() if v != ([], [])}
-    assert not bad, f"overlaps (pairs, under the map's boxes) > {MAX_OVERLAP_PX2} px²: {bad}"
+        found[scene] = (got["pairs"], got["under"], got["stacked"])
+    bad = {k: v for k, v in found.items() if v != ([], [], [])}
+    assert not bad, f"overlaps (pairs, under the map's boxes, box on box) > {MAX_OVERLAP_PX2} px²: {bad}"
 
 
 BADGES_JS = """() => {
