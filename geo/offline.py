@@ -1,6 +1,7 @@
-"""Leaflet and Leaflet.markercluster from PyPI packages, and the map's own kdim.js/kdim.css (with
-the R-tree of their label placement, rbush 4.0.1 vendored as rbush.js) from
-geo/web/, so the map never calls a CDN.
+"""Leaflet and Leaflet.markercluster from PyPI packages, and the map's own code and style from
+geo/web/ (shapes.js, kdim.js, place.js, kdim.css, with the R-tree of the label placement, rbush
+4.0.1 vendored as rbush.js), so the map never calls a CDN. A page gets them as two bundles,
+``kdim-<hash>/map.js`` and ``map.css`` (:data:`ASSETS`), plus the images Leaflet's style names.
 
 The files come from ``xstatic-leaflet`` (Leaflet 1.9.3, the version folium 0.20 uses) and
 ``xstatic-leaflet-markercluster``. Two ways to deliver them:
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -48,12 +50,13 @@ CLUSTER_VERSION = _xs_cluster.VERSION
 
 @dataclass(frozen=True)
 class Asset:
-    """One vendored file: where it comes from and where the app serves it."""
+    """One vendored file, or a bundle of several: where it comes from and where the app serves it."""
 
     name: str  # folium link name; equal names de-duplicate in a page header
     kind: str  # "js" | "css" | "img"
-    src: Path
+    src: Path | None  # None for a bundle: its bytes are its parts' (asset_bytes)
     rel: str  # path under static/vendor/ (and under URL_PREFIX)
+    parts: tuple[str, ...] = ()  # a bundle's source assets, in order
 
     @property
     def url(self) -> str:
@@ -61,62 +64,62 @@ class Asset:
 
 
 _L = Path(_xs_leaflet.BASE_DIR)
-WEB_DIR = Path(__file__).resolve().parent / "web"
-"""The app's and the map's own browser code and styles, checked by ``node --check`` in CI."""
-_OWN = {  # asset name -> the map's own file in WEB_DIR, served together under kdim-<hash>/
-    "rbushjs": "rbush.js",  # vendored rbush: place.js places labels with it
-    "shapesjs": "shapes.js",  # before kdim.js: the decoder and the shapes
-    "kdimjs": "kdim.js",
-    "placejs": "place.js",  # after kdim.js: its placement pass
-    "kdimcss": "kdim.css",
-}
-
-
-def _web_dir_name() -> str:
-    """``kdim-<hash of our web files>``: a new version gets a new URL, so no browser runs a stale copy."""
-    h = hashlib.sha256()
-    for file in _OWN.values():
-        h.update((WEB_DIR / file).read_bytes())
-    return f"kdim-{h.hexdigest()[:10]}"
-
-
-_KDIR = _web_dir_name()
-
-
-def _own(name: str) -> Asset:
-    """One of the map's own files (_OWN) as an asset under kdim-<hash>/."""
-    kind = "css" if _OWN[name].endswith(".css") else "js"
-    return Asset(name, kind, WEB_DIR / _OWN[name], f"{_KDIR}/{_OWN[name]}")
-
-
 _C = Path(_xs_cluster.BASE_DIR)
 _LDIR = f"leaflet-{LEAFLET_VERSION}"
 _CDIR = f"leaflet.markercluster-{CLUSTER_VERSION}"
+WEB_DIR = Path(__file__).resolve().parent / "web"
+"""The app's and the map's own browser code and styles, checked by ``node --check`` in CI."""
 
-ASSETS: tuple[Asset, ...] = (
+
+def _own(name: str, file: str) -> Asset:
+    kind = "css" if file.endswith(".css") else "js"
+    return Asset(name, kind, WEB_DIR / file, f"kdim/{file}")
+
+
+SOURCES: tuple[Asset, ...] = (  # in the order a page loads them: each script needs those before it
     Asset("leaflet", "js", _L / "leaflet.js", f"{_LDIR}/leaflet.js"),
     Asset("markerclusterjs", "js", _C / "leaflet.markercluster.js", f"{_CDIR}/leaflet.markercluster.js"),
-    *(_own(name) for name in ("rbushjs", "shapesjs", "kdimjs", "placejs")),  # in this order
+    _own("rbushjs", "rbush.js"),  # vendored rbush: place.js places labels with it
+    _own("shapesjs", "shapes.js"),  # the decoder and the shapes
+    _own("kdimjs", "kdim.js"),
+    _own("placejs", "place.js"),  # its placement pass
     Asset("leaflet_css", "css", _L / "leaflet.css", f"{_LDIR}/leaflet.css"),
     Asset("markerclustercss", "css", _C / "MarkerCluster.css", f"{_CDIR}/MarkerCluster.css"),
-    Asset(
-        "markerclusterdefaultcss",
-        "css",
-        _C / "MarkerCluster.Default.css",
-        f"{_CDIR}/MarkerCluster.Default.css",
-    ),
-    _own("kdimcss"),
+    Asset("markerclusterdefaultcss", "css", _C / "MarkerCluster.Default.css", f"{_CDIR}/MarkerCluster.Default.css"),
+    _own("kdimcss", "kdim.css"),
+)
+"""Every script and style sheet the map needs. A page gets them as two bundles (:data:`ASSETS`),
+not ten files: each request costs a page its wait before the map's script may run (14-25 ms of
+the draw in headless Chromium from disk, more behind a proxy); the parts keep their names in a
+comment."""
+
+
+def _bundle_dir() -> str:
+    """``kdim-<hash of every part>``: a new version gets a new URL, so no browser runs a stale copy."""
+    h = hashlib.sha256()
+    for a in SOURCES:
+        h.update(a.rel.encode())
+        h.update(a.src.read_bytes())  # type: ignore[union-attr]  # sources all have one
+    return f"kdim-{h.hexdigest()[:10]}"
+
+
+_KDIR = _bundle_dir()
+
+ASSETS: tuple[Asset, ...] = (
+    Asset("mapjs", "js", None, f"{_KDIR}/map.js", tuple(a.name for a in SOURCES if a.kind == "js")),
+    Asset("mapcss", "css", None, f"{_KDIR}/map.css", tuple(a.name for a in SOURCES if a.kind == "css")),
     *(
         Asset(f"leaflet_img_{p.stem}", "img", p, f"{_LDIR}/images/{p.name}")
         for p in sorted((_L / "images").glob("*.png"))
     ),
 )
-_BY_NAME = {a.name: a for a in ASSETS}
+"""What the app serves and a static site holds: the two bundles and the images Leaflet's style names."""
+_BY_NAME = {a.name: a for a in (*SOURCES, *ASSETS)}
 
 JS_LINKS: list[tuple[str, str]] = [(a.name, a.url) for a in ASSETS if a.kind == "js"]
 CSS_LINKS: list[tuple[str, str]] = [(a.name, a.url) for a in ASSETS if a.kind == "css"]
-CLUSTER_JS_LINKS: list[tuple[str, str]] = [p for p in JS_LINKS if p[0] == "markerclusterjs"]
-CLUSTER_CSS_LINKS: list[tuple[str, str]] = [p for p in CSS_LINKS if p[0].startswith("markercluster")]
+CLUSTER_JS_LINKS: list[tuple[str, str]] = JS_LINKS  # markercluster is in the bundle: the same link
+CLUSTER_CSS_LINKS: list[tuple[str, str]] = CSS_LINKS
 
 _PREFIX_RE = re.compile(r"""prefix:'<a href="https://leafletjs\.com".*?"Leaflet</a>\"""")
 _SOURCEMAP_RE = re.compile(r"\n?//# sourceMappingURL=\S+\s*$")
@@ -130,13 +133,40 @@ def asset(name: str) -> Asset:
 def asset_bytes(name: str) -> bytes:
     """The file as the app serves it (Leaflet's attribution link made plain text)."""
     a = _BY_NAME[name]
-    data = a.src.read_bytes()
+    if a.parts:
+        return _bundle_text(a).encode("utf-8")
+    data = a.src.read_bytes()  # type: ignore[union-attr]  # all but a bundle have one
     if a.name == "leaflet":
         text, n = _PREFIX_RE.subn(f"prefix:{ATTRIBUTION_PREFIX!r}", data.decode("utf-8"))
         if n != 1:  # a different Leaflet build: fail loudly rather than ship the link
             raise RuntimeError("Leaflet attribution prefix not found; check geo/offline.py")
         data = text.encode("utf-8")
     return data
+
+
+def _bundle_text(bundle: Asset) -> str:
+    """A bundle's parts in order, each after a comment naming it, with no source-map comment and
+    (style sheets) their ``url()``s made relative to the bundle's folder instead of the part's."""
+    out = []
+    for name in bundle.parts:
+        part = _BY_NAME[name]
+        text = _SOURCEMAP_RE.sub("", asset_bytes(name).decode("utf-8").replace("\r\n", "\n"))
+        if part.kind == "css":
+            text = _rebase_urls(text, posixpath.dirname(part.rel), posixpath.dirname(bundle.rel))
+        out.append(f"/* {part.rel} */\n{text}\n")
+    return (";\n" if bundle.kind == "js" else "").join(out)  # a part's last statement ends before the next
+
+
+def _rebase_urls(css: str, part_dir: str, bundle_dir: str) -> str:
+    """A style sheet's relative ``url()``s, as seen from bundle_dir instead of part_dir."""
+
+    def repl(m: re.Match[str]) -> str:
+        target = m.group(1).strip("'\"")
+        if target.startswith(("#", "data:", "/")) or "://" in target:
+            return m.group(0)
+        return f"url({posixpath.relpath(posixpath.join(part_dir, target), bundle_dir)})"
+
+    return re.sub(r"url\(([^)]*)\)", repl, css)
 
 
 def write_assets(dest: Path | str) -> Path:

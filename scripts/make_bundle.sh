@@ -51,7 +51,7 @@ echo "[bundle] static files and app"
 python3 -m geo prepare-static >/dev/null
 tar -c --exclude=__pycache__ --exclude='*.pyc' --exclude=data/cache \
   app.py ui geo data static .streamlit requirements.txt pyproject.toml README.md | tar -x -C "$root/app"
-[ -f "$root/app/static/vendor/leaflet-1.9.3/leaflet.js" ] || die "static/vendor has no Leaflet after prepare-static"
+ls "$root"/app/static/vendor/kdim-*/map.js >/dev/null 2>&1 || die "static/vendor has no map.js (Leaflet and the map's code) after prepare-static"
 
 echo "[bundle] wheelhouse (pip wheel -r requirements.txt, pip==$PIP_VERSION)"
 if ! python3 -m pip wheel --quiet --no-input -r requirements.txt -w "$root/wheelhouse" >"$stage/pip.log" 2>&1 ||

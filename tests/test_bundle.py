@@ -28,10 +28,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from geo import offline
+
 REPO = Path(__file__).resolve().parents[1]
 MAKE = REPO / "scripts" / "make_bundle.sh"
 INSTALL = REPO / "scripts" / "install_bundle.sh"
-LEAFLET = "static/vendor/leaflet-1.9.3/leaflet.js"
+LEAFLET = f"static/vendor/{offline.asset('mapjs').rel}"  # Leaflet and the map's code, one bundle
 WARM_DONE = "kdim: warm-up done"  # geo.serve.WARM_DONE (not imported: that would import the app)
 
 

@@ -29,10 +29,12 @@ from pathlib import Path
 
 import pytest
 
+from geo import offline
+
 REPO = Path(__file__).resolve().parents[1]
 BUILD = REPO / "scripts" / "build_image.sh"
 SITE_CONF = REPO / "deploy" / "k8s" / "base" / "site-nginx.conf"
-LEAFLET = "static/vendor/leaflet-1.9.3/leaflet.js"
+LEAFLET = f"static/vendor/{offline.asset('mapjs').rel}"  # Leaflet and the map's code, one bundle
 WARM_DONE = "kdim: warm-up done"  # geo.serve.WARM_DONE (not imported: that would import the app)
 
 pytestmark = pytest.mark.image

@@ -79,8 +79,16 @@ def test_static_assets_copied_once(tmp_path: Path) -> None:
     vendor = offline.ensure_static_assets(tmp_path)
     files = {a.rel: vendor / a.rel for a in offline.ASSETS}
     assert all(p.is_file() for p in files.values())
-    leaflet = files[offline.asset("leaflet").rel].read_text(encoding="utf-8")
-    assert "leafletjs.com" not in leaflet.split("*/", 1)[1]  # attribution link made plain text
+    bundle = files[offline.asset("mapjs").rel].read_text(encoding="utf-8")
+    leaflet = bundle.split("/* leaflet.markercluster-")[0]
+    assert leaflet.startswith("/* leaflet-1.9.3/leaflet.js */\n")  # first: the others need L
+    assert "leafletjs.com" not in leaflet.split("*/", 2)[2]  # attribution link made plain text
+    assert len(leaflet) > 140_000 and "sourceMappingURL" not in bundle
+    parts = [line for line in bundle.splitlines() if re.fullmatch(r"/\* [\w./-]+\.js \*/", line)]
+    assert parts == [f"/* {offline.asset(n).rel} */" for n in offline.asset("mapjs").parts]
+    css = files[offline.asset("mapcss").rel].read_text(encoding="utf-8")
+    for url in re.findall(r"url\(([^)#]+)\)", css):  # Leaflet's images, found from the bundle's folder
+        assert (files[offline.asset("mapcss").rel].parent / url).resolve().is_file(), url
     stamps = {k: p.stat().st_mtime_ns for k, p in files.items()}
     offline.ensure_static_assets(tmp_path)
     assert stamps == {k: p.stat().st_mtime_ns for k, p in files.items()}  # idempotent: no rewrite

@@ -103,7 +103,7 @@ def test_site_writes_a_map_per_scene_level_language_and_static_once(built) -> No
     # Leaflet, markercluster and the map's own files: once, under static/, byte for byte what the app serves
     for a in offline.ASSETS:
         assert (out / "static" / a.rel).read_bytes() == offline.asset_bytes(a.name)
-    assert [p.name for p in out.rglob("leaflet.js")] == ["leaflet.js"]
+    assert [p.name for p in out.rglob("*.js")] == ["map.js"]  # Leaflet in the one bundle
     assert all(p.stat().st_size < 1_000_000 for p in out.rglob("map-*.html"))  # geometry only, no Leaflet inside
     # the marker lists what was written (and nothing is left half-written or beside OUT)
     marker = json.loads((out / site.MARKER).read_text(encoding="utf-8"))
@@ -333,7 +333,7 @@ def test_index_to_maps_in_chromium_offline(built, browser) -> None:
             assert page.title().startswith(f"{scene.names[lang]} — ")
             back = page.locator("a.kdim-site-back")
             assert back.get_attribute("href") == f"../{index}"
-        assert any(u.endswith("/static/leaflet-1.9.3/leaflet.js") for u in loaded)
+        assert any(u.endswith(f"/static/{offline.asset('mapjs').rel}") for u in loaded)
         page.wait_for_timeout(200)
         assert blocked == [] and errors == []
     finally:

@@ -43,7 +43,7 @@ from helpers import (
 )
 from server import REPO, free_port
 
-from geo import boundaries, maps, regions
+from geo import boundaries, maps, offline, regions
 from geo.i18n import t
 from geo.view import ViewState
 
@@ -80,8 +80,6 @@ def site():
 
 @pytest.fixture(scope="module")
 def cluster(site):
-    from geo import offline
-
     offline.ensure_static_assets()
     c = Cluster(2, site=site)
     c.start()
@@ -232,8 +230,8 @@ def test_nginx_serves_briefing_site_and_health(cluster, site, guarded_pages, gua
     page.wait_for_url(f"**/briefing/{href}")
     n = len(boundaries.load_layer("sigungu"))
     page.wait_for_function(f"document.querySelectorAll('path.kdim-region').length === {n}", timeout=20000)
-    assert [u for u in guard.requests if u.endswith("/leaflet.js")] == [
-        f"{cluster.url}/briefing/static/leaflet-1.9.3/leaflet.js"
+    assert [u for u in guard.requests if u.endswith("/map.js")] == [
+        f"{cluster.url}/briefing/static/{offline.asset('mapjs').rel}"  # Leaflet and the map's code, one file
     ]
     assert guard.page_errors == []
     # The briefing site is nginx's own: no replica saw these requests.
