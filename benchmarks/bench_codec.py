@@ -182,7 +182,7 @@ _VARINT_JS = """(function () {
 
 _DECODERS = {
     "varint": ("varintGeo", "function (ll) { return ll; }"),
-    "polyline (app)": ("kdimGeo", "function (ll) { return ll; }"),
+    "polyline (app)": ("kdimGeo", ""),  # drawn by kdimShapes.shapes (page_html)
     "polyline": (
         """function (fc) {
   function ring(s) { return polyline.decode(s, 5); }
@@ -211,6 +211,11 @@ def page_html(fmt: str, payload: str, npm: Path) -> str:
     else:
         libs.append((npm / "topojson-client/dist/topojson-client.min.js").read_text(encoding="utf-8"))
     decode, ll = _DECODERS[fmt]
+    style = "{style: function () { return {weight: 0.6, color: '#555', fillColor: '#9ecae1', fillOpacity: 0.8}; }}"
+    if fmt == "polyline (app)":  # the app's own shapes, drawn from the decoder's store (shapes.js)
+        draw = f"kdimShapes.shapes(fc, {style})"
+    else:
+        draw = f"L.geoJSON(fc, L.extend({{coordsToLatLng: {ll}}}, {style}))"
     return f"""<!doctype html><html><head><meta charset="utf-8">
 <style>{offline.inline_text("leaflet_css")}</style>
 <script>{offline.inline_text("leaflet")}</script>
@@ -223,8 +228,7 @@ var DATA = {payload};
 var t0 = performance.now();
 var fc = ({decode})(DATA);
 var t1 = performance.now();
-L.geoJSON(fc, {{coordsToLatLng: {ll}, style: function () {{
-  return {{weight: 0.6, color: '#555', fillColor: '#9ecae1', fillOpacity: 0.8}}; }}}}).addTo(map);
+{draw}.addTo(map);
 var t2 = performance.now();
 requestAnimationFrame(function () {{ setTimeout(function () {{
   window.kdimBench = [t0, t1, t2, performance.now(), document.querySelectorAll('.leaflet-overlay-pane path').length];

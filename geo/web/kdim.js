@@ -1,6 +1,6 @@
 /*
  * The map's code in the browser (지방 디지털 혁신 지도). Loaded once per page: served by the app
- * from static/vendor/kdim-<hash>/kdim.js, inlined by the standalone exports. Python (geo/maps)
+ * in the bundle static/vendor/kdim-<hash>/map.js, inlined by the standalone exports. Python (geo/maps)
  * emits only data and one call per layer, e.g.
  *   var S = [...], C = {...}, T = {...}, P = {...};
  *   return kdim.choropleth(PARENT, kdimGeo({...}), S, C, T, P);
@@ -11,7 +11,7 @@
   if (root.kdim) return;
 
   // The decoder, the shapes and Leaflet's own clipping: shapes.js, loaded before this file.
-  var decode = root.kdimShapes.decode, shapes = root.kdimShapes.shapes;
+  var decode = root.kdimShapes.decode, shapes = root.kdimShapes.shapes, packed = root.kdimShapes.packed;
 
   // ------------------------------------------------------------------ no-data hatch
   // One SVG pattern per page; path.kdim-nodata fills with url(#kdim-hatch) (kdim.css).
@@ -162,8 +162,11 @@
   }
 
   // A region's outline points (at most about 60, evenly picked), projected at zoom 0: where the
-  // boxes would cover it.
+  // boxes would cover it. A packed shape's come from its store (kdimShapes.outline): asking for
+  // its L.LatLng would make them all.
   function outlinePoints(map, l) {
+    var packedOut = root.kdimShapes.outline(l, map, 60);
+    if (packedOut) return packedOut;
     var rings = [];
     (function walk(x) { if (x.length && x[0] instanceof L.LatLng) rings.push(x); else x.forEach(walk); })(l.getLatLngs());
     var n = 0;
@@ -483,9 +486,9 @@
       if (!polys.length) return;
       var cls = 'kdim-policy kdim-policy-' + kind;
       add(parent, function () {
-        L.polygon(polys, L.extend({}, D.casing, {fill: false, interactive: false, className: cls + ' kdim-policy-casing'}))
+        packed(polys, true, L.extend({}, D.casing, {fill: false, interactive: false, className: cls + ' kdim-policy-casing'}))
           .addTo(parent);
-        L.polygon(polys, L.extend({}, D.styles[kind], {fill: false, interactive: false, className: cls + ' kdim-policy-line'}))
+        packed(polys, true, L.extend({}, D.styles[kind], {fill: false, interactive: false, className: cls + ' kdim-policy-line'}))
           .addTo(parent);
       });
       drawn++;

@@ -2,7 +2,11 @@
 
 The decoder turns every ring of the national 시군구 and 시도 geometry, and rings at the ends of
 the format's range, into exactly the coordinates geo/maps/codec.py's decode_ring reads from the
-same text. A region's tooltip and popup are bound at its first hover, click or focus, and then do what
+same text. The shapes projected from its store (shapes.js "packed") draw exactly the paths
+Leaflet's own code draws from L.LatLng, at the opening view, at fractional and deep zooms, after
+a pan, with the 인구감소지역 outlines on.
+
+A region's tooltip and popup are bound at its first hover, click or focus, and then do what
 they did when bound up front.
 
 The placement pass runs before the frame that first draws the marks, so no frame shows them
@@ -31,8 +35,11 @@ pytestmark = pytest.mark.e2e
 DECODE_JS = """(text) => {
   const fc = kdim.decode(JSON.parse(text)), out = [];
   const walk = x => {
-    if (x.length && x[0] instanceof L.LatLng) out.push(x.map(p => [p.lng, p.lat]));
-    else x.forEach(walk);
+    if (!Array.isArray(x)) {  // a ring: its m points in its store, from point o
+      const r = [];
+      for (let i = x.o; i < x.o + x.m; i++) r.push([x.s.ll[2 * i + 1], x.s.ll[2 * i]]);
+      out.push(r);
+    } else x.forEach(walk);
   };
   fc.features.forEach(f => walk(f.geometry.coordinates));
   return out;
@@ -197,3 +204,57 @@ def test_a_regions_tooltip_and_popup_come_at_first_use(new_page, app_server) -> 
     )
     assert tapped["clicks"] == 1 and tapped["stopped"], tapped
     assert regions.name("51", "ko") in tapped["popup"], tapped
+
+
+PATHS_JS = """() => [...document.querySelectorAll('path')].map(p => p.getAttribute('d'))"""
+
+LEAFLETS_JS = """() => {
+  // Each packed shape asked for its L.LatLng: from then on Leaflet's own code projects and draws it.
+  const map = Object.values(window).find(v => window.L && v instanceof L.Map);
+  let packed = 0, plain = 0;
+  map.eachLayer(l => {
+    if (!(l instanceof L.Polyline)) return;
+    if (!l._kdimPack) { plain++; return; }
+    packed++;
+    l.getLatLngs();
+    l._update();
+  });
+  map.eachLayer(l => { if (l._kdimPack) packed = -1; });  // none left
+  return {packed, plain};
+}"""
+
+
+@pytest.fixture(scope="module")
+def policy_page(tmp_path_factory) -> Path:
+    """The national 시군구 map with the 인구감소지역 outlines on, as a standalone file."""
+    state = view.ViewState(level="sigungu", year=None, area="decline", represent="fill")
+    out = tmp_path_factory.mktemp("draw") / "policy.html"
+    out.write_text(export.view_html(dataset.computed(dataset.bundled(), state)), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("size", "move"),
+    [
+        ((1366, 768), None),  # the opening view: every shape inside it
+        ((1920, 1080), None),
+        ((1366, 768), "map.setZoom(6.3, {animate: false})"),  # a fractional zoom
+        ((1366, 768), "map.setView([37.55, 126.98], 11, {animate: false})"),  # Seoul: most shapes cut or off
+        ((1366, 768), "map.setView([35.5, 128.5], 9, {animate: false}); map.panBy([300, 200], {animate: false})"),
+    ],
+)
+def test_packed_shapes_draw_leaflets_paths(guarded_pages, policy_page: Path, size, move) -> None:
+    page = guarded_pages(viewport={"width": size[0], "height": size[1]})
+    page.goto(policy_page.as_uri())
+    page.wait_for_function("() => document.querySelectorAll('path.kdim-region').length === 229", timeout=30_000)
+    if move:
+        page.evaluate(f"() => {{ const map = Object.values(window).find(v => v instanceof L.Map); {move}; }}")
+    ours = page.evaluate(PATHS_JS)
+    assert page.locator("path.kdim-policy-line").count() >= 1  # the outlines are drawn, packed too
+    made = page.evaluate(LEAFLETS_JS)
+    # 229 regions, the land, the 시도 borders and the outlines (casing and line) were packed, none made yet
+    assert made["packed"] >= 233 and made["plain"] == 0, made
+    leaflets = page.evaluate(PATHS_JS)
+    assert len(ours) == len(leaflets) >= 233
+    assert sum(a != b for a, b in zip(ours, leaflets, strict=True)) == 0
+    assert sum(d.count("L") for d in ours) > 1000
