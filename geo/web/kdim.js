@@ -11,7 +11,8 @@
   if (root.kdim) return;
 
   // The decoder, the shapes and Leaflet's own clipping: shapes.js, loaded before this file.
-  var decode = root.kdimShapes.decode, shapes = root.kdimShapes.shapes, packed = root.kdimShapes.packed;
+  var decode = root.kdimShapes.decode, shapes = root.kdimShapes.shapes, packed = root.kdimShapes.packed,
+      outline = root.kdimShapes.outline;
 
   // ------------------------------------------------------------------ no-data hatch
   // One SVG pattern per page; path.kdim-nodata fills with url(#kdim-hatch) (kdim.css).
@@ -165,8 +166,8 @@
   // boxes would cover it. A packed shape's come from its store (kdimShapes.outline): asking for
   // its L.LatLng would make them all.
   function outlinePoints(map, l) {
-    var packedOut = root.kdimShapes.outline(l, map, 60);
-    if (packedOut) return packedOut;
+    var fromStore = outline(l, map, 60);
+    if (fromStore) return fromStore;
     var rings = [];
     (function walk(x) { if (x.length && x[0] instanceof L.LatLng) rings.push(x); else x.forEach(walk); })(l.getLatLngs());
     var n = 0;

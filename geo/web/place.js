@@ -190,7 +190,8 @@
       kinds[k].forEach(function (it) { if (it.off) it.el.classList.add('kdim-off'); });
     });
     kinds.district.forEach(function (d) {
-      if (d.label && !d.off) d.label.className = 'kdim-label kdim-label-' + (d.side || 'right' + ' kdim-off');
+      // a label that fits on no side keeps the default side's class and is hidden
+      if (d.label && !d.off) d.label.className = 'kdim-label kdim-label-' + (d.side ? d.side : 'right kdim-off');
     });
     kinds.spec.forEach(function (it) {
       if (it.shift && (it.shift[0] || it.shift[1])) it.span.style.transform = 'translate(' + it.shift[0] + 'px,' + it.shift[1] + 'px)';
