@@ -17,8 +17,8 @@ The layers are what the map draws: ``boundaries.display_layer(level, "national")
                decoded by npm ``@mapbox/polyline`` ``decode()`` into [lat, lng] arrays, then
                L.LatLng through ``coordsToLatLng``;
 - ``polyline (app)`` what the map ships now: geo/maps/codec.py's encoder and geo/web/shapes.js's
-               ``kdimGeo``, decoding straight into L.LatLng (issue 30; it used the vendored
-               @mapbox/polyline until then);
+               ``kdimGeo``, decoding into one Float64Array store, drawn by its packed shapes
+               (``kdimShapes.shapes``; issue 30; it used the vendored @mapbox/polyline until then);
 - ``topojson`` a TopoJSON topology (PyPI ``topojson``, arcs shared, quantized to a fixed 1e-5°
                transform so no precision is lost or added), decoded by npm ``topojson-client``
                ``feature()`` into GeoJSON, which L.geoJSON reads as usual.

@@ -55,7 +55,7 @@ class Asset:
     name: str  # folium link name; equal names de-duplicate in a page header
     kind: str  # "js" | "css" | "img"
     src: Path | None  # None for a bundle: its bytes are its parts' (asset_bytes)
-    rel: str  # path under static/vendor/ (and under URL_PREFIX)
+    rel: str  # path under static/vendor/ (and under URL_PREFIX); a source's name in its bundle's comment
     parts: tuple[str, ...] = ()  # a bundle's source assets, in order
 
     @property

@@ -162,27 +162,6 @@
     return cost;
   }
 
-  // A region's outline points (at most about 60, evenly picked), projected at zoom 0: where the
-  // boxes would cover it. A packed shape's come from its store (kdimShapes.outline): asking for
-  // its L.LatLng would make them all.
-  function outlinePoints(map, l) {
-    var fromStore = outline(l, map, 60);
-    if (fromStore) return fromStore;
-    var rings = [];
-    (function walk(x) { if (x.length && x[0] instanceof L.LatLng) rings.push(x); else x.forEach(walk); })(l.getLatLngs());
-    var n = 0;
-    rings.forEach(function (r) { n += r.length; });
-    var step = Math.max(1, Math.floor(n / 60)), out = [], k = 0;
-    rings.forEach(function (r) {  // every step-th point across the rings, as one list would give
-      for (; k < r.length; k += step) {
-        var p = map.project(r[k], 0);
-        out.push(p.x, p.y);
-      }
-      k -= r.length;
-    });
-    return new Float64Array(out);
-  }
-
   function fitPadding(map, bounds) {
     var plain = {paddingTopLeft: L.point(PAD, PAD), paddingBottomRight: L.point(PAD, PAD)};
     var regions = map._kdimRegions || [], size = map.getSize();
@@ -349,7 +328,8 @@
     function remember() {
       var map = parent._map, rs = [];
       if (!map) return;
-      layer.eachLayer(function (l) { if (A[l.feature.id]) rs.push(outlinePoints(map, l)); });
+      // each region's outline points (about 60), at zoom 0: where the boxes would cover it
+      layer.eachLayer(function (l) { if (A[l.feature.id]) rs.push(outline(l, map, 60)); });
       map._kdimRegions = rs;
       refitSoon(map);
     }

@@ -164,20 +164,27 @@
   }
   var Packed = {polygon: packing(L.Polygon), polyline: packing(L.Polyline)};
 
-  // A packed shape's outline, every step-th point across its rings as one list would give (at most
-  // about `most`), as map.project(latlng, 0) puts them; null for any other shape.
+  // A shape's outline for the fit: every step-th point across its rings as one list would give
+  // (at most about `most`), where map.project(latlng, 0) puts them. A packed shape's are read from
+  // its store (asking for its L.LatLng would make them all); any other shape's from its L.LatLng.
   function outline(l, map, most) {
-    var pk = l._kdimPack, crs = map.options.crs, n = 0, out = [], k = 0;
-    if (!pk || crs !== L.CRS.EPSG3857 || !pk.rings.length) return null;
-    var t = crs.transformation, s0 = crs.scale(0);
-    pk.rings.forEach(function (r) { n += r.n; });
-    var step = Math.max(1, Math.floor(n / most));
-    pk.rings.forEach(function (r) {
+    var pk = l._kdimPack, crs = map.options.crs, t = crs.transformation, s0 = crs.scale(0), rings = [];
+    if (pk && crs === L.CRS.EPSG3857) pk.rings.forEach(function (r) {
       var xy = mercator(r.s, crs);
-      for (; k < r.n; k += step) {
+      rings.push({n: r.n, at: function (k, out) {
         var i = 2 * (r.o + k);
         out.push(s0 * (t._a * xy[i] + t._b), s0 * (t._c * xy[i + 1] + t._d));
-      }
+      }});
+    });
+    else (function walk(x) {
+      if (!(x.length && x[0] instanceof L.LatLng)) { x.forEach(walk); return; }
+      rings.push({n: x.length, at: function (k, out) { var p = map.project(x[k], 0); out.push(p.x, p.y); }});
+    })(l.getLatLngs());
+    var n = 0, out = [], k = 0;
+    rings.forEach(function (r) { n += r.n; });
+    var step = Math.max(1, Math.floor(n / most));
+    rings.forEach(function (r) {
+      for (; k < r.n; k += step) r.at(k, out);
       k -= r.n;
     });
     return new Float64Array(out);
